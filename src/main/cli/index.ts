@@ -1,0 +1,17 @@
+// The `stigmem` command line.
+import { Command } from 'commander';
+import { PRODUCT_VERSION, PROTOCOL_VERSION, SPEC_VERSION } from '../node/version.js';
+import { serveCommand } from './serve.js';
+
+export function buildCli(): Command {
+  const program = new Command();
+  program
+    .name('stigmem')
+    .description('Stigmem Desktop: a node of the Stigmem federated fact-memory protocol')
+    .version(`stigmem-desktop ${PRODUCT_VERSION} (protocol ${PROTOCOL_VERSION}, spec ${SPEC_VERSION})`, '-V, --version')
+    .showHelpAfterError();
+  program.command('serve').description('run the node headless (configured by STIGMEM_* variables and ./.env)').action(serveCommand);
+  return program;
+}
+
+await buildCli().parseAsync(process.argv);

@@ -1,0 +1,40 @@
+// `stigmem serve`: the node headless, configured by STIGMEM_* variables and ./.env.
+import { ConfigError, loadConfig, readEnvironment } from '../node/config/env.js';
+import { DatabaseVersionError } from '../node/db/connection.js';
+import { startNode, type RunningNode } from '../node/runtime.js';
+
+export async function serveCommand(): Promise<void> {
+  let node: RunningNode;
+  try {
+    const { config, warnings } = loadConfig(readEnvironment(process.cwd(), process.env));
+    for (const w of warnings) process.stderr.write(`stigmem: warning: ${w}\n`);
+    node = await startNode(config, {
+      logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-stigmem-capability"]'] },
+    });
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof DatabaseVersionError) {
+      process.stderr.write(`stigmem: ${e.message}\n`);
+      process.exit(2);
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') {
+      process.stderr.write(`stigmem: cannot listen: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  for (const n of node.notices) process.stderr.write(`stigmem: ${n}\n`);
+  process.stdout.write(`stigmem: node ${node.deps.nodeId} listening on ${node.url} (advertised as ${node.deps.config.nodeUrl})\n`);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`stigmem: ${signal} received, stopping\n`);
+    node.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}

@@ -1,0 +1,196 @@
+// The node's configuration, read from STIGMEM_* variables (and a .env file), validated once at start.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+
+export type TrustMode = 'off' | 'relaxed' | 'strict';
+export type KeyStoreKind = 'auto' | 'keychain' | 'file' | 'encrypted-file';
+export type SourceAttestationMode = 'off' | 'warn' | 'enforce';
+
+export interface NodeConfig {
+  port: number;
+  host: string;
+  dbPath: string;
+  nodeUrl: string;
+  entityUri: string | null;
+  nodeId: string | null;
+  authRequired: boolean;
+  adminKey: string | null;
+  federationEnabled: boolean;
+  federationPubkey: string | null;
+  federationPrivkey: string | null;
+  nodePrivateKeyFile: string | null;
+  nodePrivateKey: string | null;
+  keyStore: KeyStoreKind;
+  keyPassphrase: string | null;
+  pullIntervalS: number;
+  nonceWindowS: number;
+  peerTokenLeewayS: number;
+  hlcMaxFutureSkewS: number;
+  hlcMaxPastSkewS: number;
+  allowTeam: boolean;
+  pushEnabled: boolean;
+  trustMode: TrustMode;
+  quarantineThreshold: number;
+  quarantineGardenId: string | null;
+  sourceAttestationMode: SourceAttestationMode;
+  maxBodyBytes: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+const BOOL_TRUE = new Set(['1', 'true', 'yes', 'on', 't', 'y']);
+const BOOL_FALSE = new Set(['0', 'false', 'no', 'off', 'f', 'n', '']);
+
+function str(env: Env, name: string): string | null {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? null : v.trim();
+}
+
+function bool(env: Env, name: string, dflt: boolean): boolean {
+  const v = env[name];
+  if (v === undefined) return dflt;
+  const t = v.trim().toLowerCase();
+  if (BOOL_TRUE.has(t)) return true;
+  if (BOOL_FALSE.has(t)) return false;
+  throw new ConfigError(`${name}=${JSON.stringify(v)} is not a boolean (use true or false)`);
+}
+
+function int(env: Env, name: string, dflt: number, min: number, max: number): number {
+  const v = str(env, name);
+  if (v === null) return dflt;
+  if (!/^-?\d+$/.test(v)) throw new ConfigError(`${name}=${JSON.stringify(v)} is not a whole number`);
+  const n = Number(v);
+  if (n < min || n > max) throw new ConfigError(`${name}=${v} is out of range (${min}..${max})`);
+  return n;
+}
+
+function num(env: Env, name: string, dflt: number, min: number, max: number): number {
+  const v = str(env, name);
+  if (v === null) return dflt;
+  const n = Number(v);
+  if (!/^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v) || !Number.isFinite(n)) {
+    throw new ConfigError(`${name}=${JSON.stringify(v)} is not a number`);
+  }
+  if (n < min || n > max) throw new ConfigError(`${name}=${v} is out of range (${min}..${max})`);
+  return n;
+}
+
+function oneOf<T extends string>(env: Env, name: string, dflt: T, allowed: readonly T[]): T {
+  const v = str(env, name);
+  if (v === null) return dflt;
+  const t = v.toLowerCase() as T;
+  if (!allowed.includes(t)) throw new ConfigError(`${name}=${JSON.stringify(v)} must be one of ${allowed.join(', ')}`);
+  return t;
+}
+
+function httpUrl(env: Env, name: string, dflt: string): string {
+  const v = str(env, name);
+  if (v === null) return dflt;
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new ConfigError(`${name}=${JSON.stringify(v)} is not a URL`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(`${name} must be an http(s) URL`);
+  return v.replace(/\/+$/, '');
+}
+
+/** Every STIGMEM_* name the node knows; anything else only warns. */
+export const KNOWN_VARIABLES = new Set([
+  'STIGMEM_PORT', 'STIGMEM_HOST', 'STIGMEM_DB_PATH', 'STIGMEM_NODE_URL', 'STIGMEM_ENTITY_URI', 'STIGMEM_NODE_ID',
+  'STIGMEM_AUTH_REQUIRED', 'STIGMEM_ADMIN_KEY', 'STIGMEM_BOOTSTRAP_KEY', 'STIGMEM_FEDERATION_ENABLED',
+  'STIGMEM_FEDERATION_PUBKEY', 'STIGMEM_FEDERATION_PRIVKEY', 'STIGMEM_NODE_PRIVATE_KEY_FILE', 'STIGMEM_NODE_PRIVATE_KEY',
+  'STIGMEM_KEY_STORE', 'STIGMEM_KEY_PASSPHRASE', 'STIGMEM_FEDERATION_PULL_INTERVAL_S', 'STIGMEM_FEDERATION_NONCE_WINDOW_S',
+  'STIGMEM_PEER_TOKEN_LEEWAY_S', 'STIGMEM_FEDERATION_HLC_MAX_FUTURE_SKEW_S', 'STIGMEM_FEDERATION_HLC_MAX_PAST_SKEW_S',
+  'STIGMEM_FEDERATION_ALLOW_TEAM', 'STIGMEM_FEDERATION_PUSH_ENABLED', 'STIGMEM_TRUST_MODE',
+  'STIGMEM_TRUST_QUARANTINE_THRESHOLD', 'STIGMEM_QUARANTINE_TRUST_THRESHOLD', 'STIGMEM_QUARANTINE_GARDEN_ID',
+  'STIGMEM_SOURCE_ATTESTATION_MODE', 'STIGMEM_AT_REST_ENCRYPTION', 'STIGMEM_MAX_BODY_BYTES', 'STIGMEM_LOG_LEVEL',
+  'STIGMEM_FEDERATION_INSECURE', 'STIGMEM_LOCAL_DEV_ALLOW_INSECURE_NON_LOOPBACK',
+]);
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/** Read the configuration; throws ConfigError with one line naming the bad variable. */
+export function loadConfig(env: Env): { config: NodeConfig; warnings: string[] } {
+  const warnings: string[] = [];
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('STIGMEM_') && !KNOWN_VARIABLES.has(name)) warnings.push(`unknown variable ${name} is ignored`);
+  }
+  if (bool(env, 'STIGMEM_AT_REST_ENCRYPTION', false)) {
+    throw new ConfigError('STIGMEM_AT_REST_ENCRYPTION=on is not supported by this node yet; unset it to start');
+  }
+  const port = int(env, 'STIGMEM_PORT', 8765, 0, 65535);
+  const host = str(env, 'STIGMEM_HOST') ?? '127.0.0.1';
+  const nodeUrl = httpUrl(env, 'STIGMEM_NODE_URL', `http://localhost:${port}`);
+  const authRequired = bool(env, 'STIGMEM_AUTH_REQUIRED', true);
+  if (!authRequired && !isLoopbackHost(host) && !bool(env, 'STIGMEM_LOCAL_DEV_ALLOW_INSECURE_NON_LOOPBACK', false)) {
+    throw new ConfigError(`STIGMEM_AUTH_REQUIRED=false needs a loopback STIGMEM_HOST (got ${host})`);
+  }
+  const entityUri = str(env, 'STIGMEM_ENTITY_URI');
+  if (entityUri !== null && !/^[a-z][a-z0-9+.-]*:\S+$/i.test(entityUri)) {
+    throw new ConfigError(`STIGMEM_ENTITY_URI=${JSON.stringify(entityUri)} is not a URI`);
+  }
+  const adminKey = str(env, 'STIGMEM_ADMIN_KEY') ?? str(env, 'STIGMEM_BOOTSTRAP_KEY');
+  if (adminKey !== null && adminKey.length < 12) warnings.push('STIGMEM_ADMIN_KEY is short; use at least 32 random characters');
+  const pub = str(env, 'STIGMEM_FEDERATION_PUBKEY');
+  const priv = str(env, 'STIGMEM_FEDERATION_PRIVKEY');
+  if ((pub === null) !== (priv === null)) {
+    throw new ConfigError('STIGMEM_FEDERATION_PUBKEY and STIGMEM_FEDERATION_PRIVKEY must be set together');
+  }
+  const threshold =
+    str(env, 'STIGMEM_TRUST_QUARANTINE_THRESHOLD') !== null
+      ? num(env, 'STIGMEM_TRUST_QUARANTINE_THRESHOLD', 0.3, 0, 1)
+      : num(env, 'STIGMEM_QUARANTINE_TRUST_THRESHOLD', 0.3, 0, 1);
+  const config: NodeConfig = {
+    port,
+    host,
+    dbPath: resolve(str(env, 'STIGMEM_DB_PATH') ?? 'stigmem.db'),
+    nodeUrl,
+    entityUri,
+    nodeId: str(env, 'STIGMEM_NODE_ID'),
+    authRequired,
+    adminKey,
+    federationEnabled: bool(env, 'STIGMEM_FEDERATION_ENABLED', false),
+    federationPubkey: pub,
+    federationPrivkey: priv,
+    nodePrivateKeyFile: str(env, 'STIGMEM_NODE_PRIVATE_KEY_FILE'),
+    nodePrivateKey: str(env, 'STIGMEM_NODE_PRIVATE_KEY'),
+    keyStore: oneOf(env, 'STIGMEM_KEY_STORE', 'auto', ['auto', 'keychain', 'file', 'encrypted-file'] as const),
+    keyPassphrase: env['STIGMEM_KEY_PASSPHRASE'] ?? null,
+    pullIntervalS: num(env, 'STIGMEM_FEDERATION_PULL_INTERVAL_S', 30, 0.05, 86400),
+    nonceWindowS: int(env, 'STIGMEM_FEDERATION_NONCE_WINDOW_S', 300, 1, 86400 * 7),
+    peerTokenLeewayS: int(env, 'STIGMEM_PEER_TOKEN_LEEWAY_S', 30, 0, 3600),
+    hlcMaxFutureSkewS: int(env, 'STIGMEM_FEDERATION_HLC_MAX_FUTURE_SKEW_S', 300, 0, 86400 * 365),
+    hlcMaxPastSkewS: int(env, 'STIGMEM_FEDERATION_HLC_MAX_PAST_SKEW_S', 2_592_000, 0, 86400 * 3650),
+    allowTeam: bool(env, 'STIGMEM_FEDERATION_ALLOW_TEAM', false),
+    pushEnabled: bool(env, 'STIGMEM_FEDERATION_PUSH_ENABLED', false),
+    trustMode: oneOf(env, 'STIGMEM_TRUST_MODE', 'relaxed', ['off', 'relaxed', 'strict'] as const),
+    quarantineThreshold: threshold,
+    quarantineGardenId: str(env, 'STIGMEM_QUARANTINE_GARDEN_ID'),
+    sourceAttestationMode: oneOf(env, 'STIGMEM_SOURCE_ATTESTATION_MODE', 'off', ['off', 'warn', 'enforce'] as const),
+    maxBodyBytes: int(env, 'STIGMEM_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    logLevel: oneOf(env, 'STIGMEM_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+  };
+  return { config, warnings };
+}
+
+/** process.env over a .env file in the working folder (the environment wins, as the reference's settings do). */
+export function readEnvironment(cwd: string, processEnv: Env): Env {
+  const file = resolve(cwd, '.env');
+  if (!existsSync(file)) return { ...processEnv };
+  let fromFile: Env;
+  try {
+    fromFile = parseEnv(readFileSync(file, 'utf8')) as Env;
+  } catch (e) {
+    throw new ConfigError(`.env could not be read: ${(e as Error).message}`);
+  }
+  return { ...fromFile, ...processEnv };
+}

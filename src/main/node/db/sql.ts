@@ -1,0 +1,80 @@
+// SQL through a tagged template: values become bound parameters, never text.
+import type Database from 'better-sqlite3';
+
+export interface Sql {
+  readonly text: string;
+  readonly params: unknown[];
+}
+
+export type SqlValue = string | number | bigint | null | Buffer | Sql;
+
+const RAW = Symbol('raw');
+interface RawSql {
+  [RAW]: string;
+}
+
+/** A trusted SQL fragment (an identifier or keyword chosen by code, never by input). */
+export function raw(text: string): RawSql {
+  return { [RAW]: text };
+}
+
+function isSql(v: unknown): v is Sql {
+  return typeof v === 'object' && v !== null && 'text' in v && 'params' in v && Array.isArray((v as Sql).params);
+}
+
+export function sql(strings: TemplateStringsArray, ...values: (SqlValue | RawSql | boolean | undefined)[]): Sql {
+  let text = strings[0] ?? '';
+  const params: unknown[] = [];
+  values.forEach((v, i) => {
+    if (typeof v === 'object' && v !== null && RAW in v) text += v[RAW];
+    else if (isSql(v)) {
+      text += v.text;
+      params.push(...v.params);
+    } else {
+      text += '?';
+      params.push(typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null));
+    }
+    text += strings[i + 1] ?? '';
+  });
+  return { text, params };
+}
+
+/** Join fragments with a separator (for optional WHERE clauses). */
+export function joinSql(parts: Sql[], sep: string): Sql {
+  return { text: parts.map((p) => p.text).join(sep), params: parts.flatMap((p) => p.params) };
+}
+
+/** Read-only and writable handles are distinct types, so a reader cannot write by accident. */
+export interface ReadDb {
+  readonly kind: 'read' | 'write';
+  all<T>(q: Sql): T[];
+  get<T>(q: Sql): T | undefined;
+  raw: Database.Database;
+}
+
+export interface WriteDb extends ReadDb {
+  readonly kind: 'write';
+  run(q: Sql): Database.RunResult;
+  transaction<T>(fn: () => T): T;
+}
+
+export function wrapDatabase(db: Database.Database): WriteDb {
+  const cache = new Map<string, Database.Statement>();
+  const prep = (text: string): Database.Statement => {
+    let st = cache.get(text);
+    if (!st) {
+      st = db.prepare(text);
+      if (cache.size > 500) cache.clear();
+      cache.set(text, st);
+    }
+    return st;
+  };
+  return {
+    kind: 'write',
+    raw: db,
+    all: <T>(q: Sql) => prep(q.text).all(...q.params) as T[],
+    get: <T>(q: Sql) => prep(q.text).get(...q.params) as T | undefined,
+    run: (q: Sql) => prep(q.text).run(...q.params),
+    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+  };
+}

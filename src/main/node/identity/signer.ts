@@ -1,0 +1,33 @@
+// A Signer signs bytes and reports its public key; the seed stays inside the closure.
+import { toBase64Url } from '../crypto/base64url.js';
+import { humanFingerprint, keyIdOf, publicKeyFromSeed, signBytes } from '../crypto/ed25519.js';
+
+export interface Signer {
+  /** Unpadded base64url of the raw 32-byte public key. */
+  readonly publicKey: string;
+  readonly publicKeyBytes: Uint8Array;
+  /** Full 64-hex SHA-256 of the raw public key. */
+  readonly keyId: string;
+  readonly fingerprint: string;
+  /** Where the private key lives, for people (never the key itself). */
+  readonly custody: string;
+  sign(message: Uint8Array): Uint8Array;
+  signB64(message: Uint8Array): string;
+}
+
+export function signerFromSeed(seed: Uint8Array, custody: string): Signer {
+  const secret = Uint8Array.from(seed);
+  const pub = publicKeyFromSeed(secret);
+  const sign = (m: Uint8Array): Uint8Array => signBytes(secret, m);
+  return Object.freeze({
+    publicKey: toBase64Url(pub),
+    publicKeyBytes: pub,
+    keyId: keyIdOf(pub),
+    fingerprint: humanFingerprint(pub),
+    custody,
+    sign,
+    signB64: (m: Uint8Array) => toBase64Url(sign(m)),
+    // A signer printed or logged shows where its key lives, never the key.
+    toJSON: () => ({ publicKey: toBase64Url(pub), custody }),
+  });
+}

@@ -1,0 +1,77 @@
+// Start and stop one node: database, identity, bootstrap admin key, HTTP server. Used by `stigmem serve` and Electron.
+import type { FastifyServerOptions } from 'fastify';
+import { ApiKeyStore } from './auth/apiKeys.js';
+import { isoFromMs, systemClock, type Clock } from './clock.js';
+import type { NodeConfig } from './config/env.js';
+import { openDatabase } from './db/connection.js';
+import { loadNodeKeys } from './identity/keys.js';
+import { resolveNodeId } from './meta.js';
+import { buildApp, MAX_HEADER_BYTES } from './server/app.js';
+import type { App, NodeDeps } from './server/deps.js';
+import { PRODUCT_VERSION, PROTOCOL_VERSION } from './version.js';
+
+export interface RunningNode {
+  url: string;
+  deps: NodeDeps;
+  app: App;
+  notices: string[];
+  close(): Promise<void>;
+}
+
+export function orgEntityFor(config: NodeConfig): string {
+  return config.entityUri ?? `stigmem://${new URL(config.nodeUrl).host}`;
+}
+
+/** Everything but the listening socket: what tests drive with app.inject. */
+export async function createNode(config: NodeConfig, opts: { clock?: Clock; logger?: FastifyServerOptions['logger'] } = {}) {
+  const clock = opts.clock ?? systemClock;
+  const notices: string[] = [];
+  const db = openDatabase(config.dbPath);
+  try {
+    const keys = loadNodeKeys(config);
+    notices.push(...keys.notices);
+    const { nodeId, warning } = resolveNodeId(db, config.nodeId, keys.federation.publicKeyBytes);
+    if (warning) notices.push(warning);
+    const apiKeys = new ApiKeyStore(db, () => clock.nowMs());
+    const orgEntityUri = orgEntityFor(config);
+    if (config.adminKey) apiKeys.ensureBootstrapKey(config.adminKey, orgEntityUri, isoFromMs(clock.nowMs()));
+    else if (config.authRequired) notices.push('no STIGMEM_ADMIN_KEY is set: admin routes are unreachable until one is');
+    notices.push(`identity key: ${keys.org.custody} (key id ${keys.org.keyId.slice(0, 16)}…)`);
+    const deps: NodeDeps = { config, db, keys, nodeId, clock, apiKeys, orgEntityUri, version: { product: PRODUCT_VERSION, protocol: PROTOCOL_VERSION } };
+    const app = await buildApp(deps, { logger: opts.logger });
+    return { deps, app, notices };
+  } catch (e) {
+    db.raw.close();
+    throw e;
+  }
+}
+
+export async function startNode(config: NodeConfig, opts: { clock?: Clock; logger?: FastifyServerOptions['logger'] } = {}): Promise<RunningNode> {
+  const { deps, app, notices } = await createNode(config, opts);
+  try {
+    await app.listen({ port: config.port, host: config.host, listenTextResolver: () => '' });
+  } catch (e) {
+    await app.close();
+    deps.db.raw.close();
+    throw e;
+  }
+  app.server.maxHeadersCount = 200;
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  let closed = false;
+  return {
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    deps,
+    app,
+    notices,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      deps.db.raw.close();
+    },
+  };
+}
+
+export { MAX_HEADER_BYTES };

@@ -1,0 +1,81 @@
+// The node as a Fastify app: plumbing (parsing, validation, errors, auth, OpenAPI) plus each protocol component.
+import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { makeAuthHook } from '../auth/hook.js';
+import { HttpError } from '../errors.js';
+import { encodeJson } from '../json/pyjson.js';
+import { JsonSyntaxError, parseJsonBytes } from '../json/parse.js';
+import type { App, NodeDeps } from './deps.js';
+import { toValidationError, validatorCompiler } from './validation.js';
+import { registerComponents } from './components.js';
+
+/** Headers may be large (16 KiB tokens must reach our own 401, not Node's 431). */
+export const MAX_HEADER_BYTES = 64 * 1024;
+
+export async function buildApp(deps: NodeDeps, opts: { logger?: FastifyServerOptions['logger'] } = {}): Promise<App> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: deps.config.maxBodyBytes,
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    // Ids and slugs are case-sensitive; trailing slashes are tolerated like the reference.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    ajv: { customOptions: { coerceTypes: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  app.decorateRequest('principal', null);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSchemaErrorFormatter((errors, dataVar) => toValidationError(dataVar, errors));
+  app.setSerializerCompiler(() => (data) => encodeJson(data));
+  app.setReplySerializer((payload) => encodeJson(payload));
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(/^application\/([a-z0-9.+-]*\+)?json$/i, { parseAs: 'buffer' }, (_req, body: Buffer, done) => {
+    const buf = body;
+    if (buf.length === 0) return done(null, undefined);
+    try {
+      done(null, parseJsonBytes(buf));
+    } catch (e) {
+      const msg = e instanceof JsonSyntaxError ? e.message : 'invalid JSON';
+      done(new HttpError(400, `invalid JSON body: ${msg}`, 'invalid_json') as unknown as FastifyError, undefined);
+    }
+  });
+
+  app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
+    if (err instanceof HttpError) {
+      for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
+      return reply.code(err.status).send({ detail: err.detail, code: err.code });
+    }
+    const validationErr = (err as FastifyError).validation;
+    if (validationErr) {
+      const v = toValidationError((err as FastifyError).validationContext ?? 'body', validationErr);
+      return reply.code(422).send({ detail: v.detail, code: v.code });
+    }
+    const status = (err as FastifyError).statusCode ?? 500;
+    const code = (err as FastifyError).code;
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ detail: `request body exceeds ${deps.config.maxBodyBytes} bytes`, code: 'body_too_large' });
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send({ detail: 'Content-Type must be application/json', code: 'unsupported_media_type' });
+    if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return reply.code(400).send({ detail: 'request body is empty', code: 'invalid_json' });
+    if (status >= 400 && status < 500) return reply.code(status).send({ detail: err.message, code: code ?? 'bad_request' });
+    req.log.error({ err }, 'unhandled error');
+    return reply.code(500).send({ detail: 'internal error', code: 'internal_error' });
+  });
+
+  app.setNotFoundHandler({ preHandler: makeAuthHook(deps) }, (_req, reply) => {
+    return reply.code(404).send({ detail: 'Not Found', code: 'not_found' });
+  });
+  app.addHook('onRequest', makeAuthHook(deps));
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Stigmem node', version: deps.version.product, description: `Stigmem protocol ${deps.version.protocol}` },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await registerComponents(app, deps);
+  return app;
+}

@@ -1,0 +1,36 @@
+// What every component receives: configuration, storage, identity and time. No Electron, no globals.
+import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { ApiKeyStore } from '../auth/apiKeys.js';
+import type { Principal } from '../auth/permissions.js';
+import type { Clock } from '../clock.js';
+import type { NodeConfig } from '../config/env.js';
+import type { WriteDb } from '../db/sql.js';
+import type { NodeKeys } from '../identity/keys.js';
+
+export interface NodeDeps {
+  config: NodeConfig;
+  db: WriteDb;
+  keys: NodeKeys;
+  nodeId: string;
+  clock: Clock;
+  apiKeys: ApiKeyStore;
+  /** The entity this node's admin acts as: STIGMEM_ENTITY_URI, else stigmem://<node URL authority>. */
+  orgEntityUri: string;
+  version: { product: string; protocol: string };
+}
+
+export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+/** How a route authenticates: API key (default), open to anyone, or a peer's own scheme. */
+export type RouteAuth = 'key' | 'public' | 'peer';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    auth?: RouteAuth;
+  }
+}
