@@ -1,7 +1,15 @@
 // Every protocol component registers its routes here; each keeps its SQL, rules and schemas in its own folder.
 import type { App, NodeDeps } from './deps.js';
+import { registerAuthRoutes } from '../auth/routes.js';
+import { registerConsole } from '../console/routes.js';
+import { registerFacts } from '../facts/routes.js';
+import { registerGardens } from '../gardens/routes.js';
 import { registerWellKnown } from '../wellknown/routes.js';
 
 export async function registerComponents(app: App, deps: NodeDeps): Promise<void> {
   registerWellKnown(app, deps);
+  registerAuthRoutes(app, deps);
+  registerGardens(app, deps);
+  registerFacts(app, deps);
+  await registerConsole(app, deps);
 }
