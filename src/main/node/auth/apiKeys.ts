@@ -22,6 +22,26 @@ interface ApiKeyRow {
   created_at: string;
   expires_at: string | null;
   revoked_at: string | null;
+  is_bootstrap: 0 | 1;
+}
+
+/** A key as listings show it: its record plus lifecycle state, never its hash. */
+export interface ApiKeySummary extends ApiKeyRecord {
+  revoked_at: string | null;
+  is_bootstrap: boolean;
+}
+
+function toSummary(r: ApiKeyRow): ApiKeySummary {
+  return {
+    id: r.id,
+    entity_uri: r.entity_uri,
+    permissions: (JSON.parse(r.permissions) as unknown[]).filter(isPermission),
+    description: r.description,
+    created_at: r.created_at,
+    expires_at: r.expires_at,
+    revoked_at: r.revoked_at,
+    is_bootstrap: r.is_bootstrap === 1,
+  };
 }
 
 const SCRYPT = { N: 16384, r: 8, p: 1 } as const;
@@ -77,13 +97,50 @@ export class ApiKeyStore {
     return { kind: 'api_key', entityUri: row.entity_uri, permissions: new Set(perms), apiKeyId: row.id };
   }
 
+  /** Every key (or one entity's keys), newest first; hashes never leave the store. */
+  list(entityUri?: string): ApiKeySummary[] {
+    const rows = entityUri === undefined
+      ? this.db.all<ApiKeyRow>(sql`SELECT * FROM api_keys ORDER BY created_at DESC, rowid DESC`)
+      : this.db.all<ApiKeyRow>(sql`SELECT * FROM api_keys WHERE entity_uri = ${entityUri} ORDER BY created_at DESC, rowid DESC`);
+    return rows.map(toSummary);
+  }
+
+  get(id: string): ApiKeySummary | null {
+    const row = this.db.get<ApiKeyRow>(sql`SELECT * FROM api_keys WHERE id = ${id}`);
+    return row ? toSummary(row) : null;
+  }
+
+  /** Live keys whose expiry falls within [now, untilMs], soonest first. */
+  listExpiring(untilMs: number): ApiKeySummary[] {
+    const now = this.nowMs();
+    return this.db.all<ApiKeyRow>(sql`SELECT * FROM api_keys WHERE expires_at IS NOT NULL AND revoked_at IS NULL ORDER BY expires_at, created_at DESC`)
+      .filter((r) => {
+        const at = Date.parse(r.expires_at!);
+        return at > now && at <= untilMs;
+      })
+      .map(toSummary);
+  }
+
+  /** Revoke a key; the STIGMEM_ADMIN_KEY key is managed by the environment and cannot be revoked here. */
+  revoke(id: string, revokedAt: string): 'revoked' | 'not_found' | 'bootstrap' {
+    const row = this.db.get<ApiKeyRow>(sql`SELECT * FROM api_keys WHERE id = ${id} AND revoked_at IS NULL`);
+    if (!row) return 'not_found';
+    if (row.is_bootstrap === 1) return 'bootstrap';
+    this.db.run(sql`UPDATE api_keys SET revoked_at = ${revokedAt} WHERE id = ${id} AND revoked_at IS NULL`);
+    return 'revoked';
+  }
+
   /** STIGMEM_ADMIN_KEY: one bootstrap key with every permission, bound to the org entity; idempotent. */
   ensureBootstrapKey(rawKey: string, entityUri: string, createdAt: string): void {
     const hash = this.hash(rawKey);
     const existing = this.db.get<{ id: string }>(sql`SELECT id FROM api_keys WHERE key_hash = ${hash}`);
     if (existing) {
-      this.db.run(sql`UPDATE api_keys SET entity_uri = ${entityUri}, permissions = ${JSON.stringify(PERMISSIONS)}, revoked_at = NULL
-        WHERE id = ${existing.id}`);
+      this.db.transaction(() => {
+        // Going back to an earlier admin key still leaves exactly one live bootstrap key.
+        this.db.run(sql`UPDATE api_keys SET revoked_at = ${createdAt} WHERE is_bootstrap = 1 AND revoked_at IS NULL AND id != ${existing.id}`);
+        this.db.run(sql`UPDATE api_keys SET entity_uri = ${entityUri}, permissions = ${JSON.stringify(PERMISSIONS)}, revoked_at = NULL,
+          is_bootstrap = 1 WHERE id = ${existing.id}`);
+      });
       return;
     }
     this.db.transaction(() => {

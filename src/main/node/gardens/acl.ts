@@ -27,7 +27,9 @@ export function slugFromGardenUri(ref: string): string | null {
 /** A live garden by id, slug or garden URI. */
 export function findGarden(db: ReadDb, ref: string): GardenRow | undefined {
   const slug = slugFromGardenUri(ref) ?? ref.trim().toLowerCase();
-  return db.get<GardenRow>(sql`SELECT * FROM gardens WHERE deleted_at IS NULL AND (id = ${ref} OR slug = ${slug}) LIMIT 1`);
+  // An id match wins, so a slug shaped like another garden's UUID can never shadow that garden.
+  return db.get<GardenRow>(sql`SELECT * FROM gardens WHERE deleted_at IS NULL AND (id = ${ref} OR slug = ${slug})
+    ORDER BY (id = ${ref}) DESC LIMIT 1`);
 }
 
 export function gardenUri(nodeUrl: string, slug: string): string {
@@ -56,4 +58,21 @@ export function gardenWriteRefusal(db: ReadDb, principal: Principal, gardenId: s
 export function readableGardenIds(db: ReadDb, principal: Principal): string[] | undefined {
   if (hasPermission(principal, 'admin')) return undefined;
   return db.all<{ garden_id: string }>(sql`SELECT garden_id FROM garden_members WHERE entity_uri = ${principal.entityUri}`).map((r) => r.garden_id);
+}
+
+/** Callers with node `write` see and read every garden's record, as the reference treats them as node admins. */
+export function seesAllGardens(principal: Principal): boolean {
+  return hasPermission(principal, 'write');
+}
+
+/** null when the caller may view the garden record and member list, else the 403 detail. */
+export function gardenViewRefusal(db: ReadDb, principal: Principal, gardenId: string): string | null {
+  if (seesAllGardens(principal) || memberRole(db, gardenId, principal.entityUri) !== null) return null;
+  return 'not a member of this garden';
+}
+
+/** null when the caller may delete the garden or manage its members (garden admin, or node admin), else the 403 detail. */
+export function gardenAdminRefusal(db: ReadDb, principal: Principal, gardenId: string): string | null {
+  if (hasPermission(principal, 'admin') || memberRole(db, gardenId, principal.entityUri) === 'admin') return null;
+  return 'garden admin permission required';
 }

@@ -22,6 +22,11 @@ export async function buildApp(deps: NodeDeps, opts: { logger?: FastifyServerOpt
     // Ids and slugs are case-sensitive; trailing slashes are tolerated like the reference.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     ajv: { customOptions: { coerceTypes: false } },
+    // Errors Fastify raises before routing (bad percent-encoding, over-long segments) get our {detail, code} too.
+    frameworkErrors: (err, _req, reply) => {
+      const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+      void reply.code(status).send({ detail: status === 414 ? 'a path segment is too long' : 'the request URL is malformed', code: 'bad_url' });
+    },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.decorateRequest('principal', null);
