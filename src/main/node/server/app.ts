@@ -1,5 +1,5 @@
 // The node as a Fastify app: plumbing (parsing, validation, errors, auth, OpenAPI) plus each protocol component.
-import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -24,8 +24,8 @@ export async function buildApp(deps: NodeDeps, opts: { logger?: FastifyServerOpt
     ajv: { customOptions: { coerceTypes: false } },
     // Errors Fastify raises before routing (bad percent-encoding, over-long segments) get our {detail, code} too.
     frameworkErrors: (err, _req, reply) => {
-      const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
-      void reply.code(status).send({ detail: status === 414 ? 'a path segment is too long' : 'the request URL is malformed', code: 'bad_url' });
+      const isTooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      void (reply as FastifyReply).code(isTooLong ? 414 : 400).send({ detail: isTooLong ? 'a path segment is too long' : 'the request URL is malformed', code: 'bad_url' });
     },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
