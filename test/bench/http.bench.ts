@@ -23,7 +23,7 @@ function rawInsertRate(dir: string, n: number): number {
   return n / secs;
 }
 
-export async function benchStorageAndHttp(): Promise<void> {
+export async function benchStorageAndHttp(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'stigmem-bench-'));
   try {
     const raw = rawInsertRate(dir, 100_000);
@@ -48,6 +48,7 @@ export async function benchStorageAndHttp(): Promise<void> {
     printRatio('POST /v1/facts (each fact one transaction)', ours.rps, bareRes.rps, 'bare Fastify route', 'req/s');
     printRatio('POST /v1/facts as rows/s', ours.rps, raw, 'raw insert', 'rows/s');
     process.stdout.write(`  statuses: ${JSON.stringify(ours.statuses)} (${created} facts created)\n`);
+    return raw;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

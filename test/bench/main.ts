@@ -1,8 +1,12 @@
 // `npm run bench`: every figure is a ratio to a baseline measured in the same run on the same machine.
 import { benchCrypto } from './crypto.bench.js';
 import { benchStorageAndHttp } from './http.bench.js';
+import { benchReplication, benchReplicationLag } from './replication.bench.js';
 
 process.stdout.write(`stigmem bench — node ${process.version}, ${new Date().toISOString()}\n\n`);
 benchCrypto();
 process.stdout.write('\n');
-await benchStorageAndHttp();
+const raw = await benchStorageAndHttp();
+process.stdout.write('\n');
+await benchReplication(raw);
+await benchReplicationLag();

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { PRODUCT_VERSION, PROTOCOL_VERSION, SPEC_VERSION } from '../node/version.js';
 import { serveCommand } from './serve.js';
+import { configureConformanceCommand } from './conformance.js';
 
 export function buildCli(): Command {
   const program = new Command();
@@ -11,6 +12,7 @@ export function buildCli(): Command {
     .version(`stigmem-desktop ${PRODUCT_VERSION} (protocol ${PROTOCOL_VERSION}, spec ${SPEC_VERSION})`, '-V, --version')
     .showHelpAfterError();
   program.command('serve').description('run the node headless (configured by STIGMEM_* variables and ./.env)').action(serveCommand);
+  configureConformanceCommand(program.command('conformance'));
   return program;
 }
 

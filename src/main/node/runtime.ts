@@ -4,8 +4,7 @@ import { ApiKeyStore } from './auth/apiKeys.js';
 import { isoFromMs, systemClock, type Clock } from './clock.js';
 import type { NodeConfig } from './config/env.js';
 import { openDatabase } from './db/connection.js';
-import { loadNodeKeys } from './identity/keys.js';
-import { resolveNodeId } from './meta.js';
+import { loadNodeKeys, type KeyLoadOptions } from './identity/keys.js';
 import { buildApp, MAX_HEADER_BYTES } from './server/app.js';
 import type { App, NodeDeps } from './server/deps.js';
 import { PRODUCT_VERSION, PROTOCOL_VERSION } from './version.js';
@@ -22,16 +21,23 @@ export function orgEntityFor(config: NodeConfig): string {
   return config.entityUri ?? `stigmem://${new URL(config.nodeUrl).host}`;
 }
 
+export interface NodeOptions {
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+  /** How the identity key store is reached: a replacement keychain store, consent before a fallback. */
+  keys?: KeyLoadOptions;
+}
+
 /** Everything but the listening socket: what tests drive with app.inject. */
-export async function createNode(config: NodeConfig, opts: { clock?: Clock; logger?: FastifyServerOptions['logger'] } = {}) {
+export async function createNode(config: NodeConfig, opts: NodeOptions = {}) {
   const clock = opts.clock ?? systemClock;
   const notices: string[] = [];
   const db = openDatabase(config.dbPath);
   try {
-    const keys = loadNodeKeys(config);
+    // The database is open first: node_meta names the key's store and the node id is the keychain account.
+    const keys = await loadNodeKeys(config, db, opts.keys);
     notices.push(...keys.notices);
-    const { nodeId, warning } = resolveNodeId(db, config.nodeId, keys.federation.publicKeyBytes);
-    if (warning) notices.push(warning);
+    const nodeId = keys.nodeId;
     const apiKeys = new ApiKeyStore(db, () => clock.nowMs());
     const orgEntityUri = orgEntityFor(config);
     if (config.adminKey) apiKeys.ensureBootstrapKey(config.adminKey, orgEntityUri, isoFromMs(clock.nowMs()));
@@ -46,7 +52,7 @@ export async function createNode(config: NodeConfig, opts: { clock?: Clock; logg
   }
 }
 
-export async function startNode(config: NodeConfig, opts: { clock?: Clock; logger?: FastifyServerOptions['logger'] } = {}): Promise<RunningNode> {
+export async function startNode(config: NodeConfig, opts: NodeOptions = {}): Promise<RunningNode> {
   const { deps, app, notices } = await createNode(config, opts);
   try {
     await app.listen({ port: config.port, host: config.host, listenTextResolver: () => '' });

@@ -1,12 +1,17 @@
 // Where the node's identity key comes from, in CONTRACT.md's order: env pair, PEM file, env seed, the node's own key.
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { NodeConfig } from '../config/env.js';
 import { ConfigError } from '../config/env.js';
-import { fromBase64Url, normaliseKey } from '../crypto/base64url.js';
-import { generateSeed, pkcs8PemFromSeed, publicKeyFromSeed, seedFromPkcs8Pem } from '../crypto/ed25519.js';
+import { fromBase64Url, normaliseKey, toBase64Url } from '../crypto/base64url.js';
+import { publicKeyFromSeed, seedFromPkcs8Pem } from '../crypto/ed25519.js';
+import type { WriteDb } from '../db/sql.js';
+import { getKeyCustodyRecord, resolveNodeId } from '../meta.js';
+import { loadStoredIdentity, type KeyCustody, type KeyLoadOptions } from '../secrets/custody.js';
+import { identityPemPath } from '../secrets/files.js';
 import { signerFromSeed, type Signer } from './signer.js';
-import { toBase64Url } from '../crypto/base64url.js';
+
+export type { KeyCustody, KeychainFallback, KeyLoadOptions } from '../secrets/custody.js';
+export { openKeyStore, openRecordedKeyStore } from '../secrets/custody.js';
 
 export interface NodeKeys {
   /** Signs peer tokens and the declaration. */
@@ -16,6 +21,13 @@ export interface NodeKeys {
   /** True when the federation pair and a separate org key are both configured (the reference split). */
   isSplit: boolean;
   notices: string[];
+  nodeId: string;
+  keyCustody: KeyCustody;
+}
+
+interface ConfiguredKey {
+  signer: Signer;
+  backend: 'environment' | 'key-file';
 }
 
 function seedFromB64(name: string, text: string): Uint8Array {
@@ -24,7 +36,7 @@ function seedFromB64(name: string, text: string): Uint8Array {
   return new Uint8Array(bytes);
 }
 
-function orgKeyFromConfig(config: NodeConfig): Signer | null {
+function orgKeyFromConfig(config: NodeConfig): ConfiguredKey | null {
   if (config.nodePrivateKeyFile) {
     let pem: string;
     try {
@@ -33,42 +45,19 @@ function orgKeyFromConfig(config: NodeConfig): Signer | null {
       throw new ConfigError(`STIGMEM_NODE_PRIVATE_KEY_FILE cannot be read: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
     }
     try {
-      return signerFromSeed(seedFromPkcs8Pem(pem), `PEM file ${config.nodePrivateKeyFile}`);
+      return { signer: signerFromSeed(seedFromPkcs8Pem(pem), `PEM file ${config.nodePrivateKeyFile}`), backend: 'key-file' };
     } catch (e) {
       throw new ConfigError(`STIGMEM_NODE_PRIVATE_KEY_FILE is not an Ed25519 PKCS#8 PEM key: ${(e as Error).message}`);
     }
   }
-  if (config.nodePrivateKey) return signerFromSeed(seedFromB64('STIGMEM_NODE_PRIVATE_KEY', config.nodePrivateKey), 'environment (STIGMEM_NODE_PRIVATE_KEY)');
+  if (config.nodePrivateKey) {
+    return { signer: signerFromSeed(seedFromB64('STIGMEM_NODE_PRIVATE_KEY', config.nodePrivateKey), 'environment (STIGMEM_NODE_PRIVATE_KEY)'), backend: 'environment' };
+  }
   return null;
 }
 
-/** The 0600 PEM file beside the database that holds a generated key on machines without a keychain. */
-export function generatedKeyPath(dbPath: string): string {
-  return join(dirname(dbPath), `${basename(dbPath).replace(/\.db$/, '')}.identity.pem`);
-}
-
-function storedOrGeneratedKey(config: NodeConfig, notices: string[]): Signer {
-  const path = config.dbPath === ':memory:' ? null : generatedKeyPath(config.dbPath);
-  if (path && existsSync(path)) {
-    try {
-      return signerFromSeed(seedFromPkcs8Pem(readFileSync(path, 'utf8')), `key file ${path}`);
-    } catch (e) {
-      throw new ConfigError(`the node key file ${path} is unreadable or damaged: ${(e as Error).message}`);
-    }
-  }
-  const seed = generateSeed();
-  if (path) {
-    writeFileSync(path, pkcs8PemFromSeed(seed), { mode: 0o600, flag: 'wx' });
-    chmodSync(path, 0o600);
-    notices.push(`generated a new identity key in ${path} (mode 0600)`);
-    return signerFromSeed(seed, `key file ${path}`);
-  }
-  notices.push('generated an in-memory identity key (it is lost when the node stops)');
-  return signerFromSeed(seed, 'memory');
-}
-
-export function loadNodeKeys(config: NodeConfig): NodeKeys {
-  const notices: string[] = [];
+/** Keys the operator configured (environment or PEM file), or null when the node uses its own stored key. */
+function configuredKeys(config: NodeConfig): { federation: Signer; org: ConfiguredKey; isSplit: boolean } | null {
   const org = orgKeyFromConfig(config);
   if (config.federationPrivkey && config.federationPubkey) {
     const seed = seedFromB64('STIGMEM_FEDERATION_PRIVKEY', config.federationPrivkey);
@@ -78,8 +67,32 @@ export function loadNodeKeys(config: NodeConfig): NodeKeys {
       throw new ConfigError('STIGMEM_FEDERATION_PUBKEY does not belong to STIGMEM_FEDERATION_PRIVKEY');
     }
     const federation = signerFromSeed(seed, 'environment (STIGMEM_FEDERATION_PRIVKEY)');
-    return { federation, org: org ?? federation, isSplit: org !== null && org.publicKey !== federation.publicKey, notices };
+    seed.fill(0);
+    return { federation, org: org ?? { signer: federation, backend: 'environment' }, isSplit: org !== null && org.signer.publicKey !== federation.publicKey };
   }
-  const key = org ?? storedOrGeneratedKey(config, notices);
-  return { federation: key, org: key, isSplit: false, notices };
+  return org ? { federation: org.signer, org, isSplit: false } : null;
+}
+
+/** The 0600 PEM file beside the database that holds a generated key on machines without a keychain. */
+export function generatedKeyPath(dbPath: string): string {
+  return identityPemPath(dbPath);
+}
+
+/**
+ * Load (or at first start create) the node's identity key and id. The database is open first, so the persisted
+ * node id names the keychain account and node_meta says which store holds the key.
+ */
+export async function loadNodeKeys(config: NodeConfig, db: WriteDb, opts: KeyLoadOptions = {}): Promise<NodeKeys> {
+  const notices: string[] = [];
+  const configured = configuredKeys(config);
+  if (configured) {
+    const { nodeId, warning } = resolveNodeId(db, config.nodeId, configured.federation.publicKeyBytes);
+    if (warning) notices.push(warning);
+    const record = getKeyCustodyRecord(db);
+    if (record) notices.push(`the configured key (${configured.org.signer.custody}) is used; this node's own key in the ${record.keyStore} store is left as it is`);
+    const keyCustody: KeyCustody = { backend: configured.org.backend, location: configured.org.signer.custody, requested: config.keyStore, isFallback: false, fallbackReason: null };
+    return { federation: configured.federation, org: configured.org.signer, isSplit: configured.isSplit, notices, nodeId, keyCustody };
+  }
+  const stored = await loadStoredIdentity(config, db, opts, notices);
+  return { federation: stored.signer, org: stored.signer, isSplit: false, notices, nodeId: stored.nodeId, keyCustody: stored.custody };
 }

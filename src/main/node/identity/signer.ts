@@ -1,4 +1,5 @@
-// A Signer signs bytes and reports its public key; the seed stays inside the closure.
+// A Signer signs bytes and reports its public key; the seed stays inside the closure and no method returns it.
+import { inspect } from 'node:util';
 import { toBase64Url } from '../crypto/base64url.js';
 import { humanFingerprint, keyIdOf, publicKeyFromSeed, signBytes } from '../crypto/ed25519.js';
 
@@ -29,5 +30,7 @@ export function signerFromSeed(seed: Uint8Array, custody: string): Signer {
     signB64: (m: Uint8Array) => toBase64Url(sign(m)),
     // A signer printed or logged shows where its key lives, never the key.
     toJSON: () => ({ publicKey: toBase64Url(pub), custody }),
+    toString: () => `Signer(${toBase64Url(pub)}, ${custody})`,
+    [inspect.custom]: () => `Signer(${toBase64Url(pub)}, ${custody})`,
   });
 }

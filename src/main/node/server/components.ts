@@ -3,7 +3,9 @@ import type { App, NodeDeps } from './deps.js';
 import { registerAuthRoutes } from '../auth/routes.js';
 import { registerConsole } from '../console/routes.js';
 import { registerFacts } from '../facts/routes.js';
+import { registerFederation } from '../federation/routes.js';
 import { registerGardens } from '../gardens/routes.js';
+import { registerManifests } from '../manifests/routes.js';
 import { registerWellKnown } from '../wellknown/routes.js';
 
 export async function registerComponents(app: App, deps: NodeDeps): Promise<void> {
@@ -11,5 +13,7 @@ export async function registerComponents(app: App, deps: NodeDeps): Promise<void
   registerAuthRoutes(app, deps);
   registerGardens(app, deps);
   registerFacts(app, deps);
+  registerManifests(app, deps);
+  registerFederation(app, deps);
   await registerConsole(app, deps);
 }

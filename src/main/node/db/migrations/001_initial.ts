@@ -50,6 +50,8 @@ export const m001Initial: Migration = {
         confidence     REAL NOT NULL CHECK (confidence >= 0 AND confidence <= 1),
         scope          TEXT NOT NULL CHECK (scope IN ('local','team','company','public')),
         valid_until    TEXT,
+        -- valid_until as epoch ms, so expiry compares as time whatever zone the text was written in.
+        valid_until_ms INTEGER,
         garden_id      TEXT REFERENCES gardens(id),
         received_from  TEXT,
         origin_node_id TEXT,

@@ -1,6 +1,8 @@
 // Numbered, forward-only migrations. Append a file; never edit one that has shipped.
 import type Database from 'better-sqlite3';
 import { m001Initial } from './001_initial.js';
+import { m002ManifestsTransparency } from './002_manifests_transparency.js';
+import { m003Federation } from './003_federation.js';
 
 export interface Migration {
   version: number;
@@ -8,6 +10,6 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002ManifestsTransparency, m003Federation];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// `npm start`: the desktop app when Electron's binary is installed; otherwise the same node headless, with the
+// console (the same screens in a browser) at <node URL>/console/.
+import { spawn, spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findElectronBinary } from './native-abi.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ELECTRON_VITE = join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
+
+function runStep(label, args) {
+  const res = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env: process.env });
+  if (res.status !== 0) {
+    console.error(`start: ${label} failed`);
+    process.exit(res.status ?? 1);
+  }
+}
+
+/** Run a child until it exits, passing our termination signals on, then leave with its exit code. */
+function supervise(child) {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    });
+  }
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+function startDesktop(electronBin) {
+  runStep('electron-vite build', [ELECTRON_VITE, 'build']);
+  supervise(spawn(electronBin, [ROOT], { cwd: ROOT, stdio: 'inherit', env: process.env }));
+}
+
+function startHeadless() {
+  console.log("start: the desktop window needs Electron's binary, which cannot be downloaded on this machine; running the node headless instead");
+  runStep('electron-vite build', [ELECTRON_VITE, 'build', '--logLevel', 'warn']);
+  runStep('building the stigmem command', [join(ROOT, 'scripts', 'build-cli.mjs')]);
+  // stdout is read to learn the URL the node listens on; everything it prints is passed through unchanged.
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'stigmem.mjs'), 'serve'], { stdio: ['inherit', 'pipe', 'inherit'], env: process.env });
+  let pending = '';
+  let isAnnounced = false;
+  child.stdout.on('data', (chunk) => {
+    process.stdout.write(chunk);
+    if (isAnnounced) return;
+    pending += chunk.toString();
+    const m = /listening on (\S+)/.exec(pending);
+    if (m) {
+      isAnnounced = true;
+      console.log(`start: node at ${m[1]}; console at ${m[1]}/console/ (sign in with STIGMEM_ADMIN_KEY)`);
+    }
+  });
+  supervise(child);
+}
+
+const electronBin = findElectronBinary(ROOT);
+if (electronBin) startDesktop(electronBin);
+else startHeadless();

@@ -1,0 +1,36 @@
+// Binds every contract operation to ipcMain on its derived channel. Electron-free: it takes ipcMain's shape.
+import { ipcChannelOf, OPERATION_NAMES } from '../../shared/contract.js';
+import { fail, type Result } from '../../shared/result.js';
+import { runAdminOperation } from '../node/console/handlers.js';
+import type { NodeDeps } from '../node/server/deps.js';
+
+export interface IpcInvokeEvent {
+  senderFrame: { url: string } | null;
+}
+
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcInvokeEvent, arg: unknown) => Promise<Result<unknown>>): void;
+  removeHandler(channel: string): void;
+}
+
+export interface AdminIpcOptions {
+  /** The running node, or null while it starts or after it stopped. */
+  currentDeps: () => NodeDeps | null;
+  isTrustedSender: (senderUrl: string | null) => boolean;
+  reportError?: (op: string, err: unknown) => void;
+}
+
+/** Register one handler per operation; returns a function that removes them again. */
+export function bindAdminOperations(ipcMain: IpcMainLike, opts: AdminIpcOptions): () => void {
+  for (const op of OPERATION_NAMES) {
+    ipcMain.handle(ipcChannelOf(op), async (event, arg) => {
+      if (!opts.isTrustedSender(event.senderFrame?.url ?? null)) return fail('forbidden', 'this page may not call the node');
+      const deps = opts.currentDeps();
+      if (deps === null) return fail('node_not_running', 'the node is not running');
+      return runAdminOperation(deps, op, arg, (err) => opts.reportError?.(op, err));
+    });
+  }
+  return () => {
+    for (const op of OPERATION_NAMES) ipcMain.removeHandler(ipcChannelOf(op));
+  };
+}

@@ -1,0 +1,97 @@
+// Electron glue only: one instance, a hardened window, the node started in-process, the admin operations on IPC,
+// and the node stopped before the app quits. Everything that makes the node a node lives in ./node (Electron-free).
+import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bindAdminOperations } from './desktop/ipc.js';
+import { desktopNodeConfig } from './desktop/node-config.js';
+import { denyAllPermissions, hardenWebContents, isTrustedSenderUrl, mainWindowOptions } from './desktop/window-options.js';
+import { startNode, type RunningNode } from './node/runtime.js';
+
+const outMainDir = dirname(fileURLToPath(import.meta.url));
+const PRELOAD_PATH = join(outMainDir, '../preload/index.cjs');
+const RENDERER_HTML = join(outMainDir, '../renderer/index.html');
+const ICON_PATH = join(outMainDir, '../../resources/icon.png');
+// `electron-vite dev` serves the renderer itself and names its URL here; a packaged app always loads the file.
+const devRendererUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
+const appUrl = devRendererUrl ?? pathToFileURL(RENDERER_HTML).href;
+
+let node: RunningNode | null = null;
+let mainWindow: BrowserWindow | null = null;
+let isStopping = false;
+
+function createMainWindow(): BrowserWindow {
+  const win = new BrowserWindow(mainWindowOptions({ preload: PRELOAD_PATH, icon: ICON_PATH }));
+  win.once('ready-to-show', () => win.show());
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null;
+  });
+  void win.loadURL(appUrl);
+  return win;
+}
+
+async function startDesktopNode(): Promise<RunningNode> {
+  const { config, warnings } = desktopNodeConfig(app.getPath('userData'), process.env);
+  for (const w of warnings) console.warn(`stigmem: warning: ${w}`);
+  const running = await startNode(config, {
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-stigmem-capability"]'] },
+  });
+  for (const n of running.notices) console.info(`stigmem: ${n}`);
+  console.info(`stigmem: node ${running.deps.nodeId} listening on ${running.url} (console ${running.url}/console/)`);
+  return running;
+}
+
+function focusMainWindow(): void {
+  if (!mainWindow) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
+}
+
+async function onReady(): Promise<void> {
+  denyAllPermissions(session.defaultSession);
+  bindAdminOperations(ipcMain, {
+    currentDeps: () => node?.deps ?? null,
+    isTrustedSender: (senderUrl) => isTrustedSenderUrl(senderUrl, appUrl),
+    reportError: (op, err) => console.error(`stigmem: ${op} failed:`, err),
+  });
+  try {
+    node = await startDesktopNode();
+  } catch (e) {
+    dialog.showErrorBox('Stigmem could not start its node', e instanceof Error ? e.message : String(e));
+    app.exit(1);
+    return;
+  }
+  mainWindow = createMainWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow();
+  });
+}
+
+// A second copy would fight the first for the port and the database: hand over to the running one instead.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', focusMainWindow);
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  // Close the HTTP server and the database before the process ends, so SQLite checkpoints its WAL cleanly.
+  app.on('will-quit', (event) => {
+    if (node === null || isStopping) return;
+    event.preventDefault();
+    isStopping = true;
+    const stopping = node;
+    stopping
+      .close()
+      .catch((err: unknown) => console.error('stigmem: the node did not stop cleanly:', err))
+      .finally(() => {
+        node = null;
+        app.quit();
+      });
+  });
+  app.whenReady().then(onReady, (err: unknown) => {
+    console.error('stigmem: Electron failed to start:', err);
+    app.exit(1);
+  });
+}

@@ -1,0 +1,116 @@
+// The admin handler map: one implementation per contract operation, shared by Electron's IPC and the HTTP console.
+import {
+  ADMIN_OPERATIONS,
+  isOperationName,
+  type ArgsOf,
+  type NodeStatus,
+  type OperationName,
+  type PublicIdentity,
+  type RecentFact,
+  type ResultOf,
+} from '../../../shared/contract.js';
+import { fail, ok, type Result } from '../../../shared/result.js';
+import { sql } from '../db/sql.js';
+import type { NodeDeps } from '../server/deps.js';
+
+/** A handler takes the raw argument (`unknown`) and answers with an envelope, never an exception. */
+export type AdminHandler<N extends OperationName> = (deps: NodeDeps, arg: unknown) => Result<ResultOf<N>> | Promise<Result<ResultOf<N>>>;
+
+type AdminHandlerMap = { readonly [N in OperationName]: AdminHandler<N> };
+
+const startedAtMs = new WeakMap<NodeDeps, number>();
+
+/** Uptime counts from here: called when the node's app is assembled. */
+export function markNodeStarted(deps: NodeDeps): void {
+  if (!startedAtMs.has(deps)) startedAtMs.set(deps, deps.clock.nowMs());
+}
+
+/** Run the contract's validator for `op` first; the implementation only ever sees a valid argument. */
+function withValidArgument<N extends OperationName>(op: N, impl: (deps: NodeDeps, args: ArgsOf<N>) => Result<ResultOf<N>>): AdminHandler<N> {
+  return (deps, arg) => {
+    const checked = ADMIN_OPERATIONS[op].validate(arg) as Result<ArgsOf<N>>;
+    return checked.ok ? impl(deps, checked.value) : checked;
+  };
+}
+
+function countOf(deps: NodeDeps, query: ReturnType<typeof sql>): number {
+  return deps.db.get<{ n: number }>(query)?.n ?? 0;
+}
+
+function publicIdentity(deps: NodeDeps): PublicIdentity {
+  const key = deps.keys.org;
+  return { publicKey: key.publicKey, keyId: key.keyId, fingerprint: key.fingerprint };
+}
+
+function nodeStatus(deps: NodeDeps): NodeStatus {
+  const started = startedAtMs.get(deps) ?? deps.clock.nowMs();
+  return {
+    nodeId: deps.nodeId,
+    nodeUrl: deps.config.nodeUrl,
+    version: deps.version.product,
+    protocolVersion: deps.version.protocol,
+    isAuthRequired: deps.config.authRequired,
+    isFederationEnabled: deps.config.federationEnabled,
+    keyCustody: deps.keys.org.custody,
+    ...publicIdentity(deps),
+    factCount: countOf(deps, sql`SELECT COUNT(*) AS n FROM facts`),
+    gardenCount: countOf(deps, sql`SELECT COUNT(*) AS n FROM gardens WHERE deleted_at IS NULL`),
+    uptimeSeconds: Math.max(0, Math.floor((deps.clock.nowMs() - started) / 1000)),
+    dbPath: deps.config.dbPath,
+  };
+}
+
+interface FactRow {
+  id: string;
+  entity: string;
+  relation: string;
+  value_type: string;
+  value_v: string;
+  source: string;
+  scope: string;
+  timestamp: string;
+}
+
+/** Values are stored as their text (numbers keep their literal); a null value has no text worth showing. */
+export function displayValue(valueType: string, stored: string): string {
+  return valueType === 'null' ? 'null' : stored;
+}
+
+function recentFacts(deps: NodeDeps, limit: number): RecentFact[] {
+  const rows = deps.db.all<FactRow>(
+    sql`SELECT id, entity, relation, value_type, value_v, source, scope, timestamp FROM facts ORDER BY seq DESC LIMIT ${limit}`,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    entity: r.entity,
+    relation: r.relation,
+    value: displayValue(r.value_type, r.value_v),
+    valueType: r.value_type,
+    source: r.source,
+    scope: r.scope,
+    timestamp: r.timestamp,
+  }));
+}
+
+export const ADMIN_HANDLERS = {
+  'node:status': withValidArgument('node:status', (deps) => ok(nodeStatus(deps))),
+  'facts:recent': withValidArgument('facts:recent', (deps, args) => ok(recentFacts(deps, args.limit))),
+  'identity:publicKey': withValidArgument('identity:publicKey', (deps) => ok(publicIdentity(deps))),
+} satisfies AdminHandlerMap;
+
+/** Dispatch one operation by name: unknown names and handler failures come back as envelopes too. */
+export async function runAdminOperation(
+  deps: NodeDeps,
+  op: string,
+  arg: unknown,
+  reportError: (err: unknown) => void = () => {},
+): Promise<Result<unknown>> {
+  if (!isOperationName(op)) return fail('unknown_operation', `unknown operation ${JSON.stringify(op.slice(0, 64))}`);
+  try {
+    return await (ADMIN_HANDLERS[op] as AdminHandler<OperationName>)(deps, arg);
+  } catch (e) {
+    // A handler bug must not leak internals (paths, SQL) to the caller; the reporter (a log) keeps the detail.
+    reportError(e);
+    return fail('internal_error', `the node could not complete ${op}`);
+  }
+}

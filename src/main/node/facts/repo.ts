@@ -1,0 +1,98 @@
+// The facts table: row shapes, the derived flags every read computes, inserts and single-row lookups.
+import { sql, type ReadDb, type Sql, type WriteDb } from '../db/sql.js';
+
+/** A stored fact as SELECTed with FACT_SELECT (the table's columns plus the derived flags). */
+export interface FactRow {
+  seq: number;
+  id: string;
+  cid: string;
+  entity: string;
+  relation: string;
+  value_type: string;
+  value_v: string;
+  interpret_as: string;
+  source: string;
+  timestamp: string;
+  hlc: string;
+  confidence: number;
+  scope: string;
+  valid_until: string | null;
+  valid_until_ms: number | null;
+  garden_id: string | null;
+  received_from: string | null;
+  origin_node_id: string | null;
+  origin_allowed_scopes: string | null;
+  attested_key_id: string | null;
+  attested: number | null;
+  written_by: string | null;
+  derived_from: string;
+  warnings: string;
+  source_trust: number | null;
+  quarantine_garden_id: string | null;
+  quarantine_reason: string | null;
+  is_retracted: 0 | 1;
+  is_contradicted: 0 | 1;
+}
+
+/** A later confidence-0 fact with the same entity, relation, scope, garden and value retracts `f` (facts stay stored). */
+export const RETRACTED_SQL: Sql = sql`(f.confidence > 0 AND EXISTS (SELECT 1 FROM facts r
+  WHERE r.entity = f.entity AND r.relation = f.relation AND r.scope = f.scope AND r.value_type = f.value_type
+    AND r.value_v = f.value_v AND r.garden_id IS f.garden_id AND r.confidence = 0 AND r.seq > f.seq))`;
+
+/** In an open conflict, or on the losing side of a resolved one (the conflicts row records it; the fact is untouched). */
+export const CONTRADICTED_SQL: Sql = sql`(EXISTS (SELECT 1 FROM conflicts c WHERE c.fact_a = f.id AND (c.status = 'unresolved' OR c.winning_fact_id IS NOT f.id))
+  OR EXISTS (SELECT 1 FROM conflicts c WHERE c.fact_b = f.id AND (c.status = 'unresolved' OR c.winning_fact_id IS NOT f.id)))`;
+
+/** Facts held in a quarantine garden stay out of standard recall. */
+export const IN_QUARANTINE_SQL: Sql = sql`(f.quarantine_garden_id IS NOT NULL)`;
+
+export const FACT_SELECT = sql`SELECT f.*, ${RETRACTED_SQL} AS is_retracted, ${CONTRADICTED_SQL} AS is_contradicted FROM facts f`;
+
+export function factRowById(db: ReadDb, id: string): FactRow | undefined {
+  return db.get<FactRow>(sql`${FACT_SELECT} WHERE f.id = ${id}`);
+}
+
+export function factRowByCid(db: ReadDb, cid: string): FactRow | undefined {
+  return db.get<FactRow>(sql`${FACT_SELECT} WHERE f.cid = ${cid}`);
+}
+
+/** The columns a write supplies; the rest take their defaults. */
+export interface NewFactRow {
+  id: string;
+  cid: string;
+  entity: string;
+  relation: string;
+  valueType: string;
+  valueV: string;
+  interpretAs: string;
+  source: string;
+  timestamp: string;
+  hlc: string;
+  confidence: number;
+  scope: string;
+  validUntil: string | null;
+  validUntilMs: number | null;
+  gardenId: string | null;
+  receivedFrom: string | null;
+  originNodeId: string | null;
+  originAllowedScopes: string[] | null;
+  attestedKeyId: string | null;
+  attested: boolean | null;
+  writtenBy: string | null;
+  derivedFrom: string;
+  warnings: string[];
+  sourceTrust: number | null;
+  quarantineGardenId: string | null;
+  quarantineReason: string | null;
+}
+
+export function insertFactRow(db: WriteDb, f: NewFactRow): void {
+  db.run(sql`INSERT INTO facts (id, cid, entity, relation, value_type, value_v, interpret_as, source, timestamp, hlc,
+      confidence, scope, valid_until, valid_until_ms, garden_id, received_from, origin_node_id, origin_allowed_scopes,
+      attested_key_id, attested, written_by, derived_from, warnings, source_trust, quarantine_garden_id, quarantine_reason)
+    VALUES (${f.id}, ${f.cid}, ${f.entity}, ${f.relation}, ${f.valueType}, ${f.valueV}, ${f.interpretAs}, ${f.source},
+      ${f.timestamp}, ${f.hlc}, ${f.confidence}, ${f.scope}, ${f.validUntil}, ${f.validUntilMs}, ${f.gardenId},
+      ${f.receivedFrom}, ${f.originNodeId}, ${f.originAllowedScopes === null ? null : JSON.stringify([...f.originAllowedScopes].sort())},
+      ${f.attestedKeyId}, ${f.attested ?? null}, ${f.writtenBy}, ${f.derivedFrom},
+      ${JSON.stringify(f.warnings)}, ${f.sourceTrust}, ${f.quarantineGardenId}, ${f.quarantineReason})`);
+}

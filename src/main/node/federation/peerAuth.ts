@@ -1,0 +1,71 @@
+// Authenticating a peer's request: its JWT, the active registration it names, and the nonce it may use once.
+import type { FastifyRequest } from 'fastify';
+import { recordAudit } from '../audit/log.js';
+import { fromBase64Url } from '../crypto/base64url.js';
+import { sql } from '../db/sql.js';
+import { HttpError } from '../errors.js';
+import type { NodeDeps } from '../server/deps.js';
+import { checkPeerToken, decodePeerToken } from './peerToken.js';
+import { activePeerByNodeId, type PeerRow } from './peers/repo.js';
+import { MAX_AUTHORIZATION_BYTES } from '../auth/hook.js';
+
+const AUDIT_QUIET_MS = 60_000;
+const lastAudit = new Map<string, number>();
+
+/** Refusals are audited, but one source cannot flood the log: at most one row per (reason, issuer) a minute. */
+function auditRefusal(deps: NodeDeps, eventType: string, peerId: string | null, detail: Record<string, unknown>): void {
+  const nowMs = deps.clock.nowMs();
+  const key = `${eventType}|${String(detail['reason'])}|${String(detail['iss'])}`;
+  if ((lastAudit.get(key) ?? 0) > nowMs - AUDIT_QUIET_MS) return;
+  if (lastAudit.size > 10_000) lastAudit.clear();
+  lastAudit.set(key, nowMs);
+  recordAudit(deps.db, { category: 'federation', eventType, peerId, detail }, nowMs);
+}
+
+const refuse = (detail: string): HttpError => new HttpError(401, detail, 'peer_auth_failed', { 'WWW-Authenticate': 'Bearer' });
+
+export interface AuthenticatedPeer {
+  peer: PeerRow;
+  tokenScopes: string[];
+}
+
+export function authenticatePeer(deps: NodeDeps, req: FastifyRequest): AuthenticatedPeer {
+  const header = req.headers.authorization ?? '';
+  if (Buffer.byteLength(header) > MAX_AUTHORIZATION_BYTES) throw new HttpError(401, 'Authorization header exceeds 16 KiB', 'token_too_large');
+  if (!/^bearer /i.test(header)) throw refuse('peer token required');
+  const decoded = decodePeerToken(header.slice(7).trim());
+  if (!decoded) throw refuse('malformed token');
+  const iss = typeof decoded.claims['iss'] === 'string' ? decoded.claims['iss'] : '';
+  const peer = iss ? activePeerByNodeId(deps.db, iss) : undefined;
+  if (!peer) {
+    auditRefusal(deps, 'rejected_token', null, { reason: 'peer_not_found', iss });
+    throw refuse('peer not registered');
+  }
+  if (peer.status !== 'active') {
+    auditRefusal(deps, 'rejected_token', peer.id, { reason: 'peer_not_approved', iss, status: peer.status });
+    throw refuse('peer_not_approved');
+  }
+  const nowMs = deps.clock.nowMs();
+  const result = checkPeerToken(decoded, {
+    peerPublicKey: fromBase64Url(peer.trusted_public_key) ?? new Uint8Array(),
+    ourNodeId: deps.nodeId,
+    peerNodeId: peer.node_id ?? '',
+    nowMs,
+    leewayMs: deps.config.peerTokenLeewayS * 1000,
+  });
+  if (!result.ok) {
+    auditRefusal(deps, result.reason === 'invalid_signature' ? 'signature_mismatch' : 'rejected_token', peer.id, { reason: result.reason, iss });
+    throw refuse(result.reason);
+  }
+  const expiresAt = Math.max(result.claims.exp, nowMs + deps.config.nonceWindowS * 1000);
+  const fresh = deps.db.transaction(() => {
+    deps.db.run(sql`DELETE FROM peer_nonces WHERE expires_at_ms < ${nowMs}`);
+    return deps.db.run(sql`INSERT INTO peer_nonces (nonce, peer_id, expires_at_ms) VALUES (${result.claims.nonce}, ${peer.id}, ${expiresAt})
+      ON CONFLICT(nonce) DO NOTHING`).changes === 1;
+  });
+  if (!fresh) {
+    auditRefusal(deps, 'replay_attempt', peer.id, { reason: 'nonce_already_seen', iss });
+    throw refuse('nonce_already_seen');
+  }
+  return { peer, tokenScopes: result.claims.scopes };
+}

@@ -1,0 +1,129 @@
+// One pull cycle from one peer: page while has_more, each page ingested in one transaction with its cursor.
+import { recordAudit } from '../audit/log.js';
+import { isoFromMs } from '../clock.js';
+import { fromBase64Url } from '../crypto/base64url.js';
+import { verifySignature } from '../crypto/ed25519.js';
+import type { NodeDeps } from '../server/deps.js';
+import { fetchDiscovery } from './discovery.js';
+import { MAX_PAGE_BYTES, PeerHttpError, peerRequest, peerUrl } from './http.js';
+import { ingestFacts } from './ingest.js';
+import { mintPeerToken } from './peerToken.js';
+import { advanceCursor, parseScopes, peerById, recordPullAttempt, updatePeer, type PeerRow } from './peers/repo.js';
+
+export const PAGE_LIMIT = 500;
+export const MAX_PAGES_PER_CYCLE = 2000;
+
+/** A failed cycle: `error` is what the peer record shows; `retryAfterMs` honours a 429. */
+export class PullFailure extends Error {
+  constructor(
+    readonly error: string,
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(error);
+  }
+}
+
+export interface CycleResult {
+  received: number;
+  duplicates: number;
+  rejected: number;
+  pages: number;
+}
+
+function failureFor(status: number, json: unknown, headers: Headers): PullFailure {
+  const detail = typeof json === 'object' && json !== null ? (json as Record<string, unknown>)['detail'] : undefined;
+  const code = typeof json === 'object' && json !== null ? (json as Record<string, unknown>)['code'] : undefined;
+  if (status === 403 && (code === 'federation_disabled' || detail === 'federation_disabled')) return new PullFailure('peer_federation_disabled');
+  if (status === 429) {
+    const after = Number(headers.get('retry-after') ?? '');
+    return new PullFailure('rate_limited_by_peer', Number.isFinite(after) && after > 0 ? after * 1000 : null);
+  }
+  if (status === 401 && detail === 'peer not registered') return new PullFailure('peer_has_not_registered_this_node: replication is mutual; the peer operator must register this node');
+  if (status === 401 && detail === 'peer_not_approved') return new PullFailure('peer_has_not_approved_this_node');
+  const text = typeof detail === 'string' ? detail.slice(0, 200) : '';
+  return new PullFailure(`peer_answered_${status}${text ? `: ${text}` : ''}`);
+}
+
+/** A mismatch is the operator's business: record it, audit it, and stop exchanging facts until they re-pin. */
+function keyMismatch(deps: NodeDeps, peer: PeerRow, presented: string | null): PullFailure {
+  deps.db.transaction(() => {
+    updatePeer(deps.db, peer.id, { status: 'key_mismatch', error: 'signature_mismatch' });
+    recordAudit(deps.db, { category: 'federation', eventType: 'signature_mismatch', peerId: peer.id, detail: { node_id: peer.node_id, pinned_key: peer.trusted_public_key, presented_key: presented } }, deps.clock.nowMs());
+  });
+  return new PullFailure('signature_mismatch');
+}
+
+async function fetchPage(deps: NodeDeps, peer: PeerRow, cursor: string | null, signal: AbortSignal) {
+  const token = mintPeerToken(deps.keys.federation, { iss: deps.nodeId, sub: peer.node_id ?? '', scopes: parseScopes(peer.allowed_scopes) }, deps.clock.nowMs());
+  const qs = `limit=${PAGE_LIMIT}${cursor !== null ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+  try {
+    return await peerRequest(peerUrl(peer.node_url, `/v1/federation/facts?${qs}`), {
+      headers: { authorization: `Bearer ${token}`, 'stigmem-verify': 'full', accept: 'application/json' }, signal, timeoutMs: 30_000, maxBytes: MAX_PAGE_BYTES,
+    });
+  } catch (e) {
+    if (e instanceof PeerHttpError && e.kind === 'aborted') throw e;
+    throw new PullFailure(e instanceof PeerHttpError ? `unreachable: ${e.message}` : 'unreachable');
+  }
+}
+
+export async function pullCycle(deps: NodeDeps, peerId: string, signal: AbortSignal): Promise<CycleResult> {
+  const result: CycleResult = { received: 0, duplicates: 0, rejected: 0, pages: 0 };
+  let peer = peerById(deps.db, peerId);
+  let checkedDiscovery = false;
+  while (peer && peer.status === 'active' && !signal.aborted && result.pages < MAX_PAGES_PER_CYCLE) {
+    const res = await fetchPage(deps, peer, peer.cursor, signal);
+    if (signal.aborted) break;
+    if (res.status !== 200) throw failureFor(res.status, res.json, res.headers);
+    const sig = res.headers.get('stigmem-signature');
+    const pin = fromBase64Url(peer.trusted_public_key);
+    if (sig !== null) {
+      const sigBytes = fromBase64Url(sig);
+      if (!pin || !sigBytes || !verifySignature(pin, res.bytes, sigBytes)) throw keyMismatch(deps, peer, null);
+    } else if (!checkedDiscovery) {
+      // Reference peers do not sign pages: check their served key against the pin once per cycle instead.
+      const d = await fetchDiscovery(peer.node_url, signal).catch(() => null);
+      if (!d) throw new PullFailure('unreachable: discovery document unavailable');
+      if (d.federationKey !== peer.trusted_public_key) throw keyMismatch(deps, peer, d.federationKey);
+      checkedDiscovery = true;
+    }
+    const body = res.json as { facts?: unknown; cursor?: unknown; has_more?: unknown } | undefined;
+    if (!body || !Array.isArray(body.facts)) throw new PullFailure('peer_sent_malformed_page');
+    const facts = body.facts;
+    const next = typeof body.cursor === 'string' ? body.cursor : peer.cursor;
+    const current = peer;
+    deps.db.transaction(() => {
+      const live = peerById(deps.db, current.id);
+      if (!live || live.status !== 'active') return; // removed while the page was in flight: keep nothing
+      const r = ingestFacts(deps, live, facts);
+      advanceCursor(deps.db, live.id, next, r.accepted, r.rejected.length, r.newestRemoteWallMs);
+      result.received += r.accepted;
+      result.duplicates += r.duplicates;
+      result.rejected += r.rejected.length;
+    });
+    result.pages++;
+    if (body.has_more !== true || facts.length === 0) break;
+    peer = peerById(deps.db, peerId);
+  }
+  return result;
+}
+
+/** Record how a cycle ended on the peer row (and in the audit log when it says something new). */
+export function recordCycle(deps: NodeDeps, peerId: string, outcome: { result?: CycleResult; failure?: PullFailure }, wasFailing: boolean): void {
+  const nowMs = deps.clock.nowMs();
+  const at = isoFromMs(nowMs);
+  deps.db.transaction(() => {
+    const row = peerById(deps.db, peerId);
+    if (!row || row.status === 'removed') return;
+    if (outcome.failure) {
+      recordPullAttempt(deps.db, peerId, at, outcome.failure.error, null);
+      if (!wasFailing) recordAudit(deps.db, { category: 'federation', eventType: 'pull_failed', peerId, detail: { error: outcome.failure.error } }, nowMs);
+      return;
+    }
+    const r = outcome.result!;
+    const lag = row.newest_remote_wall_ms ? Math.max(0, nowMs - row.newest_remote_wall_ms) : null;
+    recordPullAttempt(deps.db, peerId, at, null, lag);
+    if (r.received > 0 || r.rejected > 0 || wasFailing || row.last_success_at === null) {
+      recordAudit(deps.db, { category: 'federation', eventType: 'pull_completed', peerId, detail: { facts_received: r.received, duplicates: r.duplicates, rejected: r.rejected, pages: r.pages } }, nowMs);
+    }
+  });
+}

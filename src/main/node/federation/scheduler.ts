@@ -1,0 +1,131 @@
+// The pull loop: one loop per peer, every pull interval; on errors it backs off (doubling from the interval, capped
+// at 30 s); registration and PATCH pull at once; removing a peer aborts its in-flight request.
+import type { NodeDeps } from '../server/deps.js';
+import { fetchDiscovery, matchesPin } from './discovery.js';
+import { PeerHttpError } from './http.js';
+import { activePeers, peerById, updatePeer } from './peers/repo.js';
+import { pullCycle, PullFailure, recordCycle } from './pull.js';
+
+export const MAX_BACKOFF_MS = 30_000;
+
+interface PeerLoop {
+  abort: AbortController;
+  failures: number;
+  wake: (() => void) | null;
+  kicked: boolean;
+}
+
+export class PullScheduler {
+  private readonly loops = new Map<string, PeerLoop>();
+  private running = false;
+
+  constructor(private readonly deps: NodeDeps) {}
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  start(): void {
+    if (this.running || !this.deps.config.federationEnabled) return;
+    this.running = true;
+    for (const p of activePeers(this.deps.db)) this.ensure(p.id);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const id of [...this.loops.keys()]) this.remove(id);
+  }
+
+  /** Pull now and forget the backoff (after registration or a PATCH). */
+  kick(peerId: string): void {
+    if (!this.running) return;
+    const loop = this.loops.get(peerId);
+    if (!loop) return this.ensure(peerId);
+    loop.failures = 0;
+    loop.kicked = true;
+    loop.wake?.();
+  }
+
+  /** Stop a peer's loop at once, aborting whatever request it has in flight. */
+  remove(peerId: string): void {
+    const loop = this.loops.get(peerId);
+    if (!loop) return;
+    this.loops.delete(peerId);
+    loop.abort.abort();
+    loop.wake?.();
+  }
+
+  private ensure(peerId: string): void {
+    if (!this.running || this.loops.has(peerId)) return;
+    const loop: PeerLoop = { abort: new AbortController(), failures: 0, wake: null, kicked: false };
+    this.loops.set(peerId, loop);
+    void this.run(peerId, loop);
+  }
+
+  private delayAfter(loop: PeerLoop, failure: PullFailure | null): number {
+    const intervalMs = this.deps.config.pullIntervalS * 1000;
+    if (!failure) return intervalMs;
+    if (failure.retryAfterMs !== null) return Math.min(failure.retryAfterMs, 300_000);
+    return Math.min(MAX_BACKOFF_MS, intervalMs * 2 ** loop.failures);
+  }
+
+  private sleep(loop: PeerLoop, ms: number): Promise<void> {
+    if (loop.kicked) {
+      loop.kicked = false;
+      return Promise.resolve();
+    }
+    return new Promise((res) => {
+      const timer = setTimeout(done, ms);
+      timer.unref?.();
+      function done(): void {
+        clearTimeout(timer);
+        loop.wake = null;
+        res();
+      }
+      loop.wake = () => {
+        loop.kicked = false;
+        done();
+      };
+    });
+  }
+
+  /** An unreachable or mismatched peer is verified again each cycle; a match makes it active. */
+  private async reverify(peerId: string, signal: AbortSignal): Promise<void> {
+    const row = peerById(this.deps.db, peerId);
+    if (!row || (row.status !== 'unreachable' && row.status !== 'key_mismatch')) return;
+    try {
+      const d = await fetchDiscovery(row.node_url, signal);
+      if (matchesPin(d, row.trusted_public_key)) updatePeer(this.deps.db, peerId, { status: 'active', error: null, nodeId: row.node_id ?? d.nodeId });
+      else if (row.status === 'unreachable') updatePeer(this.deps.db, peerId, { status: 'key_mismatch', error: 'signature_mismatch', nodeId: row.node_id ?? d.nodeId });
+    } catch (e) {
+      if (e instanceof PeerHttpError && e.kind === 'aborted') return;
+    }
+  }
+
+  private async run(peerId: string, loop: PeerLoop): Promise<void> {
+    const { signal } = loop.abort;
+    while (!signal.aborted && this.running) {
+      const row = peerById(this.deps.db, peerId);
+      if (!row || !['active', 'unreachable', 'key_mismatch'].includes(row.status)) break;
+      let failure: PullFailure | null = null;
+      try {
+        await this.reverify(peerId, signal);
+        const fresh = peerById(this.deps.db, peerId);
+        if (fresh?.status === 'active') {
+          const result = await pullCycle(this.deps, peerId, signal);
+          if (!signal.aborted) recordCycle(this.deps, peerId, { result }, loop.failures > 0);
+        } else if (fresh) {
+          failure = new PullFailure(fresh.error ?? fresh.status);
+        }
+      } catch (e) {
+        if (signal.aborted) break;
+        failure = e instanceof PullFailure ? e : new PullFailure(e instanceof Error ? `pull_error: ${e.message}` : 'pull_error');
+        recordCycle(this.deps, peerId, { failure }, loop.failures > 0);
+      }
+      const delay = this.delayAfter(loop, failure);
+      loop.failures = failure ? loop.failures + 1 : 0;
+      await this.sleep(loop, delay);
+    }
+    if (this.loops.get(peerId) === loop) this.loops.delete(peerId);
+  }
+}

@@ -1,0 +1,18 @@
+// The only thing the page gets from the main process: `window.stigmem`, one method per admin operation, each an
+// ipcRenderer.invoke on the operation's channel. No raw ipcRenderer, no Node, no events reach the page.
+import { contextBridge, ipcRenderer } from 'electron';
+import { ipcChannelOf, type OperationCall, type OperationName, type StigmemApi } from '../shared/contract';
+
+function invoker<N extends OperationName>(op: N): OperationCall<N> {
+  const channel = ipcChannelOf(op);
+  // Only the argument crosses; the reply is the handler's result envelope, structured-cloned by Electron.
+  return ((arg?: unknown) => ipcRenderer.invoke(channel, arg)) as OperationCall<N>;
+}
+
+const stigmem = {
+  node: { status: invoker('node:status') },
+  facts: { recent: invoker('facts:recent') },
+  identity: { publicKey: invoker('identity:publicKey') },
+} satisfies StigmemApi;
+
+contextBridge.exposeInMainWorld('stigmem', stigmem);

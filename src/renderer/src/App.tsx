@@ -1,0 +1,29 @@
+// The shell: the header and whichever screen the session allows.
+import { useEffect } from 'react';
+import { AppHeader } from './components/AppHeader';
+import { Spinner } from './components/Spinner';
+import { DashboardScreen } from './features/dashboard/DashboardScreen';
+import { SignInScreen } from './features/signin/SignInScreen';
+import { useSession } from './stores/session';
+
+export function App() {
+  const phase = useSession((s) => s.phase);
+  const start = useSession((s) => s.start);
+
+  useEffect(() => {
+    void start();
+  }, [start]);
+
+  return (
+    <div className="app">
+      <AppHeader />
+      {phase === 'checking' ? (
+        <main className="centered">
+          <Spinner label="Connecting to the node…" />
+        </main>
+      ) : null}
+      {phase === 'signed-out' ? <SignInScreen /> : null}
+      {phase === 'signed-in' ? <DashboardScreen /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+// The bar across the top: product name, which node this is, refresh and (in the console) sign-out.
+import iconUrl from '../../../../resources/icon.svg';
+import { useDashboard } from '../stores/dashboard';
+import { useSession } from '../stores/session';
+import { transport } from '../transport';
+
+export function AppHeader() {
+  const phase = useSession((s) => s.phase);
+  const signOut = useSession((s) => s.signOut);
+  const { status, refresh, reset } = useDashboard();
+  const isSignedIn = phase === 'signed-in';
+  const isBusy = status.phase === 'loading';
+
+  return (
+    <header className="app-header">
+      <div className="app-header__brand">
+        <img className="app-header__logo" src={iconUrl} alt="" />
+        <span className="app-header__name">Stigmem</span>
+        {status.value ? <span className="app-header__node mono">{status.value.nodeUrl}</span> : null}
+      </div>
+      {isSignedIn ? (
+        <div className="app-header__actions">
+          <button type="button" className="button button--secondary" onClick={() => void refresh()} disabled={isBusy}>
+            {isBusy ? 'Refreshing…' : 'Refresh'}
+          </button>
+          {transport.adminKey ? (
+            <button
+              type="button"
+              className="button button--ghost"
+              onClick={() => {
+                reset();
+                signOut();
+              }}
+            >
+              Sign out
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+    </header>
+  );
+}

@@ -1,0 +1,36 @@
+// Turns a result's error code into words an operator can act on; the node's own message stays as the detail.
+import type { ContractError } from '../../../shared/result';
+
+export interface ErrorDescription {
+  title: string;
+  hint: string;
+}
+
+const BY_CODE: Record<string, ErrorDescription> = {
+  unauthorized: {
+    title: 'The admin key was not accepted',
+    hint: 'Check the key against STIGMEM_ADMIN_KEY on the node (or use another key that has the admin permission).',
+  },
+  forbidden: {
+    title: 'This key is not an admin key',
+    hint: 'The console needs a key with the admin permission.',
+  },
+  token_too_large: { title: 'The key is far too long', hint: 'Paste only the admin key itself.' },
+  network_error: {
+    title: 'Cannot reach the node',
+    hint: 'Is the node still running? Start it again (stigmem serve or npm start), then try again.',
+  },
+  console_disabled: {
+    title: 'The console is turned off on this address',
+    hint: 'The console is served only when the node listens on loopback.',
+  },
+  validation_failed: { title: 'The request was not valid', hint: 'Correct the value and try again.' },
+  unknown_operation: { title: 'The node does not know this operation', hint: 'The app and the node may be different versions.' },
+  bad_response: { title: 'The node gave an unexpected answer', hint: 'The address may not be a Stigmem node.' },
+  rate_limited: { title: 'Too many attempts', hint: 'Wait a moment and try again.' },
+  internal_error: { title: 'The node failed to answer', hint: 'The node log has the details.' },
+};
+
+export function describeError(error: ContractError): ErrorDescription {
+  return BY_CODE[error.code] ?? { title: 'Something went wrong', hint: 'Try again; if it keeps happening, check the node log.' };
+}

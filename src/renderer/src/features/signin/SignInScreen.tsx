@@ -1,0 +1,46 @@
+// The console's sign-in: the operator pastes the node's admin key; it stays in this tab's session storage only.
+import { useState, type FormEvent } from 'react';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { useSession } from '../../stores/session';
+
+export function SignInScreen() {
+  const { signIn, isSigningIn, error } = useSession();
+  const [key, setKey] = useState('');
+
+  const submit = (e: FormEvent<HTMLFormElement>): void => {
+    e.preventDefault();
+    void signIn(key);
+  };
+
+  return (
+    <main className="signin">
+      <form className="card signin__card" onSubmit={submit} aria-labelledby="signin-title" data-testid="signin-form">
+        <h1 id="signin-title" className="signin__title">
+          Sign in to this node
+        </h1>
+        <p className="signin__lead">
+          The console manages the node it is served by. Enter the node&apos;s admin key (<code>STIGMEM_ADMIN_KEY</code>).
+          It is kept only for this browser tab.
+        </p>
+        <label className="field">
+          <span className="field__label">Admin key</span>
+          <input
+            className="field__input"
+            type="password"
+            name="admin-key"
+            autoComplete="off"
+            spellCheck={false}
+            autoFocus
+            value={key}
+            onChange={(e) => setKey(e.target.value)}
+            data-testid="admin-key-input"
+          />
+        </label>
+        {error ? <ErrorNotice error={error} /> : null}
+        <button className="button button--primary signin__submit" type="submit" disabled={isSigningIn} data-testid="signin-submit">
+          {isSigningIn ? 'Checking…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}

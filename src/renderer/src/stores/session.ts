@@ -1,0 +1,65 @@
+// Whether the screens may talk to the node: always over IPC; over HTTP once the operator's admin key is accepted.
+import { create } from 'zustand';
+import type { ContractError } from '../../../shared/result';
+import { transport } from '../transport';
+import { isSignInError } from './loadable';
+
+export type SessionPhase = 'checking' | 'signed-out' | 'signed-in';
+
+interface SessionState {
+  phase: SessionPhase;
+  isSigningIn: boolean;
+  /** Why the last sign-in failed or why the session ended. */
+  error: ContractError | null;
+  start(): Promise<void>;
+  signIn(key: string): Promise<void>;
+  signOut(): void;
+  /** A call was refused for want of a good key: back to the sign-in form with the reason. */
+  expire(error: ContractError): void;
+}
+
+export const useSession = create<SessionState>()((set) => ({
+  phase: 'checking',
+  isSigningIn: false,
+  error: null,
+
+  async start() {
+    const keyStore = transport.adminKey;
+    if (keyStore === null) return set({ phase: 'signed-in', error: null });
+    if (keyStore.current() === null) return set({ phase: 'signed-out', error: null });
+    const check = await transport.api.node.status();
+    if (!check.ok && isSignInError(check.error)) {
+      keyStore.forget();
+      return set({ phase: 'signed-out', error: check.error });
+    }
+    set({ phase: 'signed-in', error: null });
+  },
+
+  async signIn(rawKey) {
+    const keyStore = transport.adminKey;
+    const key = rawKey.trim();
+    if (keyStore === null) return set({ phase: 'signed-in', error: null });
+    if (key === '') {
+      return set({ error: { code: 'validation_failed', message: 'Enter the admin key (the value of STIGMEM_ADMIN_KEY).' } });
+    }
+    set({ isSigningIn: true, error: null });
+    keyStore.use(key);
+    const check = await transport.api.node.status();
+    if (check.ok) {
+      keyStore.remember();
+      return set({ phase: 'signed-in', isSigningIn: false, error: null });
+    }
+    keyStore.forget();
+    set({ phase: 'signed-out', isSigningIn: false, error: check.error });
+  },
+
+  signOut() {
+    transport.adminKey?.forget();
+    set({ phase: 'signed-out', error: null });
+  },
+
+  expire(error) {
+    transport.adminKey?.forget();
+    set({ phase: 'signed-out', error });
+  },
+}));

@@ -1,0 +1,94 @@
+// The admin contract: one map of operations (name → argument validator, request and result types). The IPC channel
+// and the console's HTTP path are both derived from the operation name, so no name is ever typed twice.
+import type { Result } from './result.js';
+import { validateNoArgument, validateRecentFactsQuery } from './validators.js';
+
+/** What the dashboard shows about the running node. Public material only: there is no private-key operation. */
+export interface NodeStatus {
+  nodeId: string;
+  nodeUrl: string;
+  version: string;
+  protocolVersion: string;
+  isAuthRequired: boolean;
+  isFederationEnabled: boolean;
+  /** Where the identity key lives, for people (a keychain, a file path, an env variable), never the key. */
+  keyCustody: string;
+  publicKey: string;
+  keyId: string;
+  /** The key id's first 128 bits in groups of four, for reading aloud. */
+  fingerprint: string;
+  factCount: number;
+  gardenCount: number;
+  uptimeSeconds: number;
+  dbPath: string;
+}
+
+export interface RecentFact {
+  id: string;
+  entity: string;
+  relation: string;
+  /** The value as stored: strings as they are, numbers as their literal, booleans as true/false. */
+  value: string;
+  valueType: string;
+  source: string;
+  scope: string;
+  timestamp: string;
+}
+
+export interface PublicIdentity {
+  publicKey: string;
+  keyId: string;
+  fingerprint: string;
+}
+
+/** One operation: a validator for its argument; `Input` (what callers send) and `Res` are carried as types only. */
+export interface OperationSpec<Input, Args, Res> {
+  readonly validate: (arg: unknown) => Result<Args>;
+  readonly types?: { readonly input: Input; readonly result: Res };
+}
+
+function operation<Input, Res>() {
+  return <Args>(validate: (arg: unknown) => Result<Args>): OperationSpec<Input, Args, Res> => ({ validate });
+}
+
+export const ADMIN_OPERATIONS = {
+  'node:status': operation<undefined, NodeStatus>()(validateNoArgument),
+  'facts:recent': operation<{ limit?: number } | undefined, RecentFact[]>()(validateRecentFactsQuery),
+  'identity:publicKey': operation<undefined, PublicIdentity>()(validateNoArgument),
+} as const satisfies Record<`${string}:${string}`, OperationSpec<unknown, unknown, unknown>>;
+
+export type OperationName = keyof typeof ADMIN_OPERATIONS;
+type SpecOf<N extends OperationName> = (typeof ADMIN_OPERATIONS)[N];
+export type InputOf<N extends OperationName> = SpecOf<N> extends OperationSpec<infer I, unknown, unknown> ? I : never;
+export type ArgsOf<N extends OperationName> = SpecOf<N> extends OperationSpec<unknown, infer A, unknown> ? A : never;
+export type ResultOf<N extends OperationName> = SpecOf<N> extends OperationSpec<unknown, unknown, infer R> ? R : never;
+
+export const OPERATION_NAMES = Object.keys(ADMIN_OPERATIONS) as OperationName[];
+
+export function isOperationName(x: unknown): x is OperationName {
+  return typeof x === 'string' && Object.hasOwn(ADMIN_OPERATIONS, x);
+}
+
+/** The IPC channel of an operation is its name (`domain:verb`). */
+export const ipcChannelOf = <N extends OperationName>(op: N): N => op;
+
+/** The headless console's path for an operation. */
+export const consoleApiPath = (op: OperationName): string => `/console/api/${op}`;
+
+/** How a caller invokes one operation: optional argument when the operation takes none. */
+export type OperationCall<N extends OperationName> = undefined extends InputOf<N>
+  ? (arg?: InputOf<N>) => Promise<Result<ResultOf<N>>>
+  : (arg: InputOf<N>) => Promise<Result<ResultOf<N>>>;
+
+type DomainOf<N> = N extends `${infer D}:${string}` ? D : never;
+type VerbOf<N, D extends string> = N extends `${D}:${infer V}` ? V : never;
+
+/** `window.stigmem`: one part per domain, one method per verb (`stigmem.node.status()`). */
+export type StigmemApi = {
+  readonly [D in DomainOf<OperationName>]: { readonly [N in OperationName as VerbOf<N, D>]: OperationCall<N> };
+};
+
+export function splitOperationName(op: OperationName): { domain: string; verb: string } {
+  const at = op.indexOf(':');
+  return { domain: op.slice(0, at), verb: op.slice(at + 1) };
+}

@@ -1,0 +1,110 @@
+// Replication throughput (100,000 facts between two local nodes) and lag at 100 writes/s with a 1 s pull interval.
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/main/node/config/env.js';
+import { createNode, startNode, type RunningNode } from '../../src/main/node/runtime.js';
+import { assertFact } from '../../src/main/node/facts/service.js';
+import { anonymousPrincipal } from '../../src/main/node/auth/permissions.js';
+import { parseHlc } from '../../src/main/node/facts/hlc.js';
+import { printRatio } from './measure.js';
+
+const KEY = 'bench-admin-key-0123456789abcdef0123';
+
+function env(dir: string, name: string, interval: string) {
+  return loadConfig({ STIGMEM_DB_PATH: join(dir, `${name}.db`), STIGMEM_PORT: '0', STIGMEM_ADMIN_KEY: KEY, STIGMEM_LOG_LEVEL: 'silent', STIGMEM_FEDERATION_ENABLED: 'true', STIGMEM_FEDERATION_PULL_INTERVAL_S: interval, STIGMEM_KEY_STORE: 'file', STIGMEM_ENTITY_URI: `stigmem://${name}.example` }).config;
+}
+
+async function api(node: RunningNode, path: string, body?: unknown, method?: string): Promise<any> {
+  const res = await fetch(`${node.url}${path}`, { method: method ?? (body ? 'POST' : 'GET'), headers: { authorization: `Bearer ${KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  return res.json();
+}
+
+async function pairNodes(a: RunningNode, b: RunningNode): Promise<string> {
+  await api(a, '/v1/federation/peers', { peer_url: b.url, trusted_public_key: b.deps.keys.federation.publicKey });
+  const onB = await api(b, '/v1/federation/peers', { peer_url: a.url, trusted_public_key: a.deps.keys.federation.publicKey });
+  return onB.id as string;
+}
+
+async function seed(dir: string, n: number): Promise<void> {
+  const { deps, app } = await createNode(env(dir, 'a', '1'));
+  const who = anonymousPrincipal();
+  deps.db.transaction(() => {
+    for (let i = 0; i < n; i++) {
+      assertFact(deps, who, { entity: `stigmem://a.example/e/${i}`, relation: 'memory:role', value: { type: 'string', v: `v${i}` }, source: 'stigmem://a.example/agent/a', confidence: 0.9, scope: 'public' }, { trusted: true });
+    }
+  });
+  await app.close();
+  deps.db.raw.close();
+}
+
+function receivedCount(dbPath: string): number {
+  const db = new Database(dbPath, { readonly: true });
+  const n = (db.prepare('SELECT COUNT(*) AS n FROM facts WHERE received_from IS NOT NULL').get() as { n: number }).n;
+  db.close();
+  return n;
+}
+
+export async function benchReplication(rawInsertPerSec: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'stigmem-bench-repl-'));
+  try {
+    const N = 100_000;
+    await seed(dir, N);
+    const a = await startNode(env(dir, 'a', '1'));
+    const b = await startNode(env(dir, 'b', '0.2'));
+    const start = process.hrtime.bigint();
+    const peerId = await pairNodes(a, b);
+    for (;;) {
+      const p = await api(b, `/v1/federation/peers/${peerId}`);
+      if (p.facts_received >= N) break;
+      if (Number(process.hrtime.bigint() - start) / 1e9 > 600) throw new Error(`replication stalled at ${p.facts_received}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const secs = Number(process.hrtime.bigint() - start) / 1e9;
+    printRatio(`replicate ${N} facts (pull)`, N / secs, rawInsertPerSec, 'raw insert', 'facts/s', 0.15);
+    await a.close();
+    await b.close();
+    if (receivedCount(join(dir, 'b.db')) !== N) throw new Error('replication bench lost or duplicated facts');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchReplicationLag(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'stigmem-bench-lag-'));
+  try {
+    const a = await startNode(env(dir, 'a', '1'));
+    const b = await startNode(env(dir, 'b', '1'));
+    await pairNodes(a, b);
+    const RATE = 100;
+    const SECONDS = 10;
+    const writes: Promise<unknown>[] = [];
+    const t0 = Date.now();
+    for (let i = 0; i < RATE * SECONDS; i++) {
+      const due = t0 + (i * 1000) / RATE;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      writes.push(api(a, '/v1/facts', { entity: `stigmem://a.example/lag/${i}`, relation: 'memory:role', value: { type: 'string', v: `v${i}` }, source: 'stigmem://a.example/agent/a', confidence: 0.9, scope: 'public' }));
+    }
+    await Promise.all(writes);
+    const deadline = Date.now() + 15_000;
+    while (receivedCount(join(dir, 'b.db')) < RATE * SECONDS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const adb = new Database(join(dir, 'a.db'), { readonly: true });
+    const bdb = new Database(join(dir, 'b.db'), { readonly: true });
+    const origin = new Map((adb.prepare("SELECT id, hlc FROM facts WHERE entity LIKE 'stigmem://a.example/lag/%'").all() as { id: string; hlc: string }[]).map((r) => [r.id, parseHlc(r.hlc)!.wallMs]));
+    // The receiver's HLC is taken on receipt, so its wall time is the arrival time on the same machine clock.
+    const lags = (bdb.prepare('SELECT id, hlc FROM facts WHERE received_from IS NOT NULL').all() as { id: string; hlc: string }[])
+      .filter((r) => origin.has(r.id))
+      .map((r) => parseHlc(r.hlc)!.wallMs - origin.get(r.id)!)
+      .sort((x, y) => x - y);
+    adb.close();
+    bdb.close();
+    const q = (p: number) => lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))] ?? NaN;
+    process.stdout.write(`replication lag at ${RATE} writes/s, 1 s pull interval: p50 ${q(50)} ms, p99 ${q(99)} ms over ${lags.length} facts (target p99 < 1500 ms: ${q(99) < 1500 ? 'met' : 'NOT met'})\n`);
+    await a.close();
+    await b.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,78 @@
+// `stigmem conformance` as an operator runs it: output lines, the summary line, exit codes, --json and --url.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, spawnNode } from '../../helpers/process.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'stigmem-cli-vectors-'));
+mkdirSync(join(dir, 'v1.0'));
+writeFileSync(
+  join(dir, 'v1.0', '01_small.json'),
+  JSON.stringify({
+    title: 'small',
+    vectors: [
+      { id: 'wk-auth-none', method: 'GET', path: '/.well-known/stigmem', body: null, expected_status: 200, expected_body_contains: { auth: 'none', node_url: 'http://testnode' } },
+      { id: 'wk-teapot', method: 'GET', path: '/.well-known/stigmem', body: null, expected_status: 418 },
+      { id: 'facts-need-auth', method: 'GET', path: '/v1/facts', body: null, expected_status: 401, requires_auth: true },
+    ],
+  }),
+);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('stigmem conformance', () => {
+  it('--spawn: one line per vector on fresh nodes, the summary line, exit 1 on a failure', async () => {
+    const r = await runCli(['conformance', '--spawn', '--vectors', dir, '--concurrency', '2'], { timeoutMs: 120_000 });
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toEqual([
+      'PASS  wk-auth-none  (v1.0/01_small.json)',
+      expect.stringMatching(/^FAIL  wk-teapot  \(v1\.0\/01_small\.json\) - expected HTTP 418, got HTTP 200: \{/),
+      'PASS  facts-need-auth  (v1.0/01_small.json)',
+      'conformance: 2 passed, 1 failed',
+    ]);
+    expect(r.code).toBe(1);
+  });
+
+  it('--url --json: every case against the given node, auth cases skipped, a warning about shared state', async () => {
+    const node = await spawnNode({ STIGMEM_AUTH_REQUIRED: 'false', STIGMEM_NODE_URL: 'http://testnode' });
+    try {
+      const r = await runCli(['conformance', '--url', node.url, '--vectors', dir, '--json'], { timeoutMs: 60_000 });
+      expect(r.stderr).toMatch(/warning: every case runs against .* results depend on that node's state/);
+      const report = JSON.parse(r.stdout) as { summary: unknown; results: { id: string; outcome: string }[] };
+      expect(report.summary).toEqual({ passed: 1, failed: 1, skipped: 1 });
+      expect(report.results.map((x) => [x.id, x.outcome])).toEqual([
+        ['wk-auth-none', 'pass'],
+        ['wk-teapot', 'fail'],
+        ['facts-need-auth', 'skip'],
+      ]);
+      expect(r.code).toBe(1);
+    } finally {
+      await node.cleanup();
+    }
+  });
+
+  it('exits 0 with the plain summary when everything passes', async () => {
+    const node = await spawnNode({ STIGMEM_AUTH_REQUIRED: 'false', STIGMEM_NODE_URL: 'http://testnode' });
+    const passing = mkdtempSync(join(tmpdir(), 'stigmem-cli-vectors-'));
+    writeFileSync(join(passing, 'one.json'), JSON.stringify({ vectors: [{ id: 'health', method: 'GET', path: '/healthz', body: null, expected_status: 200 }] }));
+    try {
+      const r = await runCli(['conformance', '--url', node.url, '--vectors', passing], { timeoutMs: 60_000 });
+      expect(r.stdout.trim().split('\n')).toEqual(['PASS  health  (one.json)', 'conformance: 1 passed, 0 failed']);
+      expect(r.code).toBe(0);
+    } finally {
+      await node.cleanup();
+      rmSync(passing, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses unclear invocations with exit 2', async () => {
+    const neither = await runCli(['conformance', '--vectors', dir]);
+    expect(neither.stderr).toContain('give exactly one of --url URL or --spawn');
+    expect(neither.code).toBe(2);
+    const missing = await runCli(['conformance', '--spawn', '--vectors', join(dir, 'nope')]);
+    expect(missing.stderr).toContain('no such folder');
+    expect(missing.code).toBe(2);
+    const authWithSpawn = await runCli(['conformance', '--spawn', '--auth-url', 'http://127.0.0.1:1', '--vectors', dir]);
+    expect(authWithSpawn.code).toBe(2);
+  });
+});

@@ -1,0 +1,92 @@
+// The handler map against a real node on a temporary SQLite file.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN_HANDLERS, displayValue, runAdminOperation } from '../../../src/main/node/console/handlers.js';
+import { OPERATION_NAMES } from '../../../src/shared/contract.js';
+import { makeTestNode, type TestNode } from '../../helpers/inject.js';
+import { insertFact, insertGarden } from './helpers.js';
+
+let node: TestNode;
+beforeEach(async () => {
+  node = await makeTestNode();
+});
+afterEach(async () => {
+  await node.close();
+});
+
+describe('the handler map', () => {
+  it('has exactly one handler per contract operation', () => {
+    expect(Object.keys(ADMIN_HANDLERS).sort()).toEqual([...OPERATION_NAMES].sort());
+  });
+
+  it('node:status reports identity, configuration and live counts', async () => {
+    insertFact(node.deps, { entity: 'e:1', relation: 'rel:a', valueType: 'string', value: 'x' });
+    insertFact(node.deps, { entity: 'e:2', relation: 'rel:a', valueType: 'string', value: 'y' });
+    insertGarden(node.deps, 'ops');
+    insertGarden(node.deps, 'gone', '2026-05-27T00:00:00.000000+00:00');
+    const r = await runAdminOperation(node.deps, 'node:status', undefined);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const key = node.deps.keys.org;
+    expect(r.value).toMatchObject({
+      nodeId: node.deps.nodeId,
+      nodeUrl: node.deps.config.nodeUrl,
+      version: node.deps.version.product,
+      protocolVersion: node.deps.version.protocol,
+      isAuthRequired: true,
+      isFederationEnabled: false,
+      keyCustody: key.custody,
+      publicKey: key.publicKey,
+      keyId: key.keyId,
+      fingerprint: key.fingerprint,
+      factCount: 2,
+      gardenCount: 1,
+      dbPath: node.deps.config.dbPath,
+    });
+    expect((r.value as { fingerprint: string }).fingerprint).toMatch(/^([0-9A-F]{4}-){7}[0-9A-F]{4}$/);
+    expect((r.value as { uptimeSeconds: number }).uptimeSeconds).toBeGreaterThanOrEqual(0);
+  });
+
+  it('facts:recent returns the newest facts first, up to the limit', async () => {
+    const ids = ['one', 'two', 'three'].map((v, i) => insertFact(node.deps, { entity: `e:${i}`, relation: 'rel:n', valueType: 'string', value: v, scope: 'team' }));
+    const r = await runAdminOperation(node.deps, 'facts:recent', { limit: 2 });
+    expect(r).toEqual({
+      ok: true,
+      value: [
+        { id: ids[2], entity: 'e:2', relation: 'rel:n', value: 'three', valueType: 'string', source: 'stigmem://test/agent', scope: 'team', timestamp: '2026-05-26T12:00:00.000000+00:00' },
+        { id: ids[1], entity: 'e:1', relation: 'rel:n', value: 'two', valueType: 'string', source: 'stigmem://test/agent', scope: 'team', timestamp: '2026-05-26T12:00:00.000000+00:00' },
+      ],
+    });
+    const all = await runAdminOperation(node.deps, 'facts:recent', undefined);
+    expect(all.ok && (all.value as unknown[]).length).toBe(3);
+  });
+
+  it('identity:publicKey returns public material only', async () => {
+    const r = await runAdminOperation(node.deps, 'identity:publicKey', null);
+    const key = node.deps.keys.org;
+    expect(r).toEqual({ ok: true, value: { publicKey: key.publicKey, keyId: key.keyId, fingerprint: key.fingerprint } });
+  });
+
+  it('refuses bad arguments and unknown operations as envelopes', async () => {
+    expect(await runAdminOperation(node.deps, 'facts:recent', { limit: 'all' })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    expect(await runAdminOperation(node.deps, 'node:status', { verbose: true })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    expect(await runAdminOperation(node.deps, 'keys:private', undefined)).toMatchObject({ ok: false, error: { code: 'unknown_operation' } });
+    expect(await runAdminOperation(node.deps, '__proto__', undefined)).toMatchObject({ ok: false, error: { code: 'unknown_operation' } });
+  });
+
+  it('turns a failing handler into internal_error without leaking the cause', async () => {
+    const reported: unknown[] = [];
+    node.deps.db.raw.exec('DROP TABLE conflicts; DROP TABLE facts');
+    const r = await runAdminOperation(node.deps, 'facts:recent', undefined, (e) => reported.push(e));
+    expect(r).toEqual({ ok: false, error: { code: 'internal_error', message: 'the node could not complete facts:recent' } });
+    expect(reported).toHaveLength(1);
+  });
+});
+
+describe('displayValue', () => {
+  it('shows stored text as it is, and null values as null', () => {
+    expect(displayValue('string', 'the release checklist')).toBe('the release checklist');
+    expect(displayValue('string', '"quoted"')).toBe('"quoted"');
+    expect(displayValue('number', '42.50')).toBe('42.50');
+    expect(displayValue('null', '')).toBe('null');
+  });
+});

@@ -1,0 +1,83 @@
+// The private key never travels: no operation, over IPC or HTTP, and no file the console serves contains it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bindAdminOperations, type IpcMainLike } from '../../../src/main/desktop/ipc.js';
+import { runAdminOperation } from '../../../src/main/node/console/handlers.js';
+import { pkcs8PemFromSeed } from '../../../src/main/node/crypto/ed25519.js';
+import { OPERATION_NAMES } from '../../../src/shared/contract.js';
+import { ADMIN_KEY, makeTestNode, type TestNode } from '../../helpers/inject.js';
+
+const SEED = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 11) & 0xff));
+
+/** Every way the seed could be spelled in a JSON answer or a page. */
+function secretSpellings(): string[] {
+  const pemBody = pkcs8PemFromSeed(new Uint8Array(SEED)).replace(/-----[A-Z ]+-----|\s/g, '');
+  return [
+    SEED.toString('base64url'),
+    SEED.toString('base64'),
+    SEED.toString('base64').replace(/=+$/, ''),
+    SEED.toString('hex'),
+    SEED.toString('hex').toUpperCase(),
+    pemBody,
+    // The 16 middle bytes alone, in case a longer encoding (seed ‖ public key) shifts the alignment at the start.
+    SEED.subarray(8, 24).toString('hex'),
+    JSON.stringify([...SEED]).slice(1, -1),
+  ];
+}
+
+function expectNoSecret(text: string, where: string): void {
+  for (const spelling of secretSpellings()) expect(text.includes(spelling), `${where} contains the private key`).toBe(false);
+  expect(text.includes(ADMIN_KEY), `${where} contains the admin key`).toBe(false);
+}
+
+describe('private key material', () => {
+  let node: TestNode;
+  beforeAll(async () => {
+    node = await makeTestNode({ STIGMEM_NODE_PRIVATE_KEY: SEED.toString('base64url') });
+  });
+  afterAll(async () => {
+    await node.close();
+  });
+
+  it('is really the key this node signs with (the test would prove nothing otherwise)', () => {
+    expect(node.deps.keys.org.custody).toContain('STIGMEM_NODE_PRIVATE_KEY');
+    expect(JSON.stringify(node.deps.keys.org)).not.toContain(SEED.toString('base64url'));
+  });
+
+  it('is in no operation result, called directly', async () => {
+    for (const op of OPERATION_NAMES) {
+      const r = await runAdminOperation(node.deps, op, undefined);
+      expect(r.ok, op).toBe(true);
+      expectNoSecret(JSON.stringify(r), op);
+    }
+  });
+
+  it('is in no console API answer', async () => {
+    for (const op of OPERATION_NAMES) {
+      const res = await node.req('POST', `/console/api/${op}`);
+      expect(res.status, op).toBe(200);
+      expectNoSecret(res.text, `POST /console/api/${op}`);
+    }
+  });
+
+  it('is in no IPC reply', async () => {
+    const handlers = new Map<string, Parameters<IpcMainLike['handle']>[1]>();
+    bindAdminOperations({ handle: (ch, fn) => void handlers.set(ch, fn), removeHandler: (ch) => void handlers.delete(ch) }, { currentDeps: () => node.deps, isTrustedSender: () => true });
+    expect([...handlers.keys()].sort()).toEqual([...OPERATION_NAMES].sort());
+    for (const [channel, handle] of handlers) {
+      const reply = await handle({ senderFrame: { url: 'file:///app/index.html' } }, undefined);
+      expect(reply.ok, channel).toBe(true);
+      expectNoSecret(JSON.stringify(reply), `IPC ${channel}`);
+    }
+  });
+
+  it('is in no file the console serves', async () => {
+    const page = await node.req('GET', '/console/', undefined, false);
+    expectNoSecret(page.text, 'GET /console/');
+    const assets = [...page.text.matchAll(/(?:src|href)="\.\/([^"]+)"/g)].map((m) => m[1]!);
+    for (const asset of assets) {
+      const res = await node.req('GET', `/console/${asset}`, undefined, false);
+      expect(res.status, asset).toBe(200);
+      expectNoSecret(res.text, asset);
+    }
+  });
+});

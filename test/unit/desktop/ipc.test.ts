@@ -1,0 +1,76 @@
+// IPC binding against a real node: every operation on its channel, senders checked, arguments validated.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bindAdminOperations, type IpcMainLike } from '../../../src/main/desktop/ipc.js';
+import type { NodeDeps } from '../../../src/main/node/server/deps.js';
+import { OPERATION_NAMES } from '../../../src/shared/contract.js';
+import { makeTestNode, type TestNode } from '../../helpers/inject.js';
+
+type Handler = Parameters<IpcMainLike['handle']>[1];
+const APP_URL = 'file:///opt/stigmem/out/renderer/index.html';
+
+function fakeIpcMain() {
+  const handlers = new Map<string, Handler>();
+  const ipcMain: IpcMainLike = {
+    handle: (channel, fn) => {
+      if (handlers.has(channel)) throw new Error(`second handler for ${channel}`);
+      handlers.set(channel, fn);
+    },
+    removeHandler: (channel) => void handlers.delete(channel),
+  };
+  return { ipcMain, handlers };
+}
+
+const fromApp = { senderFrame: { url: APP_URL } };
+
+describe('bindAdminOperations', () => {
+  let node: TestNode;
+  let deps: NodeDeps | null;
+  const { ipcMain, handlers } = fakeIpcMain();
+  let unbind: () => void;
+
+  beforeAll(async () => {
+    node = await makeTestNode();
+    deps = node.deps;
+    unbind = bindAdminOperations(ipcMain, { currentDeps: () => deps, isTrustedSender: (url) => url === APP_URL });
+  });
+  afterAll(async () => {
+    await node.close();
+  });
+
+  it('binds every operation on its derived channel', () => {
+    expect([...handlers.keys()].sort()).toEqual([...OPERATION_NAMES].sort());
+  });
+
+  it('answers the app page with the handler result', async () => {
+    const status = await handlers.get('node:status')!(fromApp, undefined);
+    expect(status).toMatchObject({ ok: true, value: { nodeId: node.deps.nodeId } });
+    expect(await handlers.get('facts:recent')!(fromApp, { limit: 1 })).toEqual({ ok: true, value: [] });
+  });
+
+  it('validates the argument of every call', async () => {
+    for (const arg of [{ limit: -1 }, 'DROP TABLE facts', [1, 2], { limit: 1, extra: true }]) {
+      expect(await handlers.get('facts:recent')!(fromApp, arg)).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    }
+    expect(await handlers.get('identity:publicKey')!(fromApp, { give: 'private' })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+  });
+
+  it('refuses frames that are not the app page', async () => {
+    for (const event of [{ senderFrame: { url: 'https://evil.example/' } }, { senderFrame: null }]) {
+      expect(await handlers.get('node:status')!(event, undefined)).toEqual({ ok: false, error: { code: 'forbidden', message: 'this page may not call the node' } });
+    }
+  });
+
+  it('says so while the node is not running', async () => {
+    deps = null;
+    try {
+      expect(await handlers.get('node:status')!(fromApp, undefined)).toMatchObject({ ok: false, error: { code: 'node_not_running' } });
+    } finally {
+      deps = node.deps;
+    }
+  });
+
+  it('removes its handlers again', () => {
+    unbind();
+    expect(handlers.size).toBe(0);
+  });
+});

@@ -1,0 +1,48 @@
+// The hot fact queries must use indexes, not scan the facts table (Signal-style EXPLAIN QUERY PLAN checks).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/main/node/db/connection.js';
+import type { Sql, WriteDb } from '../../../src/main/node/db/sql.js';
+import { factCountSql, factPageSql, type FactFilter } from '../../../src/main/node/facts/query.js';
+
+let db: WriteDb;
+beforeAll(() => {
+  db = openDatabase(':memory:');
+});
+afterAll(() => db.raw.close());
+
+function plan(q: Sql): string[] {
+  return db.raw.prepare(`EXPLAIN QUERY PLAN ${q.text}`).all(...q.params).map((r) => (r as { detail: string }).detail);
+}
+
+const base: FactFilter = { minConfidence: 0, includeContradicted: false, includeExpired: false, includeRetracted: false, nowMs: Date.now() };
+
+/** The plan line for the outer `facts f` access (subqueries alias facts as r). */
+function outerFactsAccess(lines: string[]): string {
+  const line = lines.find((l) => /\b(SCAN|SEARCH) f\b/.test(l));
+  if (!line) throw new Error(`no access to facts f in plan:\n${lines.join('\n')}`);
+  return line;
+}
+
+describe('query plans', () => {
+  it('an entity filter searches facts_triple for the page and the count', () => {
+    const q = { ...base, entity: 'stigmem://testnode/user/alice' };
+    expect(outerFactsAccess(plan(factPageSql(q, null, 51)))).toMatch(/SEARCH f USING INDEX facts_triple \(entity=\?/);
+    expect(outerFactsAccess(plan(factCountSql(q)))).toMatch(/SEARCH f USING INDEX facts_triple \(entity=\?/);
+  });
+
+  it('the retraction and conflict checks are index lookups', () => {
+    const lines = plan(factPageSql({ ...base, entity: 'e' }, null, 51));
+    expect(lines.some((l) => /SEARCH r USING INDEX facts_triple/.test(l))).toBe(true);
+    expect(lines.some((l) => /SEARCH c USING (COVERING )?INDEX conflicts_fact_a/.test(l))).toBe(true);
+    expect(lines.some((l) => /SEARCH c USING (COVERING )?INDEX conflicts_fact_b/.test(l))).toBe(true);
+    expect(lines.some((l) => /SCAN (r|c)\b/.test(l))).toBe(false);
+  });
+
+  it('a relation or source filter uses its index; an unfiltered page walks seq backwards without sorting', () => {
+    expect(outerFactsAccess(plan(factPageSql({ ...base, relation: 'memory:role' }, null, 51)))).toMatch(/USING INDEX facts_relation/);
+    expect(outerFactsAccess(plan(factPageSql({ ...base, source: 's' }, null, 51)))).toMatch(/USING INDEX facts_source/);
+    const unfiltered = plan(factPageSql(base, 100, 51));
+    expect(outerFactsAccess(unfiltered)).toMatch(/SEARCH f USING INTEGER PRIMARY KEY \(rowid<\?\)/);
+    expect(unfiltered.some((l) => l.includes('USE TEMP B-TREE FOR ORDER BY'))).toBe(false);
+  });
+});
