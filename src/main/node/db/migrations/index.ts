@@ -3,6 +3,8 @@ import type Database from 'better-sqlite3';
 import { m001Initial } from './001_initial.js';
 import { m002ManifestsTransparency } from './002_manifests_transparency.js';
 import { m003Federation } from './003_federation.js';
+import { m004TrustQuarantine } from './004_trust_quarantine.js';
+import { m005TokensProvenance } from './005_tokens_provenance.js';
 
 export interface Migration {
   version: number;
@@ -10,6 +12,6 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002ManifestsTransparency, m003Federation];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002ManifestsTransparency, m003Federation, m004TrustQuarantine, m005TokensProvenance];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
