@@ -27,3 +27,20 @@ describe('encodeJson', () => {
     expect(canonicalAscii({ a: 'é😀' })).toBe('{"a":"\\u00e9\\ud83d\\ude00"}');
   });
 });
+
+describe('the direct CID body', () => {
+  it('is byte-identical to the generic canonical encoder, escapes included', async () => {
+    const { cidBody, cidBodyViaEncoder } = await import('../../../src/main/node/facts/cid.js');
+    const cases = [
+      { entity: 'stigmem://a/e/1', relation: 'memory:role', valueType: 'string', valueV: 'engineer', source: 's', scope: 'company', confidence: 1 },
+      { entity: 'é "q" \\ \n\u0001\u2028😀', relation: 'r', valueType: 'number', valueV: '42.0', source: 'x\ty', scope: 'public', confidence: 1e-5 },
+      { entity: '', relation: '', valueType: 'null', valueV: 'null', source: '', scope: 'local', confidence: 0 },
+    ];
+    for (const c of cases) expect(cidBody(c)).toBe(cidBodyViaEncoder(c));
+  });
+
+  it('escapes DEL only in the ASCII flavour, as Python does', () => {
+    expect(canonicalAscii('\u007f')).toBe('"\\u007f"');
+    expect(canonicalJcs('\u007f')).toBe('"\u007f"');
+  });
+});

@@ -186,7 +186,8 @@ class Parser {
       this.ws();
       const v = this.value(depth + 1, obj, key);
       // defineProperty keeps a "__proto__" key as data instead of changing the prototype.
-      Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true });
+      if (key === '__proto__') Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true });
+      else obj[key] = v;
       this.ws();
       const c = this.s[this.pos];
       this.pos++;

@@ -53,7 +53,12 @@ function hex4(code: number): string {
   return '\\u' + code.toString(16).padStart(4, '0');
 }
 
+// Strings with nothing to escape (the common case) skip the per-character loop.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+const NEEDS_ESCAPE_ASCII = /["\\\u0000-\u001f\u007f-\uffff]/;
+
 export function encodeString(s: string, asciiOnly = false): string {
+  if (!(asciiOnly ? NEEDS_ESCAPE_ASCII : NEEDS_ESCAPE).test(s)) return '"' + s + '"';
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const ch = s[i] as string;
@@ -67,8 +72,11 @@ export function encodeString(s: string, asciiOnly = false): string {
   return out + '"';
 }
 
+const HAS_SURROGATE = /[\ud800-\udfff]/;
+
 function compareCodePoints(a: string, b: string): number {
-  // Keys are compared by code point (Python), not by UTF-16 unit: they differ only for astral characters.
+  // UTF-16 order equals code point order unless a surrogate is involved (astral characters): only then compare slowly.
+  if (!HAS_SURROGATE.test(a) && !HAS_SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   const ai = Array.from(a);
   const bi = Array.from(b);
   const n = Math.min(ai.length, bi.length);
