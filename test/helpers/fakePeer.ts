@@ -1,6 +1,7 @@
 // A stand-in peer that speaks the reference node's wire format (unsigned pages, unpadded HLC counters), so tests can
 // serve exactly the facts they need — including bad ones — and watch what our puller does.
 import http from 'node:http';
+import { encodeJson } from '../../src/main/node/json/pyjson.js';
 import { canonicalAsciiBytes } from '../../src/main/node/json/canonical.js';
 import { computeCid } from '../../src/main/node/facts/cid.js';
 import { generateSeed } from '../../src/main/node/crypto/ed25519.js';
@@ -41,12 +42,12 @@ export async function startFakePeer(opts: { entityUri?: string; signDeclaration?
     const url = new URL(req.url ?? '/', 'http://x');
     state.requests.push(`${req.method} ${url.pathname}`);
     if (url.pathname === '/.well-known/stigmem') {
-      const doc: Record<string, unknown> = { version: '1.0', node_id: state.nodeId, node_url: state.url, auth: 'required', federation: 'enabled', federation_pubkey: signer.publicKey };
+      const doc: Record<string, unknown> = { version: '1.0', node_id: state.nodeId, node_url: state.url, auth: 'required', federation: 'enabled', federation_pubkey: state.signer.publicKey };
       if (opts.entityUri) doc['entity_uri'] = opts.entityUri;
       if (opts.signDeclaration) {
-        const declaration = { node_id: state.nodeId, node_url: state.url, federation_pubkey: signer.publicKey, allowed_scopes: ['public'], signed_at: '2026-11-23T00:00:00+00:00' };
+        const declaration = { node_id: state.nodeId, node_url: state.url, federation_pubkey: state.signer.publicKey, allowed_scopes: ['public'], signed_at: '2026-11-23T00:00:00+00:00' };
         doc['declaration'] = declaration;
-        doc['declaration_sig'] = signer.signB64(canonicalAsciiBytes(declaration));
+        doc['declaration_sig'] = state.signer.signB64(canonicalAsciiBytes(declaration));
       }
       res.setHeader('content-type', 'application/json');
       return res.end(JSON.stringify(doc));
@@ -61,7 +62,7 @@ export async function startFakePeer(opts: { entityUri?: string; signDeclaration?
       const after = state.facts.filter((f) => cursor === null || String(f['hlc']) > cursor);
       const page = after.slice(0, limit);
       res.setHeader('content-type', 'application/json');
-      return res.end(JSON.stringify({ facts: page, cursor: page.length ? page[page.length - 1]!['hlc'] : cursor, has_more: after.length > limit }));
+      return res.end(encodeJson({ facts: page, cursor: page.length ? page[page.length - 1]!['hlc'] : cursor, has_more: after.length > limit }));
     }
     res.statusCode = 404;
     res.end('{"detail":"Not Found"}');

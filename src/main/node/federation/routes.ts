@@ -13,7 +13,8 @@ import { registerPeer, repinPeer, type RegisterBody } from './peers/register.js'
 import { listPeers, markRemoved, peerById, updatePeer } from './peers/repo.js';
 import { PullScheduler } from './scheduler.js';
 import { ApproveBody, AuditQuery, ErrorBody, PatchPeerBody, PeerParams, PeerRecord, PullQuery, RegisterPeerBody } from './schemas.js';
-import { PAGE_SIGNATURE_HEADER, permittedScopes, servablePage, signedPage } from './serve.js';
+import { PAGE_SIGNATURE_HEADER, permittedScopes, REFERENCE_MAX_PAST_MS, servablePage, signedPage } from './serve.js';
+import { formatHlc } from '../facts/hlc.js';
 import { ingestFacts } from './ingest.js';
 
 const tags = ['federation'];
@@ -103,7 +104,9 @@ export function registerFederation(app: App, deps: NodeDeps): PullScheduler {
       scopes = [req.query.scope];
     }
     const cursor = req.query.cursor ?? null;
-    const page = servablePage(deps.db, scopes, cursor, req.query.limit ?? 100);
+    // A peer that registered with the reference's declaration is treated as a reference puller.
+    const minHlc = peer.registration === 'declaration' ? formatHlc({ wallMs: deps.clock.nowMs() - REFERENCE_MAX_PAST_MS, counter: 0 }) : null;
+    const page = servablePage(deps.db, scopes, cursor, req.query.limit ?? 100, minHlc);
     const { body, signature } = signedPage(deps, page.rows, cursor, page.hasMore);
     return reply.header(PAGE_SIGNATURE_HEADER, signature).type('application/json').send(body);
   });

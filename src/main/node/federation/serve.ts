@@ -15,7 +15,10 @@ export function permittedScopes(deps: NodeDeps, peer: PeerRow, tokenScopes: stri
 }
 
 /** Only our own facts (never relayed, local, quarantined, in a garden, or bookkeeping), after the cursor. */
-export function servablePage(db: ReadDb, scopes: string[], cursor: string | null, limit: number): { rows: FactRow[]; hasMore: boolean } {
+/** Reference pullers stall for good on a fact whose HLC is over 30 days old (REFERENCE-NODE.md §6.5): never send one. */
+export const REFERENCE_MAX_PAST_MS = 30 * 24 * 3_600_000 - 3_600_000;
+
+export function servablePage(db: ReadDb, scopes: string[], cursor: string | null, limit: number, minHlc: string | null = null): { rows: FactRow[]; hasMore: boolean } {
   const where: Sql[] = [
     sql`f.received_from IS NULL`,
     sql`f.scope IN (SELECT value FROM json_each(${JSON.stringify(scopes)}))`,
@@ -27,6 +30,7 @@ export function servablePage(db: ReadDb, scopes: string[], cursor: string | null
     sql`f.derived_from = '[]'`,
   ];
   if (cursor !== null) where.push(sql`f.hlc > ${cursor}`);
+  if (minHlc !== null) where.push(sql`f.hlc >= ${minHlc}`);
   const rows = db.all<FactRow>(sql`SELECT f.*, 0 AS is_retracted, 0 AS is_contradicted FROM facts f
     WHERE ${joinSql(where, ' AND ')} ORDER BY f.hlc ASC LIMIT ${limit + 1}`);
   return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
