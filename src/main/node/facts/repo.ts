@@ -1,5 +1,5 @@
 // The facts table: row shapes, the derived flags every read computes, inserts and single-row lookups.
-import { sql, type ReadDb, type Sql, type WriteDb } from '../db/sql.js';
+import { raw, sql, type ReadDb, type Sql, type WriteDb } from '../db/sql.js';
 
 /** A stored fact as SELECTed with FACT_SELECT (the table's columns plus the derived flags). */
 export interface FactRow {
@@ -30,26 +30,56 @@ export interface FactRow {
   source_trust: number | null;
   quarantine_garden_id: string | null;
   quarantine_reason: string | null;
+  /** The garden as written; `garden_id` above is the garden shown (quarantine garden, or where a promotion put it). */
+  asserted_garden_id?: string | null;
+  /** null for facts that never entered quarantine (absent when a query selects f.* without FACT_SELECT). */
+  quarantine_status?: QuarantineStatus | null;
   is_retracted: 0 | 1;
   is_contradicted: 0 | 1;
 }
 
+export type QuarantineStatus = 'pending' | 'promoted' | 'rejected';
+
+/** A quarantined fact a moderator promoted (the decision is a row; the fact itself is never rewritten). */
+const PROMOTED_SQL = (alias: string): Sql =>
+  sql`EXISTS (SELECT 1 FROM quarantine_decisions d WHERE d.fact_id = ${raw(alias)}.id AND d.action = 'promoted')`;
+
 /** A later confidence-0 fact with the same entity, relation, scope, garden and value retracts `f` (facts stay stored). */
 export const RETRACTED_SQL: Sql = sql`(f.confidence > 0 AND EXISTS (SELECT 1 FROM facts r
   WHERE r.entity = f.entity AND r.relation = f.relation AND r.scope = f.scope AND r.value_type = f.value_type
-    AND r.value_v = f.value_v AND r.garden_id IS f.garden_id AND r.confidence = 0 AND r.seq > f.seq))`;
+    AND r.value_v = f.value_v AND r.garden_id IS f.garden_id AND r.confidence = 0 AND r.seq > f.seq
+    AND (r.quarantine_garden_id IS NULL OR ${PROMOTED_SQL('r')})))`;
 
 /** In an open conflict, or on the losing side of a resolved one (the conflicts row records it; the fact is untouched). */
 export const CONTRADICTED_SQL: Sql = sql`(EXISTS (SELECT 1 FROM conflicts c WHERE c.fact_a = f.id AND (c.status = 'unresolved' OR c.winning_fact_id IS NOT f.id))
   OR EXISTS (SELECT 1 FROM conflicts c WHERE c.fact_b = f.id AND (c.status = 'unresolved' OR c.winning_fact_id IS NOT f.id)))`;
 
-/** Facts held in a quarantine garden stay out of standard recall. */
-export const IN_QUARANTINE_SQL: Sql = sql`(f.quarantine_garden_id IS NOT NULL)`;
+/** Pending and rejected quarantine facts stay out of standard recall; promoted ones join it. */
+export const IN_QUARANTINE_SQL: Sql = sql`(f.quarantine_garden_id IS NOT NULL AND NOT ${PROMOTED_SQL('f')})`;
 
-export const FACT_SELECT = sql`SELECT f.*, ${RETRACTED_SQL} AS is_retracted, ${CONTRADICTED_SQL} AS is_contradicted FROM facts f`;
+export const QUARANTINE_STATUS_SQL: Sql = sql`(CASE WHEN f.quarantine_garden_id IS NULL THEN NULL
+  ELSE COALESCE((SELECT d.action FROM quarantine_decisions d WHERE d.fact_id = f.id), 'pending') END)`;
+
+/** The garden a fact is shown in: its quarantine garden until promoted, then the promotion's target (or none). */
+export const SHOWN_GARDEN_SQL: Sql = sql`(CASE WHEN f.quarantine_garden_id IS NULL THEN f.garden_id
+  WHEN ${PROMOTED_SQL('f')} THEN (SELECT d.target_garden_id FROM quarantine_decisions d WHERE d.fact_id = f.id)
+  ELSE f.quarantine_garden_id END)`;
+
+// The later `garden_id` column replaces f.garden_id in the row (better-sqlite3 keeps the last of duplicate names).
+export const FACT_SELECT = sql`SELECT f.*, f.garden_id AS asserted_garden_id, ${SHOWN_GARDEN_SQL} AS garden_id,
+  ${QUARANTINE_STATUS_SQL} AS quarantine_status, ${RETRACTED_SQL} AS is_retracted, ${CONTRADICTED_SQL} AS is_contradicted FROM facts f`;
 
 export function factRowById(db: ReadDb, id: string): FactRow | undefined {
   return db.get<FactRow>(sql`${FACT_SELECT} WHERE f.id = ${id}`);
+}
+
+/** The stored columns only, without the derived flags (bulk paths that need no display state). */
+export function leanFactRowById(db: ReadDb, id: string): FactRow | undefined {
+  return db.get<FactRow>(sql`SELECT f.*, 0 AS is_retracted, 0 AS is_contradicted FROM facts f WHERE f.id = ${id}`);
+}
+
+export function leanFactRowByCid(db: ReadDb, cid: string): FactRow | undefined {
+  return db.get<FactRow>(sql`SELECT f.*, 0 AS is_retracted, 0 AS is_contradicted FROM facts f WHERE f.cid = ${cid}`);
 }
 
 export function factRowByCid(db: ReadDb, cid: string): FactRow | undefined {

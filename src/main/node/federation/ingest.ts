@@ -5,8 +5,8 @@ import type { Principal } from '../auth/permissions.js';
 import { sql } from '../db/sql.js';
 import { HttpError } from '../errors.js';
 import { computeCid } from '../facts/cid.js';
-import { HlcFormatError, HlcSkewError, nodeHlc, parseHlc, persistHlc } from '../facts/hlc.js';
-import { assertFact } from '../facts/service.js';
+import { HlcFormatError, HlcSkewError, nodeHlc, parseHlc } from '../facts/hlc.js';
+import { assertFactWithoutRecord } from '../facts/service.js';
 import { encodeFactValue, SCOPES, type Scope } from '../facts/values.js';
 import type { NodeDeps } from '../server/deps.js';
 import { parseScopes, type PeerRow } from './peers/repo.js';
@@ -100,11 +100,10 @@ function ingestOne(deps: NodeDeps, peer: PeerRow, principal: Principal, raw: unk
     if (e instanceof HlcFormatError) throw new Rejection('malformed', { field: 'hlc' });
     throw e;
   }
-  persistHlc(deps.db, clock);
   const route = routeIncomingFact(deps, { source, scope, via: 'federation' });
   // A fresh object has no remembered literal, so an integer value is stored in its integer form.
   const typedValue = isIntForm ? { ...value, v: Number(valueV) } : value;
-  const { created } = assertFact(
+  const { created } = assertFactWithoutRecord(
     deps,
     principal,
     { entity, relation, value: typedValue, source, confidence, scope, valid_until: validUntil },
@@ -117,19 +116,31 @@ function ingestOne(deps: NodeDeps, peer: PeerRow, principal: Principal, raw: unk
   return { duplicate: !created, remoteWallMs: remote.wallMs };
 }
 
-/** Ingest one page; the caller holds the transaction that also saves the cursor. */
+/**
+ * Ingest one page; the caller holds the transaction that also saves the cursor. Every check runs before a fact's
+ * first write, so the fast path needs no savepoint per fact; if anything unexpected fails, the page is redone with one.
+ */
 export function ingestFacts(deps: NodeDeps, peer: PeerRow, facts: unknown[]): IngestResult {
+  try {
+    return deps.db.transaction(() => ingestPage(deps, peer, facts, false));
+  } catch {
+    return ingestPage(deps, peer, facts, true);
+  }
+}
+
+function ingestPage(deps: NodeDeps, peer: PeerRow, facts: unknown[], isCareful: boolean): IngestResult {
   const principal: Principal = { kind: 'api_key', entityUri: peer.node_id ?? 'peer', permissions: new Set(), apiKeyId: null };
   const allowed = new Set(parseScopes(peer.allowed_scopes).filter((s) => s !== 'local' && (s !== 'team' || deps.config.allowTeam)));
   const result: IngestResult = { accepted: 0, duplicates: 0, rejected: [], newestRemoteWallMs: null };
   for (const raw of facts) {
     try {
-      // A savepoint per fact: a fact that fails half-way leaves nothing behind, and the page goes on.
-      const r = deps.db.transaction(() => ingestOne(deps, peer, principal, raw, allowed));
+      // Careful mode: a savepoint per fact, so a fact that fails half-way leaves nothing behind and the page goes on.
+      const r = isCareful ? deps.db.transaction(() => ingestOne(deps, peer, principal, raw, allowed)) : ingestOne(deps, peer, principal, raw, allowed);
       if (r.duplicate) result.duplicates++;
       else result.accepted++;
       result.newestRemoteWallMs = Math.max(result.newestRemoteWallMs ?? 0, r.remoteWallMs);
     } catch (e) {
+      if (!isCareful && !(e instanceof Rejection)) throw e;
       const rej = e instanceof Rejection ? e : new Rejection('ingest_error', { message: e instanceof Error ? e.message.slice(0, 200) : 'error' });
       const factId = isObj(raw) && typeof raw['id'] === 'string' ? raw['id'].slice(0, 128) : null;
       result.rejected.push({ fact_id: factId, reason: rej.reason });
