@@ -16,9 +16,9 @@ function env(dir: string, name: string, interval: string) {
   return loadConfig({ STIGMEM_DB_PATH: join(dir, `${name}.db`), STIGMEM_PORT: '0', STIGMEM_ADMIN_KEY: KEY, STIGMEM_LOG_LEVEL: 'silent', STIGMEM_FEDERATION_ENABLED: 'true', STIGMEM_FEDERATION_PULL_INTERVAL_S: interval, STIGMEM_KEY_STORE: 'file', STIGMEM_ENTITY_URI: `stigmem://${name}.example` }).config;
 }
 
-async function api(node: RunningNode, path: string, body?: unknown, method?: string): Promise<any> {
+async function api(node: RunningNode, path: string, body?: unknown, method?: string): Promise<{ id: string; facts_received: number }> {
   const res = await fetch(`${node.url}${path}`, { method: method ?? (body ? 'POST' : 'GET'), headers: { authorization: `Bearer ${KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-  return res.json();
+  return (await res.json()) as { id: string; facts_received: number };
 }
 
 async function pairNodes(a: RunningNode, b: RunningNode): Promise<string> {

@@ -1,6 +1,7 @@
 // Small HTTP helpers for tests that talk to real nodes the way curl does.
 export interface JsonResponse {
   status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field in tests
   body: any;
   headers: Headers;
 }

@@ -14,13 +14,15 @@ export interface TestNode {
   deps: Awaited<ReturnType<typeof createNode>>['deps'];
   dir: string;
   /** Send a request; `auth` defaults to the admin key, `false` sends none, a string sends that Bearer value. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field in tests
   req(method: string, url: string, body?: unknown, auth?: string | false, headers?: Record<string, string>): Promise<{ status: number; body: any; text: string; headers: Record<string, unknown> }>;
   close(): Promise<void>;
 }
 
 export async function makeTestNode(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<TestNode> {
   const dir = mkdtempSync(join(tmpdir(), 'stigmem-test-'));
-  const { config } = loadConfig({ STIGMEM_DB_PATH: join(dir, 'node.db'), STIGMEM_ADMIN_KEY: ADMIN_KEY, ...env });
+  // Test nodes keep their key in a file unless a test asks for a keychain: never touch a developer's own keychain.
+  const { config } = loadConfig({ STIGMEM_DB_PATH: join(dir, 'node.db'), STIGMEM_ADMIN_KEY: ADMIN_KEY, STIGMEM_KEY_STORE: 'file', ...env });
   const { app, deps } = await createNode(config, opts);
   return {
     app,

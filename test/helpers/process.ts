@@ -37,7 +37,8 @@ export async function spawnNode(env: Record<string, string> = {}, opts: { dir?: 
   const port = env['STIGMEM_PORT'] ? Number(env['STIGMEM_PORT']) : await freePort();
   const childEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('STIGMEM_')) childEnv[k] = v;
-  Object.assign(childEnv, { STIGMEM_PORT: String(port), STIGMEM_HOST: '127.0.0.1', STIGMEM_LOG_LEVEL: 'warn', ...env });
+  // Test nodes keep their key in a file unless a test asks for a keychain: never touch a developer's own keychain.
+  Object.assign(childEnv, { STIGMEM_PORT: String(port), STIGMEM_HOST: '127.0.0.1', STIGMEM_LOG_LEVEL: 'warn', STIGMEM_KEY_STORE: 'file', ...env });
   const child = spawn(process.execPath, [STIGMEM_BIN, 'serve'], { cwd: dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';

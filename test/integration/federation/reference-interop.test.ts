@@ -39,7 +39,7 @@ print(signing_input + "." + b64(key.sign(signing_input.encode())))
 
 describe('reference interop on the wire', () => {
   let ours: NodeProcess;
-  let ourWk: Record<string, any>;
+  let ourWk: { node_id: string };
   beforeAll(async () => {
     ours = await spawnNode({ STIGMEM_FEDERATION_ENABLED: 'true', STIGMEM_FEDERATION_PULL_INTERVAL_S: '1', STIGMEM_ADMIN_KEY: KEY });
     ourWk = (await call(`${ours.url}/.well-known/stigmem`)).body;

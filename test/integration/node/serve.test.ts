@@ -48,7 +48,7 @@ describe('a running node', () => {
   it('serves the discovery document: reference fields, runbook fields and a verifiable declaration', async () => {
     const res = await fetch(`${node.url}/.well-known/stigmem`);
     expect(res.status).toBe(200);
-    const doc = (await res.json()) as Record<string, any>;
+    const doc = (await res.json()) as Record<string, unknown> & { declaration: Record<string, unknown>; declaration_sig: string; node_id: string; namespaces: string[]; federation_endpoints: unknown };
     expect(doc).toMatchObject({
       version: '1.0', node_url: `http://localhost:${node.port}`, auth: 'required', federation: 'enabled', source_attestation: 'off',
       federation_pubkey: PUB, public_key: PUB, federation_version: '0.5', pull_interval_s: 30, spec_version: '1.1', entity_uri: 'stigmem://org-a.example',

@@ -152,7 +152,7 @@ export function loadConfig(env: Env): { config: NodeConfig; warnings: string[] }
   const config: NodeConfig = {
     port,
     host,
-    dbPath: resolve(str(env, 'STIGMEM_DB_PATH') ?? 'stigmem.db'),
+    dbPath: str(env, 'STIGMEM_DB_PATH') === ':memory:' ? ':memory:' : resolve(str(env, 'STIGMEM_DB_PATH') ?? 'stigmem.db'),
     nodeUrl,
     entityUri,
     nodeId: str(env, 'STIGMEM_NODE_ID'),
