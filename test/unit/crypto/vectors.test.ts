@@ -96,3 +96,14 @@ describe('base64url keys', () => {
     expect(fromBase64Url('a')).toBeNull();
   });
 });
+
+describe('signing paths agree', () => {
+  it('the signer (native) and @noble/ed25519 produce identical signatures for random keys and messages', async () => {
+    const { generateSeed, signBytes } = await import('../../../src/main/node/crypto/ed25519.js');
+    for (let i = 0; i < 20; i++) {
+      const seed = generateSeed();
+      const msg = Buffer.from(`message ${i} ${'x'.repeat(i * 13)}`);
+      expect(toBase64Url(signerFromSeed(seed, 't').sign(msg))).toBe(toBase64Url(signBytes(seed, msg)));
+    }
+  });
+});

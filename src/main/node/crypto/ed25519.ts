@@ -69,6 +69,11 @@ export function seedFromPkcs8Pem(pem: string): Uint8Array {
   return new Uint8Array(d);
 }
 
+/** A node:crypto private key object for a seed (kept inside a Signer's closure). */
+export function nativePrivateKey(seed: Uint8Array, pub: Uint8Array): KeyObject {
+  return createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: toBase64Url(seed), x: toBase64Url(pub) }, format: 'jwk' });
+}
+
 /** A PKCS#8 PEM for a seed (what we write to 0600 key files). */
 export function pkcs8PemFromSeed(seed: Uint8Array): string {
   const pub = publicKeyFromSeed(seed);
