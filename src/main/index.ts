@@ -7,6 +7,7 @@ import { bindAdminOperations } from './desktop/ipc.js';
 import { desktopNodeConfig } from './desktop/node-config.js';
 import { denyAllPermissions, hardenWebContents, isTrustedSenderUrl, mainWindowOptions } from './desktop/window-options.js';
 import { startNode, type RunningNode } from './node/runtime.js';
+import type { KeychainFallback } from './node/secrets/custody.js';
 
 const outMainDir = dirname(fileURLToPath(import.meta.url));
 const PRELOAD_PATH = join(outMainDir, '../preload/index.cjs');
@@ -35,10 +36,25 @@ async function startDesktopNode(): Promise<RunningNode> {
   for (const w of warnings) console.warn(`stigmem: warning: ${w}`);
   const running = await startNode(config, {
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-stigmem-capability"]'] },
+    // The desktop never falls back from the OS keychain to a key file without the user's consent.
+    keys: { confirmFallback: askKeychainFallback },
   });
   for (const n of running.notices) console.info(`stigmem: ${n}`);
   console.info(`stigmem: node ${running.deps.nodeId} listening on ${running.url} (console ${running.url}/console/)`);
   return running;
+}
+
+async function askKeychainFallback(fallback: KeychainFallback): Promise<boolean> {
+  const { response } = await dialog.showMessageBox({
+    type: 'warning',
+    buttons: ['Keep the key in a file', 'Quit'],
+    defaultId: 1,
+    cancelId: 1,
+    title: 'The OS keychain is not available',
+    message: 'Stigmem could not store its identity key in the OS keychain.',
+    detail: `${fallback.error.message}\n\nIt can keep the key in ${fallback.location} instead (readable only by your user account). Choose Quit to unlock or set up the keychain first.`,
+  });
+  return response === 0;
 }
 
 function focusMainWindow(): void {
