@@ -5,6 +5,7 @@ import { m002ManifestsTransparency } from './002_manifests_transparency.js';
 import { m003Federation } from './003_federation.js';
 import { m004TrustQuarantine } from './004_trust_quarantine.js';
 import { m005TokensProvenance } from './005_tokens_provenance.js';
+import { m006Rotation } from './006_rotation.js';
 
 export interface Migration {
   version: number;
@@ -12,6 +13,6 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002ManifestsTransparency, m003Federation, m004TrustQuarantine, m005TokensProvenance];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002ManifestsTransparency, m003Federation, m004TrustQuarantine, m005TokensProvenance, m006Rotation];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

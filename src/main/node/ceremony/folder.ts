@@ -1,0 +1,92 @@
+// A ceremony works on a node's data folder as `stigmem serve` would: the same configuration, database and key store.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { systemClock, type Clock } from '../clock.js';
+import type { NodeConfig } from '../config/env.js';
+import { approvalFingerprint } from '../crypto/ed25519.js';
+import { openDatabase } from '../db/connection.js';
+import type { WriteDb } from '../db/sql.js';
+import { loadNodeKeys, openRecordedKeyStore, type KeyLoadOptions } from '../identity/keys.js';
+import type { Signer } from '../identity/signer.js';
+import { getKeyCustodyRecord, persistedNodeId } from '../meta.js';
+import { identityPemPath } from '../secrets/files.js';
+import type { SecretStore } from '../secrets/store.js';
+import { CeremonyError } from './errors.js';
+
+export const CEREMONY_RECORD_FILE = 'ceremony-record.jsonl';
+
+/** What every ceremony step needs: the node's configuration, how to reach its key store, and the time. */
+export interface CeremonyContext {
+  config: NodeConfig;
+  /** Replaces the OS keychain store or asks before falling back to a file (see KeyLoadOptions). */
+  keys?: KeyLoadOptions;
+  clock?: Clock;
+}
+
+/** The folder that holds the database, the key files and the ceremony record. */
+export function dataDirOf(config: NodeConfig): string {
+  return dirname(config.dbPath);
+}
+
+export function ceremonyRecordPath(config: NodeConfig): string {
+  return join(dataDirOf(config), CEREMONY_RECORD_FILE);
+}
+
+export const nowOf = (ctx: CeremonyContext): number => (ctx.clock ?? systemClock).nowMs();
+
+/** True when the environment names the key (the node then ignores its own stored key). */
+export function hasConfiguredKey(config: NodeConfig): boolean {
+  return Boolean(config.nodePrivateKeyFile || config.nodePrivateKey || (config.federationPrivkey && config.federationPubkey));
+}
+
+export function requireFileDatabase(config: NodeConfig): void {
+  if (config.dbPath === ':memory:') throw new CeremonyError('config_invalid', 'a key ceremony needs a data folder: STIGMEM_DB_PATH=:memory: keeps nothing');
+}
+
+/** Open the database, run `work`, close it. */
+export async function withDatabase<T>(config: NodeConfig, work: (db: WriteDb) => Promise<T>): Promise<T> {
+  requireFileDatabase(config);
+  const db = openDatabase(config.dbPath);
+  try {
+    return await work(db);
+  } finally {
+    db.raw.close();
+  }
+}
+
+/** True when this folder already has an identity: a node id, a recorded key store, or a key file. */
+export function hasIdentity(config: NodeConfig, db: WriteDb): boolean {
+  return persistedNodeId(db, null) !== null || getKeyCustodyRecord(db) !== null || existsSync(identityPemPath(config.dbPath));
+}
+
+/** The node's signing key as `stigmem serve` would load it here; never creates one. */
+export async function loadExistingSigner(ctx: CeremonyContext, db: WriteDb): Promise<{ signer: Signer; nodeId: string }> {
+  if (!hasConfiguredKey(ctx.config) && !hasIdentity(ctx.config, db)) {
+    throw new CeremonyError('no_identity', `the data folder ${dataDirOf(ctx.config)} has no identity yet; run \`stigmem ceremony init\` or \`stigmem ceremony restore\` first`);
+  }
+  const keys = await loadNodeKeys(ctx.config, db, ctx.keys);
+  return { signer: keys.org, nodeId: keys.nodeId };
+}
+
+/** The store that holds the node's own key (refused when the environment supplies the key instead). */
+export async function openOwnKeyStore(ctx: CeremonyContext, db: WriteDb, what: string): Promise<{ store: SecretStore; account: string; signer: Signer }> {
+  if (hasConfiguredKey(ctx.config)) {
+    throw new CeremonyError('configured_key', `the node's key comes from the environment (STIGMEM_NODE_PRIVATE_KEY, _FILE or the federation pair), so there is no stored key to ${what}; unset it to use the node's own key`);
+  }
+  const { signer } = await loadExistingSigner(ctx, db);
+  const opened = openRecordedKeyStore(ctx.config, db, ctx.keys);
+  if (!opened) throw new CeremonyError('no_identity', `the data folder ${dataDirOf(ctx.config)} records no key store`);
+  return { ...opened, signer };
+}
+
+/** The public facts about a key that a ceremony prints and records (never the key itself). */
+export interface KeySummary {
+  publicKey: string;
+  keyId: string;
+  fingerprint: string;
+  approvalFingerprint: string;
+}
+
+export function keySummary(signer: Signer): KeySummary {
+  return { publicKey: signer.publicKey, keyId: signer.keyId, fingerprint: signer.fingerprint, approvalFingerprint: approvalFingerprint(signer.publicKey) };
+}
