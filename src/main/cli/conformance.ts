@@ -20,7 +20,7 @@ interface ConformanceOptions {
   authUrl?: string;
   spawn?: boolean;
   json?: boolean;
-  concurrency: number;
+  concurrency?: number;
 }
 
 function parseConcurrency(v: string): number {
@@ -60,7 +60,8 @@ async function conformanceAction(opts: ConformanceOptions): Promise<void> {
   process.once('SIGTERM', interrupt);
   try {
     const { results, summary } = await runSuite(suite, factory, {
-      concurrency: opts.concurrency,
+      // One given node is shared state: by default its vectors run one at a time, in file order.
+      concurrency: opts.concurrency ?? (opts.url ? 1 : DEFAULT_CONCURRENCY),
       onResult: opts.json ? undefined : (r) => process.stdout.write(`${formatResult(r)}\n`),
     });
     if (opts.json) process.stdout.write(`${JSON.stringify({ target: factory.description, vectors: dir, summary, results }, null, 2)}\n`);
@@ -82,6 +83,8 @@ export function configureConformanceCommand(cmd: Command): Command {
     .option('--auth-url <url>', 'with --url: a node with auth required, for requires_auth vectors and adversarial scenarios', parseHttpUrl)
     .option('--spawn', 'start a fresh `stigmem serve` (temp database, loopback port) for every vector')
     .option('--json', 'print the results as one JSON document')
-    .option('--concurrency <n>', 'nodes or vectors in flight at once', parseConcurrency, DEFAULT_CONCURRENCY)
+    .option('--concurrency <n>', `vectors in flight at once (default ${DEFAULT_CONCURRENCY} with --spawn, 1 with --url)`, parseConcurrency)
+    // Exit 1 means "some vectors failed"; a command line that cannot run exits 2, as the checks above do.
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(conformanceAction);
 }

@@ -3,6 +3,10 @@ import { Command } from 'commander';
 import { PRODUCT_VERSION, PROTOCOL_VERSION, SPEC_VERSION } from '../node/version.js';
 import { serveCommand } from './serve.js';
 import { configureConformanceCommand } from './conformance.js';
+import { configureFactsCommand } from './facts.js';
+import { configureCeremonyCommand } from './ceremony.js';
+import { configureIdentityCommand } from './identity.js';
+import { configureManifestCommand } from './manifest.js';
 
 export function buildCli(): Command {
   const program = new Command();
@@ -13,6 +17,10 @@ export function buildCli(): Command {
     .showHelpAfterError();
   program.command('serve').description('run the node headless (configured by STIGMEM_* variables and ./.env)').action(serveCommand);
   configureConformanceCommand(program.command('conformance'));
+  configureFactsCommand(program.command('facts'));
+  configureCeremonyCommand(program.command('ceremony'));
+  configureIdentityCommand(program.command('identity'));
+  configureManifestCommand(program.command('manifest'));
   return program;
 }
 

@@ -21,8 +21,9 @@ writeFileSync(
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('stigmem conformance', () => {
-  it('--spawn: one line per vector on fresh nodes, the summary line, exit 1 on a failure', async () => {
-    const r = await runCli(['conformance', '--spawn', '--vectors', dir, '--concurrency', '2'], { timeoutMs: 120_000 });
+  // Generous timeouts: these start real nodes, which is slow on a busy two-core machine.
+  it('--spawn: one line per vector on fresh nodes, the summary line, exit 1 on a failure', { timeout: 180_000 }, async () => {
+    const r = await runCli(['conformance', '--spawn', '--vectors', dir, '--concurrency', '2'], { timeoutMs: 170_000 });
     const lines = r.stdout.trim().split('\n');
     expect(lines).toEqual([
       'PASS  wk-auth-none  (v1.0/01_small.json)',
@@ -33,10 +34,10 @@ describe('stigmem conformance', () => {
     expect(r.code).toBe(1);
   });
 
-  it('--url --json: every case against the given node, auth cases skipped, a warning about shared state', async () => {
-    const node = await spawnNode({ STIGMEM_AUTH_REQUIRED: 'false', STIGMEM_NODE_URL: 'http://testnode' });
+  it('--url --json: every case against the given node, auth cases skipped, a warning about shared state', { timeout: 180_000 }, async () => {
+    const node = await spawnNode({ STIGMEM_AUTH_REQUIRED: 'false', STIGMEM_NODE_URL: 'http://testnode' }, { timeoutMs: 90_000 });
     try {
-      const r = await runCli(['conformance', '--url', node.url, '--vectors', dir, '--json'], { timeoutMs: 60_000 });
+      const r = await runCli(['conformance', '--url', node.url, '--vectors', dir, '--json'], { timeoutMs: 90_000 });
       expect(r.stderr).toMatch(/warning: every case runs against .* results depend on that node's state/);
       const report = JSON.parse(r.stdout) as { summary: unknown; results: { id: string; outcome: string }[] };
       expect(report.summary).toEqual({ passed: 1, failed: 1, skipped: 1 });
@@ -51,12 +52,12 @@ describe('stigmem conformance', () => {
     }
   });
 
-  it('exits 0 with the plain summary when everything passes', async () => {
-    const node = await spawnNode({ STIGMEM_AUTH_REQUIRED: 'false', STIGMEM_NODE_URL: 'http://testnode' });
+  it('exits 0 with the plain summary when everything passes', { timeout: 180_000 }, async () => {
+    const node = await spawnNode({ STIGMEM_AUTH_REQUIRED: 'false', STIGMEM_NODE_URL: 'http://testnode' }, { timeoutMs: 90_000 });
     const passing = mkdtempSync(join(tmpdir(), 'stigmem-cli-vectors-'));
     writeFileSync(join(passing, 'one.json'), JSON.stringify({ vectors: [{ id: 'health', method: 'GET', path: '/healthz', body: null, expected_status: 200 }] }));
     try {
-      const r = await runCli(['conformance', '--url', node.url, '--vectors', passing], { timeoutMs: 60_000 });
+      const r = await runCli(['conformance', '--url', node.url, '--vectors', passing], { timeoutMs: 90_000 });
       expect(r.stdout.trim().split('\n')).toEqual(['PASS  health  (one.json)', 'conformance: 1 passed, 0 failed']);
       expect(r.code).toBe(0);
     } finally {
@@ -65,7 +66,7 @@ describe('stigmem conformance', () => {
     }
   });
 
-  it('refuses unclear invocations with exit 2', async () => {
+  it('refuses unclear invocations with exit 2', { timeout: 120_000 }, async () => {
     const neither = await runCli(['conformance', '--vectors', dir]);
     expect(neither.stderr).toContain('give exactly one of --url URL or --spawn');
     expect(neither.code).toBe(2);
@@ -74,5 +75,8 @@ describe('stigmem conformance', () => {
     expect(missing.code).toBe(2);
     const authWithSpawn = await runCli(['conformance', '--spawn', '--auth-url', 'http://127.0.0.1:1', '--vectors', dir]);
     expect(authWithSpawn.code).toBe(2);
+    const badConcurrency = await runCli(['conformance', '--spawn', '--vectors', dir, '--concurrency', '0']);
+    expect(badConcurrency.stderr).toContain('must be a whole number from 1 to 64');
+    expect(badConcurrency.code).toBe(2);
   });
 });

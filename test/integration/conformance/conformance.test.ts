@@ -26,7 +26,7 @@ function defineCases(title: string, pick: (c: ConformanceCase) => boolean): void
   if (cases.length === 0) return;
   describe(title, () => {
     for (const c of cases) {
-      it.concurrent(`${c.file} ${c.id}`, { timeout: 90_000 }, async ({ expect, skip }) => {
+      it.concurrent(`${c.file} ${c.id}`, { timeout: 180_000 }, async ({ expect, skip }) => {
         const r = await limit(() => runCase(suite!, c, factory));
         if (r.outcome === 'skip') skip(r.reason);
         expect(r.reason, `${c.id}: ${r.reason}`).toBe('');

@@ -116,6 +116,22 @@ describe('running scenarios', () => {
     expect(JSON.parse(sent.authorization!.slice('Bearer '.length))).toMatchObject({ issuer: 'stigmem://org-x.example' });
   });
 
+  it('puts each header form on the wire as built: empty, Basic, oversized', async () => {
+    const shapes = [
+      { id: 'empty', forgery_shape: 'empty_auth_header', token: '' },
+      { id: 'basic', forgery_shape: 'wrong_auth_scheme', token: 'Basic dXNlcjpwYXNz' },
+      { id: 'big', forgery_shape: 'oversized_token' },
+    ].map((s) => ({ ...s, endpoint: '/v1/recall', method: 'POST', expected_status: [401] }));
+    const f = fakeFactory(withWellKnown(() => ({ status: 401, body: {} })));
+    const { summary } = await runSuite(suiteOf({ 'adversarial/s.json': shapes }), f, { concurrency: 1 });
+    expect(summary).toEqual({ passed: 3, failed: 0, skipped: 0 });
+    const sent = f.made.map((m) => m.node.requests.find((q) => q.path === '/v1/recall')!.authorization);
+    expect(sent[0]).toBe('');
+    expect(sent[1]).toBe('Basic dXNlcjpwYXNz');
+    expect(sent[2]!.startsWith('Bearer {"token_version":1')).toBe(true);
+    expect(sent[2]!.length).toBeGreaterThan(16 * 1024);
+  });
+
   it('refuses to judge an unknown pass criterion', async () => {
     const s = suiteOf({ 'adversarial/s.json': [{ ...scenarios[0], pass_criterion: 'vibes' }] });
     const { results } = await runSuite(s, fakeFactory(withWellKnown(() => ({ status: 401, body: {} }))));

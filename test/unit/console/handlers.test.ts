@@ -39,7 +39,8 @@ describe('the handler map', () => {
       keyId: key.keyId,
       fingerprint: key.fingerprint,
       factCount: 2,
-      gardenCount: 1,
+      // The test's garden and the built-in quarantine garden.
+      gardenCount: 2,
       dbPath: node.deps.config.dbPath,
     });
     expect((r.value as { fingerprint: string }).fingerprint).toMatch(/^([0-9A-F]{4}-){7}[0-9A-F]{4}$/);

@@ -21,7 +21,10 @@ describe('POST /v1/facts', () => {
     const r = await node.req('POST', '/v1/facts', fact());
     expect(r.status).toBe(201);
     expect(Object.keys(r.body).slice(0, REFERENCE_FIELDS.length)).toEqual(REFERENCE_FIELDS);
-    expect(r.body).toMatchObject({ fact_id: r.body.id, quarantine_reason: null, attestation_chain: [], retracted: false, contradicted: false });
+    expect(r.body).toMatchObject({ fact_id: r.body.id, quarantine_reason: null, retracted: false, contradicted: false });
+    // The chain holds this node's receipt signature (no writer attestation was sent).
+    expect(r.body.attestation_chain).toHaveLength(1);
+    expect(r.body.attestation_chain[0]).toMatch(/^[A-Za-z0-9_-]{86}$/);
     expect(r.body.cid).toBe('sha256:7f142e3a82d8ed778c41988049abe6b73a66cea69109a790dc2935392f0a42a7');
     expect(r.body.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(r.body.hlc).toMatch(/^\d{13}\.\d{3}$/);

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../errors.js';
 import type { NodeDeps, RouteAuth } from '../server/deps.js';
 import { anonymousPrincipal, hasPermission, type Permission, type Principal } from './permissions.js';
+import { capabilityPrincipal } from '../tokens/principal.js';
 
 export const MAX_AUTHORIZATION_BYTES = 16 * 1024;
 
@@ -29,6 +30,11 @@ export function makeAuthHook(deps: NodeDeps) {
     if (auth !== 'key' || !path.startsWith('/v1/')) return;
     const header = req.headers.authorization;
     const value = bearerValue(header);
+    const capability = capabilityPrincipal(deps, req, value);
+    if (capability) {
+      req.principal = capability;
+      return;
+    }
     if (value === null) {
       if (deps.config.authRequired) throw unauthorized('Authorization header required');
       req.principal = anonymousPrincipal();

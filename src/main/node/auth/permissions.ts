@@ -12,7 +12,19 @@ export function isPermission(p: unknown): p is Permission {
   return typeof p === 'string' && (PERMISSIONS as readonly string[]).includes(p);
 }
 
-export type PrincipalKind = 'api_key' | 'anonymous' | 'admin_console';
+export type PrincipalKind = 'api_key' | 'anonymous' | 'admin_console' | 'capability';
+
+/** A verified capability token presented instead of an API key (it may only write facts, by its own rules). */
+export interface CapabilityGrant {
+  tokenId: string;
+  issuer: string;
+  subject: string;
+  verb: string;
+  object: string;
+  expiry: string;
+  /** The token as presented, kept with the facts it authorised. */
+  tokenJson: string;
+}
 
 export interface Principal {
   kind: PrincipalKind;
@@ -20,6 +32,7 @@ export interface Principal {
   entityUri: string;
   permissions: ReadonlySet<Permission>;
   apiKeyId: string | null;
+  capability?: CapabilityGrant;
 }
 
 export function anonymousPrincipal(): Principal {

@@ -42,6 +42,9 @@ export interface SpawnFactoryOptions {
 
 const LISTENING = /listening on (https?:\/\/\S+)/;
 
+/** A start that failed because something outside killed the process before it listened (load, OOM, a stray kill). */
+class KilledBeforeListening extends Error {}
+
 interface Child {
   proc: ChildProcess;
   dir: string;
@@ -80,7 +83,9 @@ async function stopChild(c: Child): Promise<void> {
 /** A fresh node (own temp folder, database, key and port) per lease; nothing is reused between cases. */
 export function spawnNodeFactory(opts: SpawnFactoryOptions): NodeFactory {
   const live = new Set<Child>();
+  let closed = false;
   const start = (kind: NodeKind): Promise<NodeLease> => {
+    if (closed) return Promise.reject(new Error('the node factory is closed'));
     const dir = mkdtempSync(join(tmpdir(), 'stigmem-conformance-'));
     const proc = spawn(opts.command, opts.args, { cwd: dir, env: childEnv(dir, kind, opts.env ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });
     const child: Child = { proc, dir, exited: new Promise((res) => proc.once('close', () => res())) };
@@ -89,16 +94,18 @@ export function spawnNodeFactory(opts: SpawnFactoryOptions): NodeFactory {
     let err = '';
     return new Promise<NodeLease>((resolve, reject) => {
       let settled = false;
-      const fail = (why: string): void => {
+      const fail = (why: string, killed = false): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         void stopChild(child).finally(() => live.delete(child));
-        reject(new Error(`${why}${err.trim() ? `; stderr: ${err.trim().slice(-500)}` : ''}`));
+        const message = `${why}${err.trim() ? `; stderr: ${err.trim().slice(-500)}` : ''}`;
+        reject(killed ? new KilledBeforeListening(message) : new Error(message));
       };
-      const timer = setTimeout(() => fail(`node did not report listening within ${opts.startTimeoutMs ?? 30_000} ms`), opts.startTimeoutMs ?? 30_000);
+      const timer = setTimeout(() => fail(`node did not report listening within ${opts.startTimeoutMs ?? 60_000} ms`), opts.startTimeoutMs ?? 60_000);
       proc.once('error', (e) => fail(`cannot start the node: ${e.message}`));
-      proc.once('exit', (code, signal) => fail(`node exited (${signal ?? code}) before listening`));
+      // 'close' rather than 'exit': by then stderr has been read to the end, so the reason is complete.
+      proc.once('close', (code, signal) => fail(`node exited (${signal ?? code}) before listening`, signal !== null));
       proc.stderr!.on('data', (d: Buffer) => {
         if (err.length < 20_000) err += d.toString();
       });
@@ -122,9 +129,16 @@ export function spawnNodeFactory(opts: SpawnFactoryOptions): NodeFactory {
     description: `a fresh \`stigmem serve\` per case (${[opts.command, ...opts.args].join(' ')})`,
     warnings: [],
     async acquire(kind: NodeKind) {
-      return start(kind);
+      try {
+        return await start(kind);
+      } catch (e) {
+        // The node never ran anything, so one more start is not a second chance for the node under test.
+        if (e instanceof KilledBeforeListening) return start(kind);
+        throw e;
+      }
     },
     async close() {
+      closed = true;
       await Promise.all([...live].map((c) => stopChild(c)));
       live.clear();
     },

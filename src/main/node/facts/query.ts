@@ -1,7 +1,7 @@
 // GET /v1/facts as SQL: the filters, the default hiding rules, a real total and stable newest-first paging by seq.
 import { badRequest } from '../errors.js';
 import { joinSql, sql, type ReadDb, type Sql } from '../db/sql.js';
-import { CONTRADICTED_SQL, FACT_SELECT, IN_QUARANTINE_SQL, RETRACTED_SQL, type FactRow } from './repo.js';
+import { CONTRADICTED_SQL, FACT_SELECT, IN_QUARANTINE_SQL, RETRACTED_SQL, SHOWN_GARDEN_SQL, type FactRow } from './repo.js';
 
 export interface FactFilter {
   entity?: string;
@@ -15,6 +15,8 @@ export interface FactFilter {
   /** Timestamp text; facts stamped later (text comparison, as the reference). */
   after?: string;
   gardenId?: string;
+  /** Also the facts promoted out of quarantine into gardenId (slower; queryFacts sets it only when there are any). */
+  withPromotedInto?: boolean;
   /** Gardens the caller may read; undefined = all (node admins). */
   readableGardenIds?: string[];
   nowMs: number;
@@ -30,9 +32,14 @@ export function factWhere(q: FactFilter): Sql {
   if (q.source !== undefined) parts.push(sql`f.source = ${q.source}`);
   if (q.scope !== undefined) parts.push(sql`f.scope = ${q.scope}`);
   if (q.after !== undefined) parts.push(sql`f.timestamp > ${q.after}`);
-  if (q.gardenId !== undefined) parts.push(sql`f.garden_id = ${q.gardenId}`);
+  // A promoted quarantine fact belongs to the garden its promotion named, whatever garden it was written to.
+  if (q.gardenId !== undefined && q.withPromotedInto === true) {
+    parts.push(sql`((f.garden_id = ${q.gardenId} AND f.quarantine_garden_id IS NULL)
+      OR f.id IN (SELECT d.fact_id FROM quarantine_decisions d WHERE d.target_garden_id = ${q.gardenId} AND d.action = 'promoted'))`);
+  } else if (q.gardenId !== undefined) parts.push(sql`f.garden_id = ${q.gardenId} AND f.quarantine_garden_id IS NULL`);
   if (q.readableGardenIds !== undefined) {
-    parts.push(sql`(f.garden_id IS NULL OR f.garden_id IN (SELECT value FROM json_each(${JSON.stringify(q.readableGardenIds)})))`);
+    const readable = sql`(SELECT value FROM json_each(${JSON.stringify(q.readableGardenIds)}))`;
+    parts.push(sql`(${SHOWN_GARDEN_SQL} IS NULL OR ${SHOWN_GARDEN_SQL} IN ${readable})`);
   }
   if (!q.includeRetracted) parts.push(sql`f.confidence > 0 AND NOT ${RETRACTED_SQL}`);
   if (!q.includeContradicted) parts.push(sql`NOT ${CONTRADICTED_SQL}`);
@@ -80,7 +87,10 @@ export interface FactPage {
   cursor: string | null;
 }
 
-export function queryFacts(db: ReadDb, q: FactFilter, page: { limit: number; cursor?: string }): FactPage {
+export function queryFacts(db: ReadDb, filter: FactFilter, page: { limit: number; cursor?: string }): FactPage {
+  const isPromotionTarget = filter.gardenId !== undefined
+    && db.get(sql`SELECT 1 FROM quarantine_decisions WHERE target_garden_id = ${filter.gardenId} LIMIT 1`) !== undefined;
+  const q: FactFilter = isPromotionTarget ? { ...filter, withPromotedInto: true } : filter;
   const beforeSeq = page.cursor ? cursorSeq(db, page.cursor) : null;
   const rows = db.all<FactRow>(factPageSql(q, beforeSeq, page.limit + 1));
   const hasMore = rows.length > page.limit;

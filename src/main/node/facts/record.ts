@@ -55,7 +55,11 @@ export interface RecordOverrides {
   attestationChain?: string[];
 }
 
+/** A rejected quarantine fact keeps its asserted confidence in storage (the CID covers it) but reads 0. */
+const REJECTED_CONFIDENCE = 0;
+
 export function toWireRecord(row: FactRow, o: RecordOverrides = {}): WireFactRecord {
+  const quarantineStatus = o.quarantineStatus ?? row.quarantine_status ?? null;
   return {
     id: row.id,
     entity: row.entity,
@@ -66,7 +70,7 @@ export function toWireRecord(row: FactRow, o: RecordOverrides = {}): WireFactRec
     hlc: row.hlc,
     received_from: row.received_from,
     valid_until: row.valid_until,
-    confidence: pyFloat(o.confidence ?? row.confidence),
+    confidence: pyFloat(o.confidence ?? (quarantineStatus === 'rejected' ? REJECTED_CONFIDENCE : row.confidence)),
     scope: row.scope,
     attested_key_id: row.attested_key_id,
     origin_node_id: row.origin_node_id,
@@ -76,7 +80,7 @@ export function toWireRecord(row: FactRow, o: RecordOverrides = {}): WireFactRec
     contradicted: o.contradicted ?? row.is_contradicted === 1,
     warnings: parseJsonList<string>(row.warnings) ?? [],
     source_trust: row.source_trust === null ? null : pyFloat(row.source_trust),
-    quarantine_status: o.quarantineStatus ?? null,
+    quarantine_status: quarantineStatus,
     quarantine_garden_id: row.quarantine_garden_id,
     effective_confidence: o.effectiveConfidence === undefined || o.effectiveConfidence === null ? null : pyFloat(o.effectiveConfidence),
     sanitizer_warnings: [],

@@ -23,7 +23,10 @@ import {
   VerifyCidBodySchema,
   VerifyCidResponseSchema,
 } from './schemas.js';
-import { assertFact } from './service.js';
+import { attestationChains } from '../provenance/store.js';
+import { postFact } from '../provenance/write.js';
+import { quarantinedFactsPage } from '../quarantine/factPage.js';
+import { liveEffectiveConfidence } from '../trust/live.js';
 import { isScope, parseIsoDatetimeMs, SCOPES } from './values.js';
 
 const MAX_SESSION_ID_CHARS = 128;
@@ -58,8 +61,7 @@ export function registerFacts(app: App, deps: NodeDeps): void {
   }, async (req, reply) => {
     checkSessionHeader(req);
     const principal = requirePermission(req, 'write');
-    const { record } = assertFact(deps, principal, req.body);
-    return reply.code(201).send(record);
+    return reply.code(201).send(postFact(deps, principal, req.body));
   });
 
   app.get('/v1/facts', {
@@ -86,7 +88,8 @@ export function registerFacts(app: App, deps: NodeDeps): void {
     }
     const entity = given(q.entity);
     const source = given(q.source);
-    const page = queryFacts(deps.db, {
+    // `garden=quarantine` is the runbook's quarantine listing; anything else is a standard query.
+    const page = quarantinedFactsPage(deps.db, principal, q as Record<string, unknown>) ?? queryFacts(deps.db, {
       entity: entity === undefined ? undefined : normaliseOrRaw(entity),
       relation: given(q.relation),
       source: source === undefined ? undefined : normaliseOrRaw(source),
@@ -101,7 +104,9 @@ export function registerFacts(app: App, deps: NodeDeps): void {
       nowMs: deps.clock.nowMs(),
     }, { limit: q.limit ?? 50, cursor: given(q.cursor) });
     reply.header('X-Total-Count', String(page.total));
-    return { facts: page.rows.map((r) => toWireRecord(r)), total: page.total, cursor: page.cursor, tombstone_notices: [] };
+    const chains = attestationChains(deps.db, page.rows.map((r) => r.id));
+    const effective = liveEffectiveConfidence(deps);
+    return { facts: page.rows.map((r) => toWireRecord(r, { attestationChain: chains.get(r.id), effectiveConfidence: effective(r) })), total: page.total, cursor: page.cursor, tombstone_notices: [] };
   });
 
   app.get('/v1/facts/:fact_id', {
@@ -113,7 +118,7 @@ export function registerFacts(app: App, deps: NodeDeps): void {
     if (computed !== row.cid) {
       throw new HttpError(409, { code: 'cid_mismatch', message: 'stored CID does not match the fact content', stored_cid: row.cid, computed_cid: computed }, 'cid_mismatch');
     }
-    return toWireRecord(row);
+    return toWireRecord(row, { attestationChain: attestationChains(deps.db, [row.id]).get(row.id), effectiveConfidence: liveEffectiveConfidence(deps)(row) });
   });
 
   app.post('/v1/facts/:fact_id/verify-cid', {

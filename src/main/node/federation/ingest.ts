@@ -10,6 +10,7 @@ import { assertFactWithoutRecord } from '../facts/service.js';
 import { encodeFactValue, SCOPES, type Scope } from '../facts/values.js';
 import type { NodeDeps } from '../server/deps.js';
 import { parseScopes, type PeerRow } from './peers/repo.js';
+import { recordQuarantineArrival } from '../quarantine/arrival.js';
 import { routeIncomingFact } from './routing.js';
 
 export interface IngestResult {
@@ -113,6 +114,9 @@ function ingestOne(deps: NodeDeps, peer: PeerRow, principal: Principal, raw: unk
       quarantineReason: route.quarantineReason,
     },
   );
+  if (created && route.quarantineGardenId !== null) {
+    recordQuarantineArrival(deps, { factId: id, quarantineGardenId: route.quarantineGardenId, reason: route.quarantineReason, sourceTrust: route.sourceTrust, source, via: 'federation', peerId: peer.id, actor: peer.node_id });
+  }
   return { duplicate: !created, remoteWallMs: remote.wallMs };
 }
 

@@ -5,6 +5,7 @@ import { fetchDiscovery, matchesPin } from './discovery.js';
 import { PeerHttpError } from './http.js';
 import { activePeers, peerById, updatePeer } from './peers/repo.js';
 import { pullCycle, PullFailure, recordCycle } from './pull.js';
+import { pullRevocations } from '../tokens/revocations.js';
 
 export const MAX_BACKOFF_MS = 30_000;
 
@@ -112,6 +113,7 @@ export class PullScheduler {
         await this.reverify(peerId, signal);
         const fresh = peerById(this.deps.db, peerId);
         if (fresh?.status === 'active') {
+          await pullRevocations(this.deps, fresh, signal);
           const result = await pullCycle(this.deps, peerId, signal);
           if (!signal.aborted) recordCycle(this.deps, peerId, { result }, loop.failures > 0);
         } else if (fresh) {

@@ -3,6 +3,6 @@ import { sql, type ReadDb } from '../db/sql.js';
 
 /** True while any fact routed into this quarantine garden has no moderation decision yet. */
 export function quarantineGardenHasPendingFacts(db: ReadDb, gardenId: string): boolean {
-  // Facts carry no decision record yet, so every fact routed into the garden counts as pending.
-  return db.get(sql`SELECT 1 FROM facts WHERE quarantine_garden_id = ${gardenId} LIMIT 1`) !== undefined;
+  return db.get(sql`SELECT 1 FROM facts f WHERE f.quarantine_garden_id = ${gardenId}
+    AND NOT EXISTS (SELECT 1 FROM quarantine_decisions d WHERE d.fact_id = f.id) LIMIT 1`) !== undefined;
 }

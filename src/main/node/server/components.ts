@@ -7,6 +7,8 @@ import { registerFederation } from '../federation/routes.js';
 import { registerGardens } from '../gardens/routes.js';
 import { registerManifests } from '../manifests/routes.js';
 import { registerWellKnown } from '../wellknown/routes.js';
+import { registerTokensProvenanceRecall } from '../provenance/components.js';
+import { registerTrustAndQuarantine } from '../quarantine/register.js';
 
 export async function registerComponents(app: App, deps: NodeDeps): Promise<void> {
   registerWellKnown(app, deps);
@@ -15,5 +17,7 @@ export async function registerComponents(app: App, deps: NodeDeps): Promise<void
   registerFacts(app, deps);
   registerManifests(app, deps);
   registerFederation(app, deps);
+  registerTokensProvenanceRecall(app, deps);
+  registerTrustAndQuarantine(app, deps);
   await registerConsole(app, deps);
 }
