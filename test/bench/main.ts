@@ -1,6 +1,7 @@
 // `npm run bench`: every figure is a ratio to a baseline measured in the same run on the same machine.
 import { benchCrypto } from './crypto.bench.js';
 import { benchTokens } from './tokens.bench.js';
+import { benchQuarantineListing } from './quarantine.bench.js';
 import { benchStorageAndHttp } from './http.bench.js';
 import { benchReplication, benchReplicationLag } from './replication.bench.js';
 
@@ -12,3 +13,5 @@ const raw = await benchStorageAndHttp();
 process.stdout.write('\n');
 await benchReplication(raw);
 await benchReplicationLag();
+process.stdout.write('\n');
+await benchQuarantineListing();

@@ -1,5 +1,6 @@
 // POST /v1/facts with provenance: the writer's attestation is checked, a capability token's rules applied, and the
 // fact stored with this node's receipt signature, all in one transaction.
+import { recordQuarantineArrival } from '../quarantine/arrival.js';
 import type { Principal } from '../auth/permissions.js';
 import { conflict } from '../errors.js';
 import { gardenByRef } from '../facts/gardenRef.js';
@@ -64,7 +65,10 @@ export function postFact(deps: NodeDeps, principal: Principal, body: AssertBody)
       recordedAt: isoFromMs(nowMs),
     });
     const shown: WireFactRecord = { ...record, attestation_chain: chainOf({ writer: writerPart, receipt }) };
-    if (opts.quarantineGardenId) shown.quarantine_status = 'pending';
+    if (opts.quarantineGardenId) {
+      shown.quarantine_status = 'pending';
+      recordQuarantineArrival(deps, { factId: record.id, quarantineGardenId: opts.quarantineGardenId, reason: opts.quarantineReason ?? '', sourceTrust: opts.sourceTrust ?? null, source: record.source, via: 'token', actor: principal.entityUri });
+    }
     return shown;
   });
 }
