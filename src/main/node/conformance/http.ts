@@ -57,7 +57,7 @@ export async function send(baseUrl: string, method: string, path: string, opts: 
       headers,
       body: opts.body,
       redirect: 'manual',
-      signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
     });
     let text = await res.text();
     if (text.length > MAX_RESPONSE_CHARS) text = text.slice(0, MAX_RESPONSE_CHARS);
