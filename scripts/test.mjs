@@ -113,11 +113,15 @@ header(`vitest ${extraArgs.length ? extraArgs.join(' ') : DEFAULT_TEST_DIRS.join
 const reportDir = mkdtempSync(join(tmpdir(), 'stigmem-vitest-'));
 const reportFile = join(reportDir, 'report.json');
 const sandbox = keychainSandbox();
+// Every temporary folder the tests (and the nodes they start) make lands here and goes when the run ends.
+const runTmp = mkdtempSync(join(tmpdir(), 'stigmem-test-tmp-'));
+sandbox.env = { ...sandbox.env, TMPDIR: runTmp };
 const argv = [...sandbox.prefix, ...tool('vitest'), ...vitestArgs(reportFile)];
 const testsStarted = Date.now();
 const r = spawnSync(argv[0], argv.slice(1), { cwd: root, stdio: 'inherit', env: sandbox.env });
 const code = r.error ? 1 : (r.status ?? 1);
 if (sandbox.home) rmSync(sandbox.home, { recursive: true, force: true, maxRetries: 3 });
+rmSync(runTmp, { recursive: true, force: true, maxRetries: 3 });
 process.stdout.write(`--- vitest: ${((Date.now() - testsStarted) / 1000).toFixed(1)}s; all steps ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
 if (!existsSync(reportFile)) {
   rmSync(reportDir, { recursive: true, force: true });
