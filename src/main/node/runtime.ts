@@ -55,7 +55,7 @@ export async function createNode(config: NodeConfig, opts: NodeOptions = {}) {
 export async function startNode(config: NodeConfig, opts: NodeOptions = {}): Promise<RunningNode> {
   const { deps, app, notices } = await createNode(config, opts);
   try {
-    await app.listen({ port: config.port, host: config.host, listenTextResolver: () => '' });
+    await app.listen({ port: config.port, host: config.host });
   } catch (e) {
     await app.close();
     deps.db.raw.close();
