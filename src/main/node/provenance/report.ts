@@ -1,5 +1,6 @@
 // GET /v1/facts/{id}/provenance: every signature in the chain checked against the signers' manifests held here, the
 // capability token the write came under, where the fact came from, and every moderation decision taken on it.
+import type { TokenFields } from '../tokens/format.js';
 import { fromBase64Url } from '../crypto/base64url.js';
 import { verifySignature } from '../crypto/ed25519.js';
 import { cidOfRow } from '../facts/cid.js';
@@ -88,14 +89,7 @@ function attestations(deps: Deps, row: FactRow, p: ProvenanceRow): AttestationRe
   return out;
 }
 
-export interface TokenReport {
-  token_id: string;
-  issuer: string;
-  subject: string;
-  verb: string;
-  object: string;
-  issued_at: string;
-  expiry: string;
+export interface TokenReport extends TokenFields {
   valid_now: boolean;
   reason: string | null;
 }

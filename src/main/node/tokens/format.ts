@@ -7,6 +7,9 @@ export const TOKEN_VERSION = 1;
 /** The largest token we read, from a header or a body (the Authorization cap is the same 16 KiB). */
 export const MAX_TOKEN_BYTES = 16 * 1024;
 
+/** What a token grants, as every view of a token shows it. */
+export type TokenFields = Pick<TokenBody, 'token_id' | 'issuer' | 'subject' | 'verb' | 'object' | 'issued_at' | 'expiry'>;
+
 export interface TokenBody {
   expiry: string;
   issued_at: string;

@@ -5,21 +5,14 @@ import { isoFromMs } from '../clock.js';
 import { badRequest, conflict, forbidden, unprocessable } from '../errors.js';
 import { manifestCovering } from '../manifests/store.js';
 import type { NodeDeps } from '../server/deps.js';
-import { TOKEN_VERSION, tokenJsonOf, tokenSigningBytes, type SignedToken, type TokenBody } from './format.js';
+import { TOKEN_VERSION, tokenJsonOf, tokenSigningBytes, type SignedToken, type TokenBody, type TokenFields } from './format.js';
 import { insertIssuedToken, listIssuedTokens, nonceTaken, type IssuedWithRevocation } from './store.js';
 
 export const MAX_TTL_SECONDS = 7_776_000;
 export const DEFAULT_TTL_SECONDS = 3600;
 const MAX_FIELD_CHARS = 2048;
 
-export interface IssueResponse {
-  token_id: string;
-  issuer: string;
-  subject: string;
-  verb: string;
-  object: string;
-  issued_at: string;
-  expiry: string;
+export interface IssueResponse extends TokenFields {
   nonce: string;
   token_json: string;
 }
@@ -97,14 +90,7 @@ export function issueToken(deps: IssueDeps, body: unknown, issuedBy: string): Is
 
 export type TokenStatus = 'active' | 'expired' | 'revoked';
 
-export interface IssuedTokenView {
-  token_id: string;
-  issuer: string;
-  subject: string;
-  verb: string;
-  object: string;
-  issued_at: string;
-  expiry: string;
+export interface IssuedTokenView extends TokenFields {
   status: TokenStatus;
   revoked_at: string | null;
   revoke_reason: string | null;

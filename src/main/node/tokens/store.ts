@@ -1,16 +1,9 @@
 // SQL for issued tokens, known revocations and the revocation pull cursors (migration 005).
 import { sql, type ReadDb, type WriteDb } from '../db/sql.js';
-import type { SignedToken } from './format.js';
+import type { SignedToken, TokenFields } from './format.js';
 
-export interface IssuedTokenRow {
+export interface IssuedTokenRow extends TokenFields {
   seq: number;
-  token_id: string;
-  issuer: string;
-  subject: string;
-  verb: string;
-  object: string;
-  issued_at: string;
-  expiry: string;
   expiry_ms: number;
   nonce: string;
   token_json: string;
