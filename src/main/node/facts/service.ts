@@ -43,6 +43,8 @@ export interface AssertOptions {
   quarantineGardenId?: string | null;
   quarantineReason?: string | null;
   attestedKeyId?: string | null;
+  /** The CID the caller already computed over exactly these fields (federation ingest checks it first). */
+  cid?: string;
 }
 
 export interface AssertResult {
@@ -107,7 +109,7 @@ function assertFactImpl(deps: NodeDeps, principal: Principal, input: AssertInput
   if (!trusted && value.interpretAs === 'instruction' && !hasPermission(principal, 'instruction:write')) {
     throw new HttpError(403, { code: 'instruction_write_required', message: 'writing instruction-typed facts requires instruction:write permission' }, 'instruction_write_required');
   }
-  const cid = computeCid({ entity, relation: input.relation, valueType: value.type, valueV: value.valueV, source, scope, confidence });
+  const cid = opts.cid ?? computeCid({ entity, relation: input.relation, valueType: value.type, valueV: value.valueV, source, scope, confidence });
   const ctx = writeContext(deps, principal.entityUri);
   const byId = isRecordNeeded ? factRowById : leanFactRowById;
   return inWriteTransaction(ctx, () => {

@@ -11,7 +11,8 @@ import { encodeFactValue, SCOPES, type Scope } from '../facts/values.js';
 import type { NodeDeps } from '../server/deps.js';
 import { parseScopes, type PeerRow } from './peers/repo.js';
 import { recordQuarantineArrival } from '../quarantine/arrival.js';
-import { routeIncomingFact } from './routing.js';
+import { routeIncomingFact, type IncomingRoute } from './routing.js';
+import { noteSourceSeen } from '../trust/store.js';
 
 export interface IngestResult {
   accepted: number;
@@ -48,7 +49,10 @@ export function isSourceOwnedBy(source: string, authority: string): boolean {
   return source === base || source.startsWith(base + '/');
 }
 
-function ingestOne(deps: NodeDeps, peer: PeerRow, principal: Principal, raw: unknown, allowed: Set<string>): { duplicate: boolean; remoteWallMs: number } {
+/** One routing decision per (source, scope) per page: the sources of a page share their trust. */
+type RouteCache = Map<string, IncomingRoute>;
+
+function ingestOne(deps: NodeDeps, peer: PeerRow, principal: Principal, raw: unknown, allowed: Set<string>, routes: RouteCache): { duplicate: boolean; remoteWallMs: number } {
   if (!isObj(raw)) throw new Rejection('malformed');
   const id = text(raw, 'id')!;
   const entity = text(raw, 'entity')!;
@@ -101,7 +105,11 @@ function ingestOne(deps: NodeDeps, peer: PeerRow, principal: Principal, raw: unk
     if (e instanceof HlcFormatError) throw new Rejection('malformed', { field: 'hlc' });
     throw e;
   }
-  const route = routeIncomingFact(deps, { source, scope, via: 'federation' });
+  const routeKey = `${source}\n${scope}`;
+  let route = routes.get(routeKey);
+  if (!route) routes.set(routeKey, (route = routeIncomingFact(deps, { source, scope, via: 'federation' })));
+  // A cached decision still counts this fact as seen from its source.
+  else if (route.sourceTrust !== null) noteSourceSeen(deps.db, { source, scope, via: 'federation', score: route.sourceTrust, nowMs: deps.clock.nowMs() });
   // A fresh object has no remembered literal, so an integer value is stored in its integer form.
   const typedValue = isIntForm ? { ...value, v: Number(valueV) } : value;
   const { created } = assertFactWithoutRecord(
@@ -111,7 +119,7 @@ function ingestOne(deps: NodeDeps, peer: PeerRow, principal: Principal, raw: unk
     {
       trusted: true, normalise: false, id, timestamp, hlc: localHlc, receivedFrom: peer.node_id, originNodeId: peer.node_id,
       originAllowedScopes: parseScopes(peer.allowed_scopes), sourceTrust: route.sourceTrust, quarantineGardenId: route.quarantineGardenId,
-      quarantineReason: route.quarantineReason,
+      quarantineReason: route.quarantineReason, cid,
     },
   );
   if (created && route.quarantineGardenId !== null) {
@@ -136,10 +144,11 @@ function ingestPage(deps: NodeDeps, peer: PeerRow, facts: unknown[], isCareful: 
   const principal: Principal = { kind: 'api_key', entityUri: peer.node_id ?? 'peer', permissions: new Set(), apiKeyId: null };
   const allowed = new Set(parseScopes(peer.allowed_scopes).filter((s) => s !== 'local' && (s !== 'team' || deps.config.allowTeam)));
   const result: IngestResult = { accepted: 0, duplicates: 0, rejected: [], newestRemoteWallMs: null };
+  const routes: RouteCache = new Map();
   for (const raw of facts) {
     try {
       // Careful mode: a savepoint per fact, so a fact that fails half-way leaves nothing behind and the page goes on.
-      const r = isCareful ? deps.db.transaction(() => ingestOne(deps, peer, principal, raw, allowed)) : ingestOne(deps, peer, principal, raw, allowed);
+      const r = isCareful ? deps.db.transaction(() => ingestOne(deps, peer, principal, raw, allowed, routes)) : ingestOne(deps, peer, principal, raw, allowed, routes);
       if (r.duplicate) result.duplicates++;
       else result.accepted++;
       result.newestRemoteWallMs = Math.max(result.newestRemoteWallMs ?? 0, r.remoteWallMs);
