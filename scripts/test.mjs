@@ -55,7 +55,7 @@ function onPath(cmd) {
 }
 
 /** The environment and wrapper for vitest: a private D-Bus session with an unlocked throwaway keyring when possible. */
-function keychainSandbox() {
+function keychainSandbox(baseDir) {
   if (process.env[SESSION_MARKER] === '1') return { prefix: [], env: process.env, home: null };
   const env = { ...process.env };
   if (!onPath('dbus-run-session') || !onPath('gnome-keyring-daemon')) {
@@ -64,7 +64,7 @@ function keychainSandbox() {
     process.stdout.write('keychain: dbus-run-session or gnome-keyring-daemon not found, so tests that need the OS keychain will skip\n');
     return { prefix: [], env, home: null };
   }
-  const home = mkdtempSync(join(tmpdir(), 'stigmem-test-home-'));
+  const home = mkdtempSync(join(baseDir, 'home-'));
   const dirs = { XDG_CONFIG_HOME: '.config', XDG_DATA_HOME: '.local/share', XDG_CACHE_HOME: '.cache', XDG_STATE_HOME: '.local/state', XDG_RUNTIME_DIR: 'run' };
   for (const [name, rel] of Object.entries(dirs)) {
     env[name] = join(home, rel);
@@ -112,9 +112,10 @@ run('eslint', [...tool('eslint'), '.']);
 header(`vitest ${extraArgs.length ? extraArgs.join(' ') : DEFAULT_TEST_DIRS.join(' ')}`);
 const reportDir = mkdtempSync(join(tmpdir(), 'stigmem-vitest-'));
 const reportFile = join(reportDir, 'report.json');
-const sandbox = keychainSandbox();
-// Every temporary folder the tests (and the nodes they start) make lands here and goes when the run ends.
+// Every temporary folder the tests (and the nodes they start) make lands here and goes when the run ends; the
+// throwaway keyring's HOME too, so the keychain tests can see it is a temporary one.
 const runTmp = mkdtempSync(join(tmpdir(), 'stigmem-test-tmp-'));
+const sandbox = keychainSandbox(runTmp);
 sandbox.env = { ...sandbox.env, TMPDIR: runTmp };
 const argv = [...sandbox.prefix, ...tool('vitest'), ...vitestArgs(reportFile)];
 const testsStarted = Date.now();
