@@ -49,7 +49,7 @@ function receivedCount(dbPath: string): number {
 export async function benchReplication(rawInsertPerSec: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'stigmem-bench-repl-'));
   try {
-    const N = 100_000;
+    const N = Number(process.env.BENCH_N ?? 100_000);
     await seed(dir, N);
     const a = await startNode(env(dir, 'a', '1'));
     const b = await startNode(env(dir, 'b', '0.2'));
