@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../helpers/process.js';
-import { makeTestNode, type TestNode } from '../../helpers/inject.js';
+import { makeTestNode } from '../../helpers/inject.js';
+import { runSetupChain, sendVector } from '../../helpers/vectors.js';
 
 const VECTOR_DIR = join(REPO_ROOT, '../shared/conformance/v1.0');
 const FILES = ['01_fact_assert.json', '02_fact_query.json', '05_garden_facts.json'];
@@ -41,26 +42,13 @@ if (existsSync(VECTOR_DIR)) {
   for (const f of FILES) for (const v of (JSON.parse(readFileSync(join(VECTOR_DIR, f), 'utf8')) as { vectors: Vector[] }).vectors) vectors.set(v.id, v);
 }
 
-async function send(node: TestNode, v: Vector) {
-  return node.req(v.method, v.path, v.body === null ? undefined : v.body, false);
-}
-
-async function runSetup(node: TestNode, id: string | undefined): Promise<void> {
-  if (!id) return;
-  const setup = vectors.get(id);
-  if (!setup) throw new Error(`unknown setup vector ${id}`);
-  await runSetup(node, setup.requires_setup);
-  const r = await send(node, setup);
-  expect(r.status, `setup ${id}: ${r.text}`).toBeLessThan(300);
-}
-
 describe.skipIf(vectors.size === 0)('conformance v1.0 facts vectors', () => {
   it.each([...vectors.keys()])('%s', async (id) => {
     const v = vectors.get(id)!;
     const node = await makeTestNode({ STIGMEM_AUTH_REQUIRED: 'false', STIGMEM_NODE_URL: 'http://testnode' });
     try {
-      await runSetup(node, v.requires_setup);
-      const r = await send(node, v);
+      await runSetupChain(node, vectors, v.requires_setup);
+      const r = await sendVector(node, v);
       if (v.expected_status !== undefined) expect(r.status, r.text).toBe(v.expected_status);
       else expect(v.expected_status_in, r.text).toContain(r.status);
       if (r.status >= 400) return;

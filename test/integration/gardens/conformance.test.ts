@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTestNode, type TestNode } from '../../helpers/inject.js';
+import { runSetupChain, sendVector } from '../../helpers/vectors.js';
 import { REPO_ROOT } from '../../helpers/process.js';
 
 interface Vector {
@@ -35,19 +36,6 @@ function contains(actual: unknown, expected: unknown): boolean {
   return actual === expected;
 }
 
-async function send(node: TestNode, v: Vector) {
-  return node.req(v.method, v.path, v.body === null ? undefined : v.body, false);
-}
-
-async function runSetup(node: TestNode, id: string | undefined): Promise<void> {
-  if (!id) return;
-  const setup = byId.get(id);
-  if (!setup) throw new Error(`unknown setup vector ${id}`);
-  await runSetup(node, setup.requires_setup);
-  const res = await send(node, setup);
-  expect(res.status, `setup ${id}: ${res.text}`).toBeLessThan(300);
-}
-
 describe.skipIf(vectors.length === 0)('conformance v1.0 04_gardens', () => {
   let node: TestNode | undefined;
   afterEach(async () => {
@@ -61,8 +49,8 @@ describe.skipIf(vectors.length === 0)('conformance v1.0 04_gardens', () => {
 
   it.each(vectors.map((v) => [v.id, v] as const))('%s', async (_id, v) => {
     node = await makeTestNode({ STIGMEM_AUTH_REQUIRED: 'false', STIGMEM_NODE_URL: 'http://testnode' });
-    await runSetup(node, v.requires_setup);
-    const res = await send(node, v);
+    await runSetupChain(node, byId, v.requires_setup);
+    const res = await sendVector(node, v);
     if (v.expected_status !== undefined) expect(res.status, res.text).toBe(v.expected_status);
     else expect(v.expected_status_in).toContain(res.status);
     if (res.status >= 400) {

@@ -22,9 +22,9 @@ export function rotationEventDocument(e: RotationEventInput): RotationEventDocum
 
 type SignedFields = Omit<ManifestInput, 'signature' | 'manifest_version'>;
 
-/** The seven signed fields; `manifest_version` and `signature` are never part of them. */
-export function manifestSigningBody(m: SignedFields): Buffer {
-  return canonicalJcsBytes({
+/** The seven signed fields in the reference's (sorted) order; `manifest_version` and `signature` are never part of them. */
+function signedFields(m: SignedFields): Omit<ManifestDocument, 'signature'> {
+  return {
     entities: m.entities,
     entity_uri: m.entity_uri,
     expires_at: m.expires_at,
@@ -32,7 +32,11 @@ export function manifestSigningBody(m: SignedFields): Buffer {
     key_id: m.key_id,
     public_key: m.public_key,
     rotation_events: m.rotation_events.map(rotationEventDocument),
-  });
+  };
+}
+
+export function manifestSigningBody(m: SignedFields): Buffer {
+  return canonicalJcsBytes(signedFields(m));
 }
 
 /** The published document: the signed fields plus the signature, in the reference's (sorted) order. */
@@ -48,16 +52,7 @@ export interface ManifestDocument {
 }
 
 export function manifestDocument(m: SignedFields, signature: string): ManifestDocument {
-  return {
-    entities: m.entities,
-    entity_uri: m.entity_uri,
-    expires_at: m.expires_at,
-    issued_at: m.issued_at,
-    key_id: m.key_id,
-    public_key: m.public_key,
-    rotation_events: m.rotation_events.map(rotationEventDocument),
-    signature,
-  };
+  return { ...signedFields(m), signature };
 }
 
 export function signManifest(m: SignedFields, signer: Signer): string {
