@@ -60,3 +60,30 @@ describe('006 rotation', () => {
     expect(added(6, 'index')).toContain('key_rotations_trust');
   });
 });
+
+describe('007 fact indexes', () => {
+  const insert = (db: Database.Database, id: string, cid: string, entity = 'e') =>
+    db.prepare(`INSERT INTO facts (id, cid, entity, relation, value_type, value_v, source, timestamp, hlc, confidence, scope)
+      VALUES (?, ?, ?, 'r', 'string', 'v', 's', 't', 'h', 1.0, 'public')`).run(id, cid, entity);
+
+  it('replaces the CID and triple indexes with a unique triple+CID index and a CID prefix index', () => {
+    const before = names(upTo(6), 'index');
+    expect(before).toEqual(expect.arrayContaining(['facts_cid', 'facts_triple']));
+    const after = names(upTo(7), 'index');
+    expect(after).toEqual(expect.arrayContaining(['facts_triple_cid', 'facts_cid_prefix']));
+    expect(after).not.toContain('facts_cid');
+    expect(after).not.toContain('facts_triple');
+    expect(after).not.toContain('facts_hlc');
+    expect(after).toContain('facts_served');
+  });
+
+  it('keeps facts stored under version 6 and still refuses a second row with the same CID', () => {
+    const db = upTo(6);
+    const cid = `sha256:${'0f'.repeat(32)}`;
+    insert(db, 'a', cid);
+    migrate(db, MIGRATIONS.slice(0, 7));
+    expect(schemaVersion(db)).toBe(7);
+    expect(db.prepare('SELECT id FROM facts WHERE unhex(substr(cid, 8, 16)) = unhex(substr(?, 8, 16)) AND cid = ?').get(cid, cid)).toEqual({ id: 'a' });
+    expect(() => insert(db, 'b', cid)).toThrow(/UNIQUE/);
+  });
+});

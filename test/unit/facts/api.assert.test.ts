@@ -26,7 +26,7 @@ describe('POST /v1/facts', () => {
     expect(r.body.attestation_chain).toHaveLength(1);
     expect(r.body.attestation_chain[0]).toMatch(/^[A-Za-z0-9_-]{86}$/);
     expect(r.body.cid).toBe('sha256:7f142e3a82d8ed778c41988049abe6b73a66cea69109a790dc2935392f0a42a7');
-    expect(r.body.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(r.body.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(r.body.hlc).toMatch(/^\d{13}\.\d{3}$/);
     expect(r.body.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/);
     expect(r.text).toContain('"confidence":1.0,');

@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/main/node/db/connection.js';
 import type { Sql, WriteDb } from '../../../src/main/node/db/sql.js';
 import { factCountSql, factPageSql, type FactFilter } from '../../../src/main/node/facts/query.js';
+import { cidMatches } from '../../../src/main/node/facts/repo.js';
+import { servableScopeSql } from '../../../src/main/node/federation/serve.js';
+import { sql } from '../../../src/main/node/db/sql.js';
 
 let db: WriteDb;
 beforeAll(() => {
@@ -24,15 +27,15 @@ function outerFactsAccess(lines: string[]): string {
 }
 
 describe('query plans', () => {
-  it('an entity filter searches facts_triple for the page and the count', () => {
+  it('an entity filter searches facts_triple_cid for the page and the count', () => {
     const q = { ...base, entity: 'stigmem://testnode/user/alice' };
-    expect(outerFactsAccess(plan(factPageSql(q, null, 51)))).toMatch(/SEARCH f USING INDEX facts_triple \(entity=\?/);
-    expect(outerFactsAccess(plan(factCountSql(q)))).toMatch(/SEARCH f USING INDEX facts_triple \(entity=\?/);
+    expect(outerFactsAccess(plan(factPageSql(q, null, 51)))).toMatch(/SEARCH f USING INDEX facts_triple_cid \(entity=\?/);
+    expect(outerFactsAccess(plan(factCountSql(q)))).toMatch(/SEARCH f USING INDEX facts_triple_cid \(entity=\?/);
   });
 
   it('the retraction and conflict checks are index lookups', () => {
     const lines = plan(factPageSql({ ...base, entity: 'e' }, null, 51));
-    expect(lines.some((l) => /SEARCH r USING INDEX facts_triple/.test(l))).toBe(true);
+    expect(lines.some((l) => /SEARCH r USING (COVERING )?INDEX facts_triple_cid/.test(l))).toBe(true);
     expect(lines.some((l) => /SEARCH c USING (COVERING )?INDEX conflicts_fact_a/.test(l))).toBe(true);
     expect(lines.some((l) => /SEARCH c USING (COVERING )?INDEX conflicts_fact_b/.test(l))).toBe(true);
     expect(lines.some((l) => /SCAN (r|c)\b/.test(l))).toBe(false);
@@ -44,5 +47,19 @@ describe('query plans', () => {
     const unfiltered = plan(factPageSql(base, 100, 51));
     expect(outerFactsAccess(unfiltered)).toMatch(/SEARCH f USING INTEGER PRIMARY KEY \(rowid<\?\)/);
     expect(unfiltered.some((l) => l.includes('USE TEMP B-TREE FOR ORDER BY'))).toBe(false);
+  });
+
+  it('a lookup by CID searches the 8-byte prefix index, never the table', () => {
+    const cid = `sha256:${'ab'.repeat(32)}`;
+    const lines = plan(sql`SELECT f.id FROM facts f WHERE ${cidMatches('f', cid)}`);
+    expect(outerFactsAccess(lines)).toMatch(/SEARCH f USING INDEX facts_cid_prefix \(<expr>=\?\)/);
+  });
+
+  it('a served page walks facts_served from the cursor in HLC order, without sorting', () => {
+    for (const [cursor, minHlc] of [[null, null], ['1763900000000.001', null], ['1763900000000.001', '1763000000000.000']] as const) {
+      const lines = plan(servableScopeSql('public', cursor, 501, minHlc));
+      expect(outerFactsAccess(lines)).toMatch(cursor === null ? /SEARCH f USING INDEX facts_served \(scope=\?\)/ : /SEARCH f USING INDEX facts_served \(scope=\? AND hlc>\?\)/);
+      expect(lines.some((l) => l.includes('TEMP B-TREE'))).toBe(false);
+    }
   });
 });

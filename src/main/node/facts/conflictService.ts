@@ -1,11 +1,11 @@
 // GET /v1/conflicts and POST /v1/conflicts/{id}/resolve as functions of the caller and the database.
-import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/permissions.js';
 import { conflict, HttpError, notFound, unprocessable } from '../errors.js';
 import { gardenWriteRefusal, readableGardenIds } from '../gardens/acl.js';
 import { joinSql, sql, type Sql } from '../db/sql.js';
 import type { NodeDeps } from '../server/deps.js';
 import { computeCid } from './cid.js';
+import { newFactId } from './factId.js';
 import { closeConflict, conflictRow, RESOLUTION_ENTITY_PREFIX, type ConflictRow } from './conflicts.js';
 import { normaliseOrRaw } from './normalise.js';
 import { decodeSeqCursor, encodeSeqCursor } from './query.js';
@@ -75,7 +75,7 @@ export function resolveConflict(deps: NodeDeps, principal: Principal, conflictId
     if (refusal) throw new HttpError(403, refusal, 'forbidden');
   }
   const ctx = writeContext(deps, principal.entityUri);
-  const resolutionFactId = randomUUID();
+  const resolutionFactId = newFactId(ctx.nowMs);
   const entity = RESOLUTION_ENTITY_PREFIX + c.id;
   const source = normaliseOrRaw(principal.entityUri);
   inWriteTransaction(ctx, () => {

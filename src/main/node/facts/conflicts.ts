@@ -32,7 +32,7 @@ type NewFact = Pick<FactRow, 'id' | 'entity' | 'relation' | 'scope' | 'garden_id
 function contradictedSiblings(db: WriteDb, f: NewFact, nowMs: number): string[] {
   return db
     .all<{ id: string }>(
-      sql`SELECT f.id FROM facts f
+      sql`SELECT f.id FROM facts f INDEXED BY facts_triple_cid
         WHERE f.entity = ${f.entity} AND f.relation = ${f.relation} AND f.scope = ${f.scope} AND f.garden_id IS ${f.garden_id}
           AND f.id != ${f.id} AND f.confidence > 0 AND NOT (f.value_type = ${f.value_type} AND f.value_v = ${f.value_v})
           AND NOT ${RETRACTED_SQL} AND NOT ${IN_QUARANTINE_SQL}
@@ -80,7 +80,7 @@ export function closeConflict(ctx: WriteContext, c: Pick<ConflictRow, 'id'>, gar
 /** A retraction settles the open conflicts of the facts it retracts in favour of the other side. */
 export function closeConflictsOfRetracted(ctx: WriteContext, retraction: NewFact & { seq: number }): number {
   const open = ctx.db.all<ConflictRow & { retracted_id: string }>(
-    sql`SELECT c.*, f.id AS retracted_id FROM facts f JOIN conflicts c ON (c.fact_a = f.id OR c.fact_b = f.id) AND c.status = 'unresolved'
+    sql`SELECT c.*, f.id AS retracted_id FROM facts f INDEXED BY facts_triple_cid JOIN conflicts c ON (c.fact_a = f.id OR c.fact_b = f.id) AND c.status = 'unresolved'
       WHERE f.entity = ${retraction.entity} AND f.relation = ${retraction.relation} AND f.scope = ${retraction.scope}
         AND f.garden_id IS ${retraction.garden_id} AND f.value_type = ${retraction.value_type} AND f.value_v = ${retraction.value_v}
         AND f.confidence > 0 AND f.seq < ${retraction.seq}`,

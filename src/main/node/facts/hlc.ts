@@ -97,11 +97,14 @@ export class Hlc {
 
 const clocks = new WeakMap<WriteDb, Hlc>();
 
-/** The node's one clock per database, resumed from the last value it handed out so it never runs backwards. */
+/**
+ * The node's one clock per database, resumed from the last value it handed out so it never runs backwards (every
+ * write takes a later HLC than the one before it, so the newest row holds the newest HLC).
+ */
 export function nodeHlc(db: WriteDb, nowMs: () => number): Hlc {
   let hlc = clocks.get(db);
   if (!hlc) {
-    const candidates = [getMeta(db, HLC_META_KEY), db.get<{ hlc: string }>(sql`SELECT hlc FROM facts ORDER BY hlc DESC LIMIT 1`)?.hlc ?? null]
+    const candidates = [getMeta(db, HLC_META_KEY), db.get<{ hlc: string }>(sql`SELECT hlc FROM facts ORDER BY seq DESC LIMIT 1`)?.hlc ?? null]
       .map((t) => (t === null ? null : parseHlc(t)))
       .filter((v): v is HlcValue => v !== null);
     const last = candidates.reduce<HlcValue | null>((a, b) => (a === null || compareHlc(b, a) > 0 ? b : a), null);

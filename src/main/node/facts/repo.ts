@@ -45,7 +45,8 @@ const PROMOTED_SQL = (alias: string): Sql =>
   sql`EXISTS (SELECT 1 FROM quarantine_decisions d WHERE d.fact_id = ${raw(alias)}.id AND d.action = 'promoted')`;
 
 /** A later confidence-0 fact with the same entity, relation, scope, garden and value retracts `f` (facts stay stored). */
-export const RETRACTED_SQL: Sql = sql`(f.confidence > 0 AND EXISTS (SELECT 1 FROM facts r
+// INDEXED BY: without table statistics the planner may prefer (scope, seq), which walks every later fact of a scope.
+export const RETRACTED_SQL: Sql = sql`(f.confidence > 0 AND EXISTS (SELECT 1 FROM facts r INDEXED BY facts_triple_cid
   WHERE r.entity = f.entity AND r.relation = f.relation AND r.scope = f.scope AND r.value_type = f.value_type
     AND r.value_v = f.value_v AND r.garden_id IS f.garden_id AND r.confidence = 0 AND r.seq > f.seq
     AND (r.quarantine_garden_id IS NULL OR ${PROMOTED_SQL('r')})))`;
@@ -78,12 +79,17 @@ export function leanFactRowById(db: ReadDb, id: string): FactRow | undefined {
   return db.get<FactRow>(sql`SELECT f.*, 0 AS is_retracted, 0 AS is_contradicted FROM facts f WHERE f.id = ${id}`);
 }
 
+/** `alias.cid = cid` through the facts_cid_prefix index (migration 007); a malformed CID simply matches nothing. */
+export function cidMatches(alias: string, cid: string): Sql {
+  return sql`unhex(substr(${raw(alias)}.cid, 8, 16)) = unhex(substr(${cid}, 8, 16)) AND ${raw(alias)}.cid = ${cid}`;
+}
+
 export function leanFactRowByCid(db: ReadDb, cid: string): FactRow | undefined {
-  return db.get<FactRow>(sql`SELECT f.*, 0 AS is_retracted, 0 AS is_contradicted FROM facts f WHERE f.cid = ${cid}`);
+  return db.get<FactRow>(sql`SELECT f.*, 0 AS is_retracted, 0 AS is_contradicted FROM facts f WHERE ${cidMatches('f', cid)}`);
 }
 
 export function factRowByCid(db: ReadDb, cid: string): FactRow | undefined {
-  return db.get<FactRow>(sql`${FACT_SELECT} WHERE f.cid = ${cid}`);
+  return db.get<FactRow>(sql`${FACT_SELECT} WHERE ${cidMatches('f', cid)}`);
 }
 
 /** The columns a write supplies; the rest take their defaults. */
@@ -116,8 +122,9 @@ export interface NewFactRow {
   quarantineReason: string | null;
 }
 
-export function insertFactRow(db: WriteDb, f: NewFactRow): void {
-  db.run(sql`INSERT INTO facts (id, cid, entity, relation, value_type, value_v, interpret_as, source, timestamp, hlc,
+/** Returns the new row's seq. */
+export function insertFactRow(db: WriteDb, f: NewFactRow): number {
+  const r = db.run(sql`INSERT INTO facts (id, cid, entity, relation, value_type, value_v, interpret_as, source, timestamp, hlc,
       confidence, scope, valid_until, valid_until_ms, garden_id, received_from, origin_node_id, origin_allowed_scopes,
       attested_key_id, attested, written_by, derived_from, warnings, source_trust, quarantine_garden_id, quarantine_reason)
     VALUES (${f.id}, ${f.cid}, ${f.entity}, ${f.relation}, ${f.valueType}, ${f.valueV}, ${f.interpretAs}, ${f.source},
@@ -125,4 +132,5 @@ export function insertFactRow(db: WriteDb, f: NewFactRow): void {
       ${f.receivedFrom}, ${f.originNodeId}, ${f.originAllowedScopes === null ? null : JSON.stringify([...f.originAllowedScopes].sort())},
       ${f.attestedKeyId}, ${f.attested ?? null}, ${f.writtenBy}, ${f.derivedFrom},
       ${JSON.stringify(f.warnings)}, ${f.sourceTrust}, ${f.quarantineGardenId}, ${f.quarantineReason})`);
+  return Number(r.lastInsertRowid);
 }

@@ -1,11 +1,11 @@
 // Asserting facts: the checks of POST /v1/facts, then one transaction for the fact, its retractions and conflicts.
-import { randomUUID } from 'node:crypto';
 import { hasPermission, type Principal } from '../auth/permissions.js';
 import { conflict, HttpError, notFound, unprocessable, validationError } from '../errors.js';
 import { canReadGarden, gardenWriteRefusal, type GardenRow } from '../gardens/acl.js';
 import { encodeJson } from '../json/pyjson.js';
 import type { NodeDeps } from '../server/deps.js';
 import { computeCid } from './cid.js';
+import { newFactId } from './factId.js';
 import { gardenByRef } from './gardenRef.js';
 import { closeConflictsOfRetracted, recordContradictions } from './conflicts.js';
 import { EntityNormalisationError, isSystemName, normaliseEntityUri, relationWarnings } from './normalise.js';
@@ -121,7 +121,7 @@ function assertFactImpl(deps: NodeDeps, principal: Principal, input: AssertInput
       }
       return { record: isRecordNeeded ? toWireRecord(existing) : null, created: false, conflictIds: [] };
     }
-    const id = opts.id ?? randomUUID();
+    const id = opts.id ?? newFactId(ctx.nowMs);
     insertFactRow(deps.db, {
       id,
       cid,

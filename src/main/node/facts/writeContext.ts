@@ -1,11 +1,11 @@
 // What one write transaction shares: the database, the node's HLC and one timestamp; plus the node's own meta-facts.
-import { randomUUID } from 'node:crypto';
 import { isoFromMs } from '../clock.js';
 import { sql, type WriteDb } from '../db/sql.js';
 import type { NodeDeps } from '../server/deps.js';
 import { computeCid } from './cid.js';
+import { newFactId } from './factId.js';
 import { nodeHlc, persistHlc, type Hlc } from './hlc.js';
-import { insertFactRow } from './repo.js';
+import { cidMatches, insertFactRow } from './repo.js';
 
 export const SYSTEM_SOURCE = 'system:stigmem';
 
@@ -44,9 +44,9 @@ export interface SystemFact {
 /** A `system:stigmem` bookkeeping fact (conflict and resolution records); returns its id. */
 export function insertSystemFact(ctx: WriteContext, f: SystemFact): string {
   const cid = computeCid({ entity: f.entity, relation: f.relation, valueType: f.valueType, valueV: f.valueV, source: SYSTEM_SOURCE, scope: f.scope, confidence: 1 });
-  const existing = ctx.db.get<{ id: string }>(sql`SELECT id FROM facts WHERE cid = ${cid}`);
+  const existing = ctx.db.get<{ id: string }>(sql`SELECT f.id FROM facts f WHERE ${cidMatches('f', cid)}`);
   if (existing) return existing.id;
-  const id = randomUUID();
+  const id = newFactId(ctx.nowMs);
   insertFactRow(ctx.db, {
     id,
     cid,

@@ -1,18 +1,21 @@
 // Receiving facts from a peer: every fact is checked on its own (shape, scope, ownership, CID, HLC skew) and a bad
 // one is rejected with an audit event instead of stalling the peer (CONTRACT.md "Replication").
 import { recordAudit } from '../audit/log.js';
-import type { Principal } from '../auth/permissions.js';
+import { isoFromMs } from '../clock.js';
 import { sql } from '../db/sql.js';
 import { HttpError } from '../errors.js';
 import { computeCid } from '../facts/cid.js';
-import { HlcFormatError, HlcSkewError, nodeHlc, parseHlc } from '../facts/hlc.js';
-import { assertFactWithoutRecord } from '../facts/service.js';
-import { encodeFactValue, SCOPES, type Scope } from '../facts/values.js';
-import type { NodeDeps } from '../server/deps.js';
-import { parseScopes, type PeerRow } from './peers/repo.js';
+import { closeConflictsOfRetracted, recordContradictions } from '../facts/conflicts.js';
+import { HlcFormatError, HlcSkewError, nodeHlc, parseHlc, persistHlc, type Hlc } from '../facts/hlc.js';
+import { isSystemName, relationWarnings } from '../facts/normalise.js';
+import { insertFactRow } from '../facts/repo.js';
+import { encodeFactValue, parseIsoDatetimeMs, SCOPES, type Scope } from '../facts/values.js';
+import type { WriteContext } from '../facts/writeContext.js';
 import { recordQuarantineArrival } from '../quarantine/arrival.js';
-import { routeIncomingFact, type IncomingRoute } from './routing.js';
+import type { NodeDeps } from '../server/deps.js';
 import { noteSourceSeen } from '../trust/store.js';
+import { parseScopes, type PeerRow } from './peers/repo.js';
+import { scoreIncomingFact, type IncomingRoute } from './routing.js';
 
 export interface IngestResult {
   accepted: number;
@@ -49,10 +52,26 @@ export function isSourceOwnedBy(source: string, authority: string): boolean {
   return source === base || source.startsWith(base + '/');
 }
 
-/** One routing decision per (source, scope) per page: the sources of a page share their trust. */
-type RouteCache = Map<string, IncomingRoute>;
+/** A fact that passed every check that needs no database: what will be stored if it is new. */
+interface Checked {
+  id: string;
+  cid: string;
+  entity: string;
+  relation: string;
+  source: string;
+  timestamp: string;
+  hlcText: string;
+  remoteWallMs: number;
+  scope: Scope;
+  confidence: number;
+  validUntil: string | null;
+  validUntilMs: number | null;
+  valueType: string;
+  valueV: string;
+  interpretAs: string;
+}
 
-function ingestOne(deps: NodeDeps, peer: PeerRow, principal: Principal, raw: unknown, allowed: Set<string>, routes: RouteCache): { duplicate: boolean; remoteWallMs: number } {
+function checkFact(peer: PeerRow, raw: unknown, allowed: Set<string>): Checked {
   if (!isObj(raw)) throw new Rejection('malformed');
   const id = text(raw, 'id')!;
   const entity = text(raw, 'entity')!;
@@ -70,62 +89,96 @@ function ingestOne(deps: NodeDeps, peer: PeerRow, principal: Principal, raw: unk
   if (peer.entity_uri && !isSourceOwnedBy(source, peer.entity_uri)) throw new Rejection('source_not_owned', { source, authority: peer.entity_uri });
   if (!isObj(raw['value'])) throw new Rejection('malformed', { field: 'value' });
   const value = raw['value'] as { type: string; v?: unknown; interpret_as?: string };
-  let valueV: string;
+  let encoded: ReturnType<typeof encodeFactValue>;
   try {
-    valueV = encodeFactValue(value, ['value']).valueV;
+    encoded = encodeFactValue(value, ['value']);
   } catch (e) {
     throw new Rejection(e instanceof HttpError && e.status === 413 ? 'value_too_large' : 'malformed', { field: 'value' });
   }
-  const cidFor = (v: string): string => computeCid({ entity, relation, valueType: value.type, valueV: v, source, scope, confidence });
+  const validUntilMs = validUntil === null ? null : parseIsoDatetimeMs(validUntil);
+  if (validUntil !== null && validUntilMs === null) throw new Rejection('malformed', { field: 'valid_until' });
+  let valueV = encoded.valueV;
+  const cidFor = (v: string): string => computeCid({ entity, relation, valueType: encoded.type, valueV: v, source, scope, confidence });
   let cid = cidFor(valueV);
-  let isIntForm = false;
   if (claimedCid !== null && claimedCid !== cid) {
     // Tolerate the reference's number round trip (it serves "42" as 42.0): accept the integer form if that matches.
-    const asInt = value.type === 'number' && /^-?\d+\.0$/.test(valueV) ? valueV.slice(0, -2) : null;
-    if (asInt !== null && cidFor(asInt) === claimedCid) {
-      valueV = asInt;
-      cid = claimedCid;
-      isIntForm = Number.isSafeInteger(Number(asInt));
-    } else throw new Rejection('cid_mismatch', { claimed: claimedCid, computed: cid });
-    if (!isIntForm) throw new Rejection('cid_mismatch', { claimed: claimedCid, computed: cid });
+    const asInt = encoded.type === 'number' && /^-?\d+\.0$/.test(valueV) ? valueV.slice(0, -2) : null;
+    if (asInt === null || !Number.isSafeInteger(Number(asInt)) || cidFor(asInt) !== claimedCid) throw new Rejection('cid_mismatch', { claimed: claimedCid, computed: cid });
+    valueV = asInt;
+    cid = claimedCid;
   }
-  const existing = deps.db.get<{ cid: string }>(sql`SELECT cid FROM facts WHERE id = ${id}`);
   const remote = parseHlc(hlcText);
   if (!remote) throw new Rejection('malformed', { field: 'hlc' });
-  if (existing) {
-    if (existing.cid !== cid) throw new Rejection('id_conflict', { id });
-    return { duplicate: true, remoteWallMs: remote.wallMs };
-  }
-  const clock = nodeHlc(deps.db, () => deps.clock.nowMs());
-  let localHlc: string;
+  return {
+    id, cid, entity, relation, source, timestamp, hlcText, remoteWallMs: remote.wallMs, scope, confidence, validUntil, validUntilMs,
+    valueType: encoded.type, valueV, interpretAs: encoded.interpretAs,
+  };
+}
+
+/** What one page shares: its clock, one trust decision per (source, scope), what is already stored, sources seen. */
+interface PageState {
+  deps: NodeDeps;
+  peer: PeerRow;
+  writer: string;
+  originScopes: string[];
+  ctx: WriteContext;
+  routes: Map<string, IncomingRoute>;
+  /** id → cid of the page's facts already stored (before the page, or earlier in it). */
+  storedIds: Map<string, string>;
+  storedCids: Set<string>;
+  /** Per source, in page order: the last scope and score seen and how many facts. */
+  seen: Map<string, { scope: string; score: number; count: number }>;
+}
+
+type Outcome = { kind: 'duplicate' | 'accepted'; route: IncomingRoute | null };
+
+function receiveHlc(clock: Hlc, deps: NodeDeps, hlcText: string): string {
   try {
-    localHlc = clock.receive(hlcText, deps.config.hlcMaxFutureSkewS * 1000, deps.config.hlcMaxPastSkewS * 1000);
+    return clock.receive(hlcText, deps.config.hlcMaxFutureSkewS * 1000, deps.config.hlcMaxPastSkewS * 1000);
   } catch (e) {
     if (e instanceof HlcSkewError) throw new Rejection('hlc_skew', { direction: e.direction, skew_ms: e.skewMs });
     if (e instanceof HlcFormatError) throw new Rejection('malformed', { field: 'hlc' });
     throw e;
   }
-  const routeKey = `${source}\n${scope}`;
-  let route = routes.get(routeKey);
-  if (!route) routes.set(routeKey, (route = routeIncomingFact(deps, { source, scope, via: 'federation' })));
-  // A cached decision still counts this fact as seen from its source.
-  else if (route.sourceTrust !== null) noteSourceSeen(deps.db, { source, scope, via: 'federation', score: route.sourceTrust, nowMs: deps.clock.nowMs() });
-  // A fresh object has no remembered literal, so an integer value is stored in its integer form.
-  const typedValue = isIntForm ? { ...value, v: Number(valueV) } : value;
-  const { created } = assertFactWithoutRecord(
-    deps,
-    principal,
-    { entity, relation, value: typedValue, source, confidence, scope, valid_until: validUntil },
-    {
-      trusted: true, normalise: false, id, timestamp, hlc: localHlc, receivedFrom: peer.node_id, originNodeId: peer.node_id,
-      originAllowedScopes: parseScopes(peer.allowed_scopes), sourceTrust: route.sourceTrust, quarantineGardenId: route.quarantineGardenId,
-      quarantineReason: route.quarantineReason, cid,
-    },
-  );
-  if (created && route.quarantineGardenId !== null) {
-    recordQuarantineArrival(deps, { factId: id, quarantineGardenId: route.quarantineGardenId, reason: route.quarantineReason, sourceTrust: route.sourceTrust, source, via: 'federation', peerId: peer.id, actor: peer.node_id });
+}
+
+/** Store one checked fact (or find it already stored); every write of it happens after its last check. */
+function applyFact(s: PageState, f: Checked): Outcome {
+  const priorCid = s.storedIds.get(f.id);
+  if (priorCid !== undefined) {
+    if (priorCid !== f.cid) throw new Rejection('id_conflict', { id: f.id });
+    return { kind: 'duplicate', route: null };
   }
-  return { duplicate: !created, remoteWallMs: remote.wallMs };
+  const localHlc = receiveHlc(s.ctx.hlc, s.deps, f.hlcText);
+  const routeKey = `${f.source}\n${f.scope}`;
+  let route = s.routes.get(routeKey);
+  if (!route) s.routes.set(routeKey, (route = scoreIncomingFact(s.deps, { source: f.source, scope: f.scope, via: 'federation' })));
+  // The same fact under another id (asserted on both nodes): nothing to store.
+  if (s.storedCids.has(f.cid)) return { kind: 'duplicate', route };
+  const seq = insertFactRow(s.deps.db, {
+    id: f.id, cid: f.cid, entity: f.entity, relation: f.relation, valueType: f.valueType, valueV: f.valueV, interpretAs: f.interpretAs,
+    source: f.source, timestamp: f.timestamp, hlc: localHlc, confidence: f.confidence, scope: f.scope, validUntil: f.validUntil,
+    validUntilMs: f.validUntilMs, gardenId: null, receivedFrom: s.peer.node_id, originNodeId: s.peer.node_id, originAllowedScopes: s.originScopes,
+    attestedKeyId: null, attested: null, writtenBy: s.writer, derivedFrom: '[]', warnings: relationWarnings(f.relation),
+    sourceTrust: route.sourceTrust, quarantineGardenId: route.quarantineGardenId, quarantineReason: route.quarantineReason,
+  });
+  if (route.quarantineGardenId !== null) {
+    recordQuarantineArrival(s.deps, { factId: f.id, quarantineGardenId: route.quarantineGardenId, reason: route.quarantineReason, sourceTrust: route.sourceTrust, source: f.source, via: 'federation', peerId: s.peer.id, actor: s.peer.node_id });
+  } else if (!isSystemName(f.entity) && !isSystemName(f.relation)) {
+    const row = { id: f.id, seq, entity: f.entity, relation: f.relation, scope: f.scope, garden_id: null, value_type: f.valueType, value_v: f.valueV };
+    if (f.confidence === 0) closeConflictsOfRetracted(s.ctx, row);
+    else recordContradictions(s.ctx, row);
+  }
+  return { kind: 'accepted', route };
+}
+
+/** The page's ids and CIDs already stored, in two set queries instead of two lookups per fact. */
+function storedOf(deps: NodeDeps, facts: Checked[]): { ids: Map<string, string>; cids: Set<string> } {
+  const ids = JSON.stringify(facts.map((f) => f.id));
+  const cids = JSON.stringify(facts.map((f) => f.cid));
+  const byId = deps.db.all<{ id: string; cid: string }>(sql`SELECT id, cid FROM facts WHERE id IN (SELECT value FROM json_each(${ids}))`);
+  const byCid = deps.db.all<{ cid: string }>(sql`SELECT cid FROM facts WHERE unhex(substr(cid, 8, 16)) IN (SELECT unhex(substr(value, 8, 16)) FROM json_each(${cids}))`);
+  return { ids: new Map(byId.map((r) => [r.id, r.cid])), cids: new Set(byCid.map((r) => r.cid)) };
 }
 
 /**
@@ -141,24 +194,48 @@ export function ingestFacts(deps: NodeDeps, peer: PeerRow, facts: unknown[]): In
 }
 
 function ingestPage(deps: NodeDeps, peer: PeerRow, facts: unknown[], isCareful: boolean): IngestResult {
-  const principal: Principal = { kind: 'api_key', entityUri: peer.node_id ?? 'peer', permissions: new Set(), apiKeyId: null };
-  const allowed = new Set(parseScopes(peer.allowed_scopes).filter((s) => s !== 'local' && (s !== 'team' || deps.config.allowTeam)));
-  const result: IngestResult = { accepted: 0, duplicates: 0, rejected: [], newestRemoteWallMs: null };
-  const routes: RouteCache = new Map();
-  for (const raw of facts) {
+  const nowMs = deps.clock.nowMs();
+  const writer = peer.node_id ?? 'peer';
+  const allowed = new Set(parseScopes(peer.allowed_scopes).filter((x) => x !== 'local' && (x !== 'team' || deps.config.allowTeam)));
+  const checked = facts.map((raw): Checked | Rejection => {
     try {
+      return checkFact(peer, raw, allowed);
+    } catch (e) {
+      if (e instanceof Rejection) return e;
+      throw e;
+    }
+  });
+  const stored = storedOf(deps, checked.filter((c): c is Checked => !(c instanceof Rejection)));
+  const s: PageState = {
+    deps, peer, writer, originScopes: parseScopes(peer.allowed_scopes),
+    ctx: { db: deps.db, hlc: nodeHlc(deps.db, () => deps.clock.nowMs()), nowMs, timestamp: isoFromMs(nowMs), actor: writer },
+    routes: new Map(), storedIds: stored.ids, storedCids: stored.cids, seen: new Map(),
+  };
+  const result: IngestResult = { accepted: 0, duplicates: 0, rejected: [], newestRemoteWallMs: null };
+  checked.forEach((c, i) => {
+    try {
+      if (c instanceof Rejection) throw c;
       // Careful mode: a savepoint per fact, so a fact that fails half-way leaves nothing behind and the page goes on.
-      const r = isCareful ? deps.db.transaction(() => ingestOne(deps, peer, principal, raw, allowed, routes)) : ingestOne(deps, peer, principal, raw, allowed, routes);
-      if (r.duplicate) result.duplicates++;
-      else result.accepted++;
-      result.newestRemoteWallMs = Math.max(result.newestRemoteWallMs ?? 0, r.remoteWallMs);
+      const o = isCareful ? deps.db.transaction(() => applyFact(s, c)) : applyFact(s, c);
+      if (o.kind === 'accepted') {
+        result.accepted++;
+        s.storedIds.set(c.id, c.cid);
+        s.storedCids.add(c.cid);
+      } else result.duplicates++;
+      if (o.route !== null && o.route.sourceTrust !== null) {
+        s.seen.set(c.source, { scope: c.scope, score: o.route.sourceTrust, count: (s.seen.get(c.source)?.count ?? 0) + 1 });
+      }
+      result.newestRemoteWallMs = Math.max(result.newestRemoteWallMs ?? 0, c.remoteWallMs);
     } catch (e) {
       if (!isCareful && !(e instanceof Rejection)) throw e;
       const rej = e instanceof Rejection ? e : new Rejection('ingest_error', { message: e instanceof Error ? e.message.slice(0, 200) : 'error' });
+      const raw = facts[i];
       const factId = isObj(raw) && typeof raw['id'] === 'string' ? raw['id'].slice(0, 128) : null;
       result.rejected.push({ fact_id: factId, reason: rej.reason });
       recordAudit(deps.db, { category: 'federation', eventType: 'rejected_fact', peerId: peer.id, subject: factId, detail: { reason: rej.reason, ...rej.detail } }, deps.clock.nowMs());
     }
-  }
+  });
+  for (const [source, v] of s.seen) noteSourceSeen(deps.db, { source, scope: v.scope, via: 'federation', score: v.score, nowMs, count: v.count });
+  persistHlc(deps.db, s.ctx.hlc);
   return result;
 }

@@ -19,9 +19,15 @@ export function autoQuarantineReason(t: number): string {
 
 /** Score a federated or token-written fact's source; below the threshold (in every mode but off) it goes to quarantine. */
 export function routeIncomingFact(deps: NodeDeps, fact: { source: string; scope: string; via: 'federation' | 'token' }): IncomingRoute {
+  const route = scoreIncomingFact(deps, fact);
+  if (route.sourceTrust !== null) noteSourceSeen(deps.db, { source: fact.source, scope: fact.scope, via: fact.via, score: route.sourceTrust, nowMs: deps.clock.nowMs() });
+  return route;
+}
+
+/** routeIncomingFact without noting the source as seen (bulk ingest notes each source once per page). */
+export function scoreIncomingFact(deps: NodeDeps, fact: { source: string; scope: string; via: 'federation' | 'token' }): IncomingRoute {
   if (deps.config.trustMode === 'off') return { sourceTrust: null, quarantineGardenId: null, quarantineReason: null, trustOrigin: null };
   const t = scoreSource(deps, fact);
-  noteSourceSeen(deps.db, { source: fact.source, scope: fact.scope, via: fact.via, score: t.score, nowMs: deps.clock.nowMs() });
   if (t.score >= deps.config.quarantineThreshold) return { sourceTrust: t.score, quarantineGardenId: null, quarantineReason: null, trustOrigin: t.origin };
   return { sourceTrust: t.score, quarantineGardenId: quarantineSink(deps).garden.id, quarantineReason: autoQuarantineReason(t.score), trustOrigin: t.origin };
 }

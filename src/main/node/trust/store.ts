@@ -51,13 +51,16 @@ export interface SeenSource {
   via: 'federation' | 'token';
   score: number | null;
   nowMs: number;
+  /** How many facts this note stands for (a page notes each source once); 1 when absent. */
+  count?: number;
 }
 
 export function noteSourceSeen(db: WriteDb, s: SeenSource): void {
-  db.run(sql`INSERT INTO trust_sources_seen (source, scope, via, last_score, last_seen_at, last_seen_ms)
-    VALUES (${s.source}, ${s.scope}, ${s.via}, ${s.score}, ${isoFromMs(s.nowMs)}, ${s.nowMs})
+  const n = s.count ?? 1;
+  db.run(sql`INSERT INTO trust_sources_seen (source, scope, via, last_score, last_seen_at, last_seen_ms, facts_seen)
+    VALUES (${s.source}, ${s.scope}, ${s.via}, ${s.score}, ${isoFromMs(s.nowMs)}, ${s.nowMs}, ${n})
     ON CONFLICT (source) DO UPDATE SET scope = excluded.scope, via = excluded.via, last_score = excluded.last_score,
-      last_seen_at = excluded.last_seen_at, last_seen_ms = excluded.last_seen_ms, facts_seen = facts_seen + 1`);
+      last_seen_at = excluded.last_seen_at, last_seen_ms = excluded.last_seen_ms, facts_seen = facts_seen + ${n}`);
 }
 
 export function recentSources(db: ReadDb, limit: number): SeenSourceRow[] {

@@ -6,6 +6,7 @@ import { m003Federation } from './003_federation.js';
 import { m004TrustQuarantine } from './004_trust_quarantine.js';
 import { m005TokensProvenance } from './005_tokens_provenance.js';
 import { m006Rotation } from './006_rotation.js';
+import { m007FactIndexes } from './007_fact_indexes.js';
 
 export interface Migration {
   version: number;
@@ -13,6 +14,6 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002ManifestsTransparency, m003Federation, m004TrustQuarantine, m005TokensProvenance, m006Rotation];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002ManifestsTransparency, m003Federation, m004TrustQuarantine, m005TokensProvenance, m006Rotation, m007FactIndexes];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
