@@ -44,4 +44,14 @@ describe('fact CID (REFERENCE-NODE.md §3.4, §10.3)', () => {
     expect(looksLikeCid('sha256:abc')).toBe(true);
     expect(looksLikeCid('4a6e0c1e-0000-4000-8000-000000000000')).toBe(false);
   });
+
+  it('writes a remembered confidence exactly as a fresh one, -0.0 included', () => {
+    for (const c of [0.9, 0.1 + 0.2, 0, -0, 1, 1e-5]) {
+      const first = cidBody({ ...stringFact, confidence: c });
+      expect(cidBody({ ...stringFact, confidence: c })).toBe(first);
+    }
+    expect(cidBody({ ...stringFact, confidence: 0 })).toContain('"confidence":0.0,');
+    expect(cidBody({ ...stringFact, confidence: -0 })).toContain('"confidence":-0.0,');
+    expect(cidBody({ ...stringFact, confidence: 0.1 + 0.2 })).toContain('"confidence":0.30000000000000004,');
+  });
 });

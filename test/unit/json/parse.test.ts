@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JsonSyntaxError, MAX_JSON_DEPTH, numberLiteral, parseJson, parseJsonBytes } from '../../../src/main/node/json/parse.js';
+import { JsonSyntaxError, MAX_JSON_DEPTH, numberLiteral, parseJson, parseJsonBytes, parseJsonBytesFast } from '../../../src/main/node/json/parse.js';
 
 describe('parseJson', () => {
   it('parses what JSON.parse parses', () => {
@@ -46,5 +46,22 @@ describe('parseJson', () => {
   it('rejects invalid UTF-8 bytes', () => {
     expect(() => parseJsonBytes(Buffer.from([0x22, 0xff, 0xfe, 0x22]))).toThrow('not valid UTF-8');
     expect(parseJsonBytes(Buffer.from('"é"', 'utf8'))).toBe('é');
+  });
+});
+
+describe('parseJsonBytesFast', () => {
+  const bytes = (s: string) => Buffer.from(s, 'utf8');
+  it('answers as the strict parser does, natively where no literal matters', () => {
+    const doc = '{"facts":[{"id":"a","value":{"type":"string","v":"x é"},"confidence":0.9}],"cursor":"1","has_more":false}';
+    expect(parseJsonBytesFast(bytes(doc), () => false)).toEqual(parseJson(doc));
+  });
+
+  it('keeps number literals when asked, and still refuses lone surrogates and bad UTF-8', () => {
+    const withNumber = parseJsonBytesFast(bytes('{"value":{"type":"number","v":42.0}}'), () => true) as { value: object };
+    expect(numberLiteral(withNumber.value, 'v')).toBe('42.0');
+    expect(() => parseJsonBytesFast(bytes('{"v":"\\ud800"}'), () => false)).toThrow(JsonSyntaxError);
+    expect(parseJsonBytesFast(bytes('{"v":"\\ud83d\\ude00"}'), () => false)).toEqual({ v: '😀' });
+    expect(() => parseJsonBytesFast(Buffer.from([0x7b, 0xff, 0x7d]), () => false)).toThrow(/UTF-8/);
+    expect(() => parseJsonBytesFast(bytes('{"a":1,}'), () => false)).toThrow(JsonSyntaxError);
   });
 });

@@ -22,20 +22,32 @@ function isSql(v: unknown): v is Sql {
   return typeof v === 'object' && v !== null && 'text' in v && 'params' in v && Array.isArray((v as Sql).params);
 }
 
+/**
+ * The text a template site produced last time, and the shape it was built from (per placeholder: PLAIN, or the
+ * fragment's text). Reusing the same string object lets the statement cache find it without rehashing the text.
+ */
+const PLAIN = Symbol('plain');
+const textCache = new WeakMap<TemplateStringsArray, { text: string; shape: unknown[] }>();
+
 export function sql(strings: TemplateStringsArray, ...values: (SqlValue | RawSql | boolean | undefined)[]): Sql {
-  let text = strings[0] ?? '';
   const params: unknown[] = [];
-  values.forEach((v, i) => {
-    if (typeof v === 'object' && v !== null && RAW in v) text += v[RAW];
+  const shape: unknown[] = new Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'object' && v !== null && RAW in v) shape[i] = v[RAW];
     else if (isSql(v)) {
-      text += v.text;
-      params.push(...v.params);
+      shape[i] = v.text;
+      for (const p of v.params) params.push(p);
     } else {
-      text += '?';
+      shape[i] = PLAIN;
       params.push(typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null));
     }
-    text += strings[i + 1] ?? '';
-  });
+  }
+  const cached = textCache.get(strings);
+  if (cached && cached.shape.every((x, i) => x === shape[i])) return { text: cached.text, params };
+  let text = strings[0] ?? '';
+  for (let i = 0; i < values.length; i++) text += (shape[i] === PLAIN ? '?' : (shape[i] as string)) + (strings[i + 1] ?? '');
+  textCache.set(strings, { text, shape });
   return { text, params };
 }
 

@@ -1,5 +1,5 @@
 // Content ids of facts (REFERENCE-NODE.md §10.3): sha256 over the JCS flavour of seven asserted fields.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJcs } from '../json/canonical.js';
 import { encodeString, pyFloat, pyFloatRepr } from '../json/pyjson.js';
 
@@ -16,11 +16,23 @@ export interface CidFields {
   confidence: number;
 }
 
+// Confidences repeat (1.0, 0.9, ...): their Python repr is remembered instead of recomputed for every fact.
+const reprs = new Map<number, string>();
+function confidenceRepr(c: number): string {
+  if (Object.is(c, -0)) return pyFloatRepr(c); // a Map key cannot tell -0 from 0
+  let r = reprs.get(c);
+  if (r === undefined) {
+    r = pyFloatRepr(c);
+    if (reprs.size < 1024) reprs.set(c, r);
+  }
+  return r;
+}
+
 /** The canonical body, byte for byte as the reference's `compute_cid` builds it (confidence always a float). */
 export function cidBody(f: CidFields): string {
   // The seven keys are already in code-point order, so the canonical form can be written directly (a hot path).
   return (
-    `{"confidence":${pyFloatRepr(f.confidence)},"entity":${encodeString(f.entity)},"relation":${encodeString(f.relation)},` +
+    `{"confidence":${confidenceRepr(f.confidence)},"entity":${encodeString(f.entity)},"relation":${encodeString(f.relation)},` +
     `"scope":${encodeString(f.scope)},"source":${encodeString(f.source)},"value_type":${encodeString(f.valueType)},"value_v":${encodeString(f.valueV)}}`
   );
 }
@@ -39,7 +51,7 @@ export function cidBodyViaEncoder(f: CidFields): string {
 }
 
 export function computeCid(f: CidFields): string {
-  return CID_PREFIX + createHash('sha256').update(cidBody(f), 'utf8').digest('hex');
+  return CID_PREFIX + hash('sha256', cidBody(f), 'hex');
 }
 
 /** Anything that claims to be a CID (starts with `sha256:`), well formed or not. */

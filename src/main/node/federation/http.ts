@@ -36,7 +36,7 @@ async function readCapped(res: Response, maxBytes: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function peerRequest(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal; timeoutMs?: number; maxBytes?: number } = {}): Promise<PeerResponse> {
+export async function peerRequest(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal; timeoutMs?: number; maxBytes?: number; parse?: (bytes: Buffer) => unknown } = {}): Promise<PeerResponse> {
   const timeout = AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
   let res: Response;
@@ -60,7 +60,7 @@ export async function peerRequest(url: string, opts: { method?: string; headers?
   let json: unknown = undefined;
   if (bytes.length > 0) {
     try {
-      json = parseJsonBytes(bytes);
+      json = (opts.parse ?? parseJsonBytes)(bytes);
     } catch {
       json = undefined;
     }

@@ -4,6 +4,7 @@ import { isoFromMs } from '../clock.js';
 import { fromBase64Url } from '../crypto/base64url.js';
 import { verifySignature } from '../crypto/ed25519.js';
 import type { NodeDeps } from '../server/deps.js';
+import { parseJsonBytesFast } from '../json/parse.js';
 import { fetchDiscovery } from './discovery.js';
 import { MAX_PAGE_BYTES, PeerHttpError, peerRequest, peerUrl } from './http.js';
 import { ingestFacts } from './ingest.js';
@@ -53,12 +54,24 @@ function keyMismatch(deps: NodeDeps, peer: PeerRow, presented: string | null): P
   return new PullFailure('signature_mismatch');
 }
 
+/** A number-typed value's CID depends on its literal (42 vs 42.0): such pages go through the strict parser. */
+export function pageNeedsLiterals(doc: unknown): boolean {
+  const facts = typeof doc === 'object' && doc !== null ? (doc as { facts?: unknown }).facts : undefined;
+  if (!Array.isArray(facts)) return false;
+  return facts.some((f) => {
+    const value = typeof f === 'object' && f !== null ? (f as { value?: unknown }).value : undefined;
+    return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'number';
+  });
+}
+
+const parsePage = (bytes: Buffer): unknown => parseJsonBytesFast(bytes, pageNeedsLiterals);
+
 async function fetchPage(deps: NodeDeps, peer: PeerRow, cursor: string | null, signal: AbortSignal) {
   const token = mintPeerToken(deps.keys.federation, { iss: deps.nodeId, sub: peer.node_id ?? '', scopes: parseScopes(peer.allowed_scopes) }, deps.clock.nowMs());
   const qs = `limit=${PAGE_LIMIT}${cursor !== null ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
   try {
     return await peerRequest(peerUrl(peer.node_url, `/v1/federation/facts?${qs}`), {
-      headers: { authorization: `Bearer ${token}`, 'stigmem-verify': 'full', accept: 'application/json' }, signal, timeoutMs: 30_000, maxBytes: MAX_PAGE_BYTES,
+      headers: { authorization: `Bearer ${token}`, 'stigmem-verify': 'full', accept: 'application/json' }, signal, timeoutMs: 30_000, maxBytes: MAX_PAGE_BYTES, parse: parsePage,
     });
   } catch (e) {
     if (e instanceof PeerHttpError && e.kind === 'aborted') throw e;
@@ -66,43 +79,66 @@ async function fetchPage(deps: NodeDeps, peer: PeerRow, cursor: string | null, s
   }
 }
 
+/** A page request already on its way, abandoned quietly (and aborted) if the cycle ends before it is needed. */
+function prefetch(deps: NodeDeps, peer: PeerRow, cursor: string | null, signal: AbortSignal): { page: ReturnType<typeof fetchPage>; cancel: () => void } {
+  const own = new AbortController();
+  const page = fetchPage(deps, peer, cursor, AbortSignal.any([signal, own.signal]));
+  page.catch(() => undefined);
+  return { page, cancel: () => own.abort() };
+}
+
+/**
+ * Pages while has_more. The next page is requested before this one is ingested, so the peer prepares it while we
+ * write; each page still commits on its own with the cursor that follows it.
+ */
 export async function pullCycle(deps: NodeDeps, peerId: string, signal: AbortSignal): Promise<CycleResult> {
   const result: CycleResult = { received: 0, duplicates: 0, rejected: 0, pages: 0 };
   let peer = peerById(deps.db, peerId);
   let checkedDiscovery = false;
-  while (peer && peer.status === 'active' && !signal.aborted && result.pages < MAX_PAGES_PER_CYCLE) {
-    const res = await fetchPage(deps, peer, peer.cursor, signal);
-    if (signal.aborted) break;
-    if (res.status !== 200) throw failureFor(res.status, res.json, res.headers);
-    const sig = res.headers.get('stigmem-signature');
-    const pin = fromBase64Url(peer.trusted_public_key);
-    if (sig !== null) {
-      const sigBytes = fromBase64Url(sig);
-      if (!pin || !sigBytes || !verifySignature(pin, res.bytes, sigBytes)) throw keyMismatch(deps, peer, null);
-    } else if (!checkedDiscovery) {
-      // Reference peers do not sign pages: check their served key against the pin once per cycle instead.
-      const d = await fetchDiscovery(peer.node_url, signal).catch(() => null);
-      if (!d) throw new PullFailure('unreachable: discovery document unavailable');
-      if (d.federationKey !== peer.trusted_public_key) throw keyMismatch(deps, peer, d.federationKey);
-      checkedDiscovery = true;
+  let pending = peer && peer.status === 'active' ? prefetch(deps, peer, peer.cursor, signal) : null;
+  try {
+    while (peer && pending && peer.status === 'active' && !signal.aborted && result.pages < MAX_PAGES_PER_CYCLE) {
+      const res = await pending.page;
+      pending = null;
+      if (signal.aborted) break;
+      if (res.status !== 200) throw failureFor(res.status, res.json, res.headers);
+      const sig = res.headers.get('stigmem-signature');
+      const pin = fromBase64Url(peer.trusted_public_key);
+      if (sig !== null) {
+        const sigBytes = fromBase64Url(sig);
+        if (!pin || !sigBytes || !verifySignature(pin, res.bytes, sigBytes)) throw keyMismatch(deps, peer, null);
+      } else if (!checkedDiscovery) {
+        // Reference peers do not sign pages: check their served key against the pin once per cycle instead.
+        const d = await fetchDiscovery(peer.node_url, signal).catch(() => null);
+        if (!d) throw new PullFailure('unreachable: discovery document unavailable');
+        if (d.federationKey !== peer.trusted_public_key) throw keyMismatch(deps, peer, d.federationKey);
+        checkedDiscovery = true;
+      }
+      const body = res.json as { facts?: unknown; cursor?: unknown; has_more?: unknown } | undefined;
+      if (!body || !Array.isArray(body.facts)) throw new PullFailure('peer_sent_malformed_page');
+      const facts = body.facts;
+      const next = typeof body.cursor === 'string' ? body.cursor : peer.cursor;
+      const isLast = body.has_more !== true || facts.length === 0 || result.pages + 1 >= MAX_PAGES_PER_CYCLE;
+      if (!isLast) {
+        pending = prefetch(deps, peer, next, signal);
+        await new Promise((r) => setImmediate(r)); // let the request leave before the synchronous ingest below
+      }
+      const current = peer;
+      deps.db.transaction(() => {
+        const live = peerById(deps.db, current.id);
+        if (!live || live.status !== 'active') return; // removed while the page was in flight: keep nothing
+        const r = ingestFacts(deps, live, facts);
+        advanceCursor(deps.db, live.id, next, r.accepted, r.rejected.length, r.newestRemoteWallMs);
+        result.received += r.accepted;
+        result.duplicates += r.duplicates;
+        result.rejected += r.rejected.length;
+      });
+      result.pages++;
+      if (isLast) break;
+      peer = peerById(deps.db, peerId);
     }
-    const body = res.json as { facts?: unknown; cursor?: unknown; has_more?: unknown } | undefined;
-    if (!body || !Array.isArray(body.facts)) throw new PullFailure('peer_sent_malformed_page');
-    const facts = body.facts;
-    const next = typeof body.cursor === 'string' ? body.cursor : peer.cursor;
-    const current = peer;
-    deps.db.transaction(() => {
-      const live = peerById(deps.db, current.id);
-      if (!live || live.status !== 'active') return; // removed while the page was in flight: keep nothing
-      const r = ingestFacts(deps, live, facts);
-      advanceCursor(deps.db, live.id, next, r.accepted, r.rejected.length, r.newestRemoteWallMs);
-      result.received += r.accepted;
-      result.duplicates += r.duplicates;
-      result.rejected += r.rejected.length;
-    });
-    result.pages++;
-    if (body.has_more !== true || facts.length === 0) break;
-    peer = peerById(deps.db, peerId);
+  } finally {
+    pending?.cancel();
   }
   return result;
 }
