@@ -28,6 +28,7 @@ function counting(db: WriteDb) {
     kind: 'write',
     raw: db.raw,
     all: (q) => (counts.reads++, db.all(q)),
+    allRaw: (q) => (counts.reads++, db.allRaw(q)),
     get: (q) => (counts.reads++, db.get(q)),
     run: (q) => (counts.writes++, db.run(q)),
     transaction: (fn) => db.transaction(fn),

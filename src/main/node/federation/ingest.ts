@@ -126,6 +126,8 @@ interface PageState {
   /** id → cid of the page's facts already stored (before the page, or earlier in it). */
   storedIds: Map<string, string>;
   storedCids: Set<string>;
+  /** (entity, relation, scope) keys that already have a stored fact: only those can contradict or be retracted. */
+  occupied: Set<string>;
   /** Per source, in page order: the last scope and score seen and how many facts. */
   seen: Map<string, { scope: string; score: number; count: number }>;
 }
@@ -164,12 +166,24 @@ function applyFact(s: PageState, f: Checked): Outcome {
   });
   if (route.quarantineGardenId !== null) {
     recordQuarantineArrival(s.deps, { factId: f.id, quarantineGardenId: route.quarantineGardenId, reason: route.quarantineReason, sourceTrust: route.sourceTrust, source: f.source, via: 'federation', peerId: s.peer.id, actor: s.peer.node_id });
-  } else if (!isSystemName(f.entity) && !isSystemName(f.relation)) {
+  } else if (!isSystemName(f.entity) && !isSystemName(f.relation) && s.occupied.has(tripleKey(f))) {
     const row = { id: f.id, seq, entity: f.entity, relation: f.relation, scope: f.scope, garden_id: null, value_type: f.valueType, value_v: f.valueV };
     if (f.confidence === 0) closeConflictsOfRetracted(s.ctx, row);
     else recordContradictions(s.ctx, row);
   }
+  s.occupied.add(tripleKey(f));
   return { kind: 'accepted', route };
+}
+
+// A separator clash can only mark a triple occupied that is not (one needless check), never the reverse.
+const tripleKey = (f: Pick<Checked, 'entity' | 'relation' | 'scope'>): string => `${f.entity}\u0000${f.relation}\u0000${f.scope}`;
+
+/** The page's triples that already have a stored fact, in one set query. */
+function occupiedTriples(deps: NodeDeps, facts: Checked[]): Set<string> {
+  const triples = JSON.stringify(facts.map((f) => [f.entity, f.relation, f.scope]));
+  const hits = deps.db.all<{ i: number }>(sql`SELECT t.key AS i FROM json_each(${triples}) t WHERE EXISTS (SELECT 1 FROM facts f INDEXED BY facts_triple_cid
+    WHERE f.entity = t.value ->> 0 AND f.relation = t.value ->> 1 AND f.scope = t.value ->> 2)`);
+  return new Set(hits.map((h) => tripleKey(facts[h.i]!)));
 }
 
 /** The page's ids and CIDs already stored, in two set queries instead of two lookups per fact. */
@@ -205,11 +219,12 @@ function ingestPage(deps: NodeDeps, peer: PeerRow, facts: unknown[], isCareful: 
       throw e;
     }
   });
-  const stored = storedOf(deps, checked.filter((c): c is Checked => !(c instanceof Rejection)));
+  const valid = checked.filter((c): c is Checked => !(c instanceof Rejection));
+  const stored = storedOf(deps, valid);
   const s: PageState = {
     deps, peer, writer, originScopes: parseScopes(peer.allowed_scopes),
     ctx: { db: deps.db, hlc: nodeHlc(deps.db, () => deps.clock.nowMs()), nowMs, timestamp: isoFromMs(nowMs), actor: writer },
-    routes: new Map(), storedIds: stored.ids, storedCids: stored.cids, seen: new Map(),
+    routes: new Map(), storedIds: stored.ids, storedCids: stored.cids, occupied: occupiedTriples(deps, valid), seen: new Map(),
   };
   const result: IngestResult = { accepted: 0, duplicates: 0, rejected: [], newestRemoteWallMs: null };
   checked.forEach((c, i) => {
