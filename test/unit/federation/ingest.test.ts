@@ -55,7 +55,8 @@ describe('page ingest', () => {
     node = await nodeWithPeer();
     const a = f('e/1', 'a');
     const sameFactOtherId = { ...a, id: id() };
-    const { cid: _omit, ...withoutCid } = { ...a, id: id() };
+    const withoutCid: Record<string, unknown> = { ...a, id: id() };
+    delete withoutCid['cid'];
     const r1 = ingest(node, [a, a, sameFactOtherId]);
     expect([r1.accepted, r1.duplicates, r1.rejected.length]).toEqual([1, 2, 0]);
     const r2 = ingest(node, [withoutCid, { ...f('e/1', 'changed'), id: a['id'] }]);
