@@ -83,7 +83,7 @@ describe('007 fact indexes', () => {
     insert(db, 'a', cid);
     migrate(db, MIGRATIONS.slice(0, 7));
     expect(schemaVersion(db)).toBe(7);
-    expect(db.prepare('SELECT id FROM facts WHERE unhex(substr(cid, 8, 16)) = unhex(substr(?, 8, 16)) AND cid = ?').get(cid, cid)).toEqual({ id: 'a' });
+    expect(db.prepare('SELECT id FROM facts WHERE unhex(substr(cid, 8, 8)) = unhex(substr(?, 8, 8)) AND cid = ?').get(cid, cid)).toEqual({ id: 'a' });
     expect(() => insert(db, 'b', cid)).toThrow(/UNIQUE/);
   });
 });

@@ -49,7 +49,7 @@ describe('query plans', () => {
     expect(unfiltered.some((l) => l.includes('USE TEMP B-TREE FOR ORDER BY'))).toBe(false);
   });
 
-  it('a lookup by CID searches the 8-byte prefix index, never the table', () => {
+  it('a lookup by CID searches the 4-byte prefix index, never the table', () => {
     const cid = `sha256:${'ab'.repeat(32)}`;
     const lines = plan(sql`SELECT f.id FROM facts f WHERE ${cidMatches('f', cid)}`);
     expect(outerFactsAccess(lines)).toMatch(/SEARCH f USING INDEX facts_cid_prefix \(<expr>=\?\)/);

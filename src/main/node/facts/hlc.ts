@@ -80,6 +80,11 @@ export class Hlc {
   receive(remote: string, maxFutureMs = 0, maxPastMs = 0): string {
     const r = parseHlc(remote);
     if (!r) throw new HlcFormatError(`malformed HLC ${JSON.stringify(remote.slice(0, 40))}`);
+    return this.receiveValue(r, maxFutureMs, maxPastMs);
+  }
+
+  /** `receive` of an HLC the caller already parsed. */
+  receiveValue(r: HlcValue, maxFutureMs = 0, maxPastMs = 0): string {
     const now = this.nowMs();
     if (maxFutureMs > 0 && r.wallMs - now > maxFutureMs) throw new HlcSkewError(r.wallMs, now);
     if (maxPastMs > 0 && now - r.wallMs > maxPastMs) throw new HlcSkewError(r.wallMs, now);

@@ -81,11 +81,7 @@ export function leanFactRowById(db: ReadDb, id: string): FactRow | undefined {
 
 /** `alias.cid = cid` through the facts_cid_prefix index (migration 007); a malformed CID simply matches nothing. */
 export function cidMatches(alias: string, cid: string): Sql {
-  return sql`unhex(substr(${raw(alias)}.cid, 8, 16)) = unhex(substr(${cid}, 8, 16)) AND ${raw(alias)}.cid = ${cid}`;
-}
-
-export function leanFactRowByCid(db: ReadDb, cid: string): FactRow | undefined {
-  return db.get<FactRow>(sql`SELECT f.*, 0 AS is_retracted, 0 AS is_contradicted FROM facts f WHERE ${cidMatches('f', cid)}`);
+  return sql`unhex(substr(${raw(alias)}.cid, 8, 8)) = unhex(substr(${cid}, 8, 8)) AND ${raw(alias)}.cid = ${cid}`;
 }
 
 export function factRowByCid(db: ReadDb, cid: string): FactRow | undefined {

@@ -10,7 +10,7 @@ import { gardenByRef } from './gardenRef.js';
 import { closeConflictsOfRetracted, recordContradictions } from './conflicts.js';
 import { EntityNormalisationError, isSystemName, normaliseEntityUri, relationWarnings } from './normalise.js';
 import { toWireRecord, type WireFactRecord } from './record.js';
-import { factRowByCid, factRowById, insertFactRow, leanFactRowByCid, leanFactRowById } from './repo.js';
+import { factRowByCid, factRowById, insertFactRow } from './repo.js';
 import { encodeFactValue, parseIsoDatetimeMs, type Scope } from './values.js';
 import { inWriteTransaction, writeContext } from './writeContext.js';
 
@@ -85,17 +85,6 @@ function validUntilMs(validUntil: string | null | undefined): number | null {
 }
 
 export function assertFact(deps: NodeDeps, principal: Principal, input: AssertInput, opts: AssertOptions = {}): AssertResult {
-  const r = assertFactImpl(deps, principal, input, opts, true);
-  return { ...r, record: r.record! };
-}
-
-/** assertFact for bulk paths (federation ingest) that need no record back: display flags are never computed. */
-export function assertFactWithoutRecord(deps: NodeDeps, principal: Principal, input: AssertInput, opts: AssertOptions = {}): Omit<AssertResult, 'record'> {
-  const { created, conflictIds } = assertFactImpl(deps, principal, input, opts, false);
-  return { created, conflictIds };
-}
-
-function assertFactImpl(deps: NodeDeps, principal: Principal, input: AssertInput, opts: AssertOptions, isRecordNeeded: boolean): Omit<AssertResult, 'record'> & { record: WireFactRecord | null } {
   const trusted = opts.trusted === true;
   const value = encodeFactValue(input.value, ['body', 'value']);
   const expiresMs = validUntilMs(input.valid_until);
@@ -111,15 +100,14 @@ function assertFactImpl(deps: NodeDeps, principal: Principal, input: AssertInput
   }
   const cid = opts.cid ?? computeCid({ entity, relation: input.relation, valueType: value.type, valueV: value.valueV, source, scope, confidence });
   const ctx = writeContext(deps, principal.entityUri);
-  const byId = isRecordNeeded ? factRowById : leanFactRowById;
   return inWriteTransaction(ctx, () => {
-    const existing = (isRecordNeeded ? factRowByCid : leanFactRowByCid)(deps.db, cid) ?? (opts.id ? byId(deps.db, opts.id) : undefined);
+    const existing = factRowByCid(deps.db, cid) ?? (opts.id ? factRowById(deps.db, opts.id) : undefined);
     if (existing) {
       // The CID ignores gardens: never hand a garden's record to someone outside it.
       if (!trusted && existing.garden_id !== null && !canReadGarden(deps.db, principal, existing.garden_id)) {
         throw conflict({ code: 'fact_exists', message: 'an identical fact already exists in a garden you cannot read' }, 'fact_exists');
       }
-      return { record: isRecordNeeded ? toWireRecord(existing) : null, created: false, conflictIds: [] };
+      return { record: toWireRecord(existing), created: false, conflictIds: [] };
     }
     const id = opts.id ?? newFactId(ctx.nowMs);
     insertFactRow(deps.db, {
@@ -150,14 +138,13 @@ function assertFactImpl(deps: NodeDeps, principal: Principal, input: AssertInput
       quarantineGardenId: opts.quarantineGardenId ?? null,
       quarantineReason: opts.quarantineReason ?? null,
     });
-    const row = byId(deps.db, id)!;
+    const row = factRowById(deps.db, id)!;
     const isBookkeeping = isSystemName(entity) || isSystemName(input.relation);
     let conflictIds: string[] = [];
     if (!isBookkeeping && row.quarantine_garden_id === null) {
       if (confidence === 0) closeConflictsOfRetracted(ctx, row);
       else conflictIds = recordContradictions(ctx, row);
     }
-    if (!isRecordNeeded) return { record: null, created: true, conflictIds };
     const fresh = conflictIds.length > 0 ? factRowById(deps.db, id)! : row;
     return { record: toWireRecord(fresh), created: true, conflictIds };
   });

@@ -6,7 +6,7 @@ import { sql } from '../db/sql.js';
 import { HttpError } from '../errors.js';
 import { computeCid } from '../facts/cid.js';
 import { closeConflictsOfRetracted, recordContradictions } from '../facts/conflicts.js';
-import { HlcFormatError, HlcSkewError, nodeHlc, parseHlc, persistHlc, type Hlc } from '../facts/hlc.js';
+import { HlcSkewError, nodeHlc, parseHlc, persistHlc, type Hlc, type HlcValue } from '../facts/hlc.js';
 import { isSystemName, relationWarnings } from '../facts/normalise.js';
 import { insertFactRow } from '../facts/repo.js';
 import { encodeFactValue, parseIsoDatetimeMs, SCOPES, type Scope } from '../facts/values.js';
@@ -60,8 +60,7 @@ interface Checked {
   relation: string;
   source: string;
   timestamp: string;
-  hlcText: string;
-  remoteWallMs: number;
+  remote: HlcValue;
   scope: Scope;
   confidence: number;
   validUntil: string | null;
@@ -110,7 +109,7 @@ function checkFact(peer: PeerRow, raw: unknown, allowed: Set<string>): Checked {
   const remote = parseHlc(hlcText);
   if (!remote) throw new Rejection('malformed', { field: 'hlc' });
   return {
-    id, cid, entity, relation, source, timestamp, hlcText, remoteWallMs: remote.wallMs, scope, confidence, validUntil, validUntilMs,
+    id, cid, entity, relation, source, timestamp, remote, scope, confidence, validUntil, validUntilMs,
     valueType: encoded.type, valueV, interpretAs: encoded.interpretAs,
   };
 }
@@ -134,12 +133,11 @@ interface PageState {
 
 type Outcome = { kind: 'duplicate' | 'accepted'; route: IncomingRoute | null };
 
-function receiveHlc(clock: Hlc, deps: NodeDeps, hlcText: string): string {
+function receiveHlc(clock: Hlc, deps: NodeDeps, remote: HlcValue): string {
   try {
-    return clock.receive(hlcText, deps.config.hlcMaxFutureSkewS * 1000, deps.config.hlcMaxPastSkewS * 1000);
+    return clock.receiveValue(remote, deps.config.hlcMaxFutureSkewS * 1000, deps.config.hlcMaxPastSkewS * 1000);
   } catch (e) {
     if (e instanceof HlcSkewError) throw new Rejection('hlc_skew', { direction: e.direction, skew_ms: e.skewMs });
-    if (e instanceof HlcFormatError) throw new Rejection('malformed', { field: 'hlc' });
     throw e;
   }
 }
@@ -151,7 +149,7 @@ function applyFact(s: PageState, f: Checked): Outcome {
     if (priorCid !== f.cid) throw new Rejection('id_conflict', { id: f.id });
     return { kind: 'duplicate', route: null };
   }
-  const localHlc = receiveHlc(s.ctx.hlc, s.deps, f.hlcText);
+  const localHlc = receiveHlc(s.ctx.hlc, s.deps, f.remote);
   const routeKey = `${f.source}\n${f.scope}`;
   let route = s.routes.get(routeKey);
   if (!route) s.routes.set(routeKey, (route = scoreIncomingFact(s.deps, { source: f.source, scope: f.scope, via: 'federation' })));
@@ -178,21 +176,19 @@ function applyFact(s: PageState, f: Checked): Outcome {
 // A separator clash can only mark a triple occupied that is not (one needless check), never the reverse.
 const tripleKey = (f: Pick<Checked, 'entity' | 'relation' | 'scope'>): string => `${f.entity}\u0000${f.relation}\u0000${f.scope}`;
 
-/** The page's triples that already have a stored fact, in one set query. */
-function occupiedTriples(deps: NodeDeps, facts: Checked[]): Set<string> {
-  const triples = JSON.stringify(facts.map((f) => [f.entity, f.relation, f.scope]));
-  const hits = deps.db.all<{ i: number }>(sql`SELECT t.key AS i FROM json_each(${triples}) t WHERE EXISTS (SELECT 1 FROM facts f INDEXED BY facts_triple_cid
-    WHERE f.entity = t.value ->> 0 AND f.relation = t.value ->> 1 AND f.scope = t.value ->> 2)`);
-  return new Set(hits.map((h) => tripleKey(facts[h.i]!)));
-}
-
-/** The page's ids and CIDs already stored, in two set queries instead of two lookups per fact. */
-function storedOf(deps: NodeDeps, facts: Checked[]): { ids: Map<string, string>; cids: Set<string> } {
-  const ids = JSON.stringify(facts.map((f) => f.id));
-  const cids = JSON.stringify(facts.map((f) => f.cid));
-  const byId = deps.db.all<{ id: string; cid: string }>(sql`SELECT id, cid FROM facts WHERE id IN (SELECT value FROM json_each(${ids}))`);
-  const byCid = deps.db.all<{ cid: string }>(sql`SELECT cid FROM facts WHERE unhex(substr(cid, 8, 16)) IN (SELECT unhex(substr(value, 8, 16)) FROM json_each(${cids}))`);
-  return { ids: new Map(byId.map((r) => [r.id, r.cid])), cids: new Set(byCid.map((r) => r.cid)) };
+/**
+ * What is already stored for a page, in two set queries: the ids, and per (entity, relation, scope) whether any fact
+ * holds it and whether this very CID does (a CID fixes its triple, so both are probes of facts_triple_cid).
+ */
+function storedOf(deps: NodeDeps, facts: Checked[]): { ids: Map<string, string>; cids: Set<string>; occupied: Set<string> } {
+  const byId = deps.db.all<{ id: string; cid: string }>(sql`SELECT id, cid FROM facts WHERE id IN (SELECT value FROM json_each(${JSON.stringify(facts.map((f) => f.id))}))`);
+  const keys = JSON.stringify(facts.map((f) => [f.entity, f.relation, f.scope, f.cid]));
+  const hits = deps.db.all<{ i: number; stored: 0 | 1 }>(sql`SELECT t.key AS i, EXISTS (SELECT 1 FROM facts f INDEXED BY facts_triple_cid
+      WHERE f.entity = t.value ->> 0 AND f.relation = t.value ->> 1 AND f.scope = t.value ->> 2 AND f.cid = t.value ->> 3) AS stored
+    FROM json_each(${keys}) t WHERE EXISTS (SELECT 1 FROM facts f INDEXED BY facts_triple_cid
+      WHERE f.entity = t.value ->> 0 AND f.relation = t.value ->> 1 AND f.scope = t.value ->> 2)`);
+  const cids = new Set(hits.filter((h) => h.stored === 1).map((h) => facts[h.i]!.cid));
+  return { ids: new Map(byId.map((r) => [r.id, r.cid])), cids, occupied: new Set(hits.map((h) => tripleKey(facts[h.i]!))) };
 }
 
 /**
@@ -224,7 +220,7 @@ function ingestPage(deps: NodeDeps, peer: PeerRow, facts: unknown[], isCareful: 
   const s: PageState = {
     deps, peer, writer, originScopes: parseScopes(peer.allowed_scopes),
     ctx: { db: deps.db, hlc: nodeHlc(deps.db, () => deps.clock.nowMs()), nowMs, timestamp: isoFromMs(nowMs), actor: writer },
-    routes: new Map(), storedIds: stored.ids, storedCids: stored.cids, occupied: occupiedTriples(deps, valid), seen: new Map(),
+    routes: new Map(), storedIds: stored.ids, storedCids: stored.cids, occupied: stored.occupied, seen: new Map(),
   };
   const result: IngestResult = { accepted: 0, duplicates: 0, rejected: [], newestRemoteWallMs: null };
   checked.forEach((c, i) => {
@@ -240,7 +236,7 @@ function ingestPage(deps: NodeDeps, peer: PeerRow, facts: unknown[], isCareful: 
       if (o.route !== null && o.route.sourceTrust !== null) {
         s.seen.set(c.source, { scope: c.scope, score: o.route.sourceTrust, count: (s.seen.get(c.source)?.count ?? 0) + 1 });
       }
-      result.newestRemoteWallMs = Math.max(result.newestRemoteWallMs ?? 0, c.remoteWallMs);
+      result.newestRemoteWallMs = Math.max(result.newestRemoteWallMs ?? 0, c.remote.wallMs);
     } catch (e) {
       if (!isCareful && !(e instanceof Rejection)) throw e;
       const rej = e instanceof Rejection ? e : new Rejection('ingest_error', { message: e instanceof Error ? e.message.slice(0, 200) : 'error' });

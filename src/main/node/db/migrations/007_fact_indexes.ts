@@ -1,6 +1,6 @@
 // 007: cheaper fact writes and O(page) serving. A CID is a random hash, so a full-width index on it dirties a page per
 // insert; the CID already fixes entity, relation and scope, so uniqueness moves onto the triple index (written in
-// entity order) and lookups by CID alone use an 8-byte prefix, confirmed against the full CID by every query.
+// entity order) and lookups by CID alone use a 4-byte prefix (small, so cheap to keep), confirmed against the full CID by every query.
 // Peers page through this node's own facts by (scope, hlc); received facts never enter that index.
 import type { Migration } from './index.js';
 
@@ -10,7 +10,7 @@ export const m007FactIndexes: Migration = {
   up(db) {
     db.exec(`
       CREATE UNIQUE INDEX facts_triple_cid ON facts(entity, relation, scope, cid);
-      CREATE INDEX facts_cid_prefix ON facts(unhex(substr(cid, 8, 16)));
+      CREATE INDEX facts_cid_prefix ON facts(unhex(substr(cid, 8, 8)));
       CREATE INDEX facts_served ON facts(scope, hlc) WHERE received_from IS NULL AND quarantine_garden_id IS NULL AND garden_id IS NULL;
       DROP INDEX facts_triple;
       DROP INDEX facts_cid;
