@@ -15,6 +15,8 @@ export interface FakePeer {
   facts: Record<string, unknown>[];
   /** Paths requested so far (method + path). */
   requests: string[];
+  /** The cursor of every page request, in order (null for the first page). */
+  pageCursors: (string | null)[];
   /** Set to hold the next /v1/federation/facts response open until the client goes away. */
   hang: boolean;
   closedWhileHanging: number;
@@ -35,7 +37,7 @@ export function referenceFact(over: { id: string; entity: string; source: string
 export async function startFakePeer(opts: { entityUri?: string; signDeclaration?: boolean } = {}): Promise<FakePeer> {
   const signer = signerFromSeed(generateSeed(), 'test');
   const state: FakePeer = {
-    url: '', port: 0, nodeId: `stigmem:node:fake-${Math.random().toString(16).slice(2, 10)}`, signer, facts: [], requests: [], hang: false, closedWhileHanging: 0,
+    url: '', port: 0, nodeId: `stigmem:node:fake-${Math.random().toString(16).slice(2, 10)}`, signer, facts: [], requests: [], pageCursors: [], hang: false, closedWhileHanging: 0,
     close: async () => undefined,
   };
   const server = http.createServer((req, res) => {
@@ -58,6 +60,7 @@ export async function startFakePeer(opts: { entityUri?: string; signDeclaration?
         return;
       }
       const cursor = url.searchParams.get('cursor');
+      state.pageCursors.push(cursor);
       const limit = Number(url.searchParams.get('limit') ?? '100');
       const after = state.facts.filter((f) => cursor === null || String(f['hlc']) > cursor);
       const page = after.slice(0, limit);

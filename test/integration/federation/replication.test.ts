@@ -139,6 +139,32 @@ describe('a reference-format peer', () => {
     expect(rec.cursor).toBe(peer.facts[3]!['hlc']);
   });
 
+  it('pages through 1,250 facts asking for each page once, in cursor order', async () => {
+    const other = await startFakePeer({ entityUri: 'stigmem://org-d.example' });
+    try {
+      const start = Date.now() - 60_000;
+      for (let i = 0; i < 1250; i++) {
+        other.facts.push(referenceFact({ id: `00000000-0000-4000-8001-${String(i).padStart(12, '0')}`, entity: `stigmem://org-d.example/e/${i}`, source: 'stigmem://org-d.example/agent/a', hlc: `${start + i}.0`, v: `v${i}` }));
+      }
+      const reg = await call(`${ours.url}/v1/federation/peers`, { key: KEY, body: { peer_url: other.url, trusted_public_key: other.signer.publicKey } });
+      const rec = await waitFor('all 1,250 facts', async () => {
+        const r = (await call(`${ours.url}/v1/federation/peers/${reg.body.id}`, { key: KEY })).body;
+        return r.facts_received >= 1250 ? r : undefined;
+      }, 30_000, 50);
+      expect(rec.facts_received).toBe(1250);
+      expect(rec.facts_rejected).toBe(0);
+      const last = String(other.facts[1249]!['hlc']);
+      expect(other.pageCursors.slice(0, 3)).toEqual([null, String(other.facts[499]!['hlc']), String(other.facts[999]!['hlc'])]);
+      // Later cycles only ask what came after the last page.
+      expect(other.pageCursors.slice(3).every((c) => c === last)).toBe(true);
+      const stored = await call(`${ours.url}/v1/facts?source=${encodeURIComponent('stigmem://org-d.example/agent/a')}&limit=1`, { key: KEY });
+      expect(stored.body.total).toBe(1250);
+      await call(`${ours.url}/v1/federation/peers/${reg.body.id}`, { method: 'DELETE', key: KEY });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('stops at once when the peer is removed mid-pull, aborting the request in flight', async () => {
     const other = await startFakePeer();
     try {
