@@ -66,11 +66,11 @@ describe('007 fact indexes', () => {
     db.prepare(`INSERT INTO facts (id, cid, entity, relation, value_type, value_v, source, timestamp, hlc, confidence, scope)
       VALUES (?, ?, ?, 'r', 'string', 'v', 's', 't', 'h', 1.0, 'public')`).run(id, cid, entity);
 
-  it('replaces the CID and triple indexes with a unique triple+CID index and a CID prefix index', () => {
+  it('replaces the CID and triple indexes with a unique triple+CID index and a windowed CID prefix index', () => {
     const before = names(upTo(6), 'index');
     expect(before).toEqual(expect.arrayContaining(['facts_cid', 'facts_triple']));
     const after = names(upTo(7), 'index');
-    expect(after).toEqual(expect.arrayContaining(['facts_triple_cid', 'facts_cid_prefix']));
+    expect(after).toEqual(expect.arrayContaining(['facts_triple_cid', 'facts_cid_window']));
     expect(after).not.toContain('facts_cid');
     expect(after).not.toContain('facts_triple');
     expect(after).not.toContain('facts_hlc');
@@ -83,7 +83,7 @@ describe('007 fact indexes', () => {
     insert(db, 'a', cid);
     migrate(db, MIGRATIONS.slice(0, 7));
     expect(schemaVersion(db)).toBe(7);
-    expect(db.prepare('SELECT id FROM facts WHERE unhex(substr(cid, 8, 8)) = unhex(substr(?, 8, 8)) AND cid = ?').get(cid, cid)).toEqual({ id: 'a' });
+    expect(db.prepare('SELECT id FROM facts WHERE (seq >> 13) = 0 AND unhex(substr(cid, 8, 8)) = unhex(substr(?, 8, 8)) AND cid = ?').get(cid, cid)).toEqual({ id: 'a' });
     expect(() => insert(db, 'b', cid)).toThrow(/UNIQUE/);
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/main/node/db/connection.js';
 import type { Sql, WriteDb } from '../../../src/main/node/db/sql.js';
 import { factCountSql, factPageSql, type FactFilter } from '../../../src/main/node/facts/query.js';
-import { cidMatches } from '../../../src/main/node/facts/repo.js';
+import { cidMatches, tripleCidMatches } from '../../../src/main/node/facts/repo.js';
 import { servableScopeSql } from '../../../src/main/node/federation/serve.js';
 import { sql } from '../../../src/main/node/db/sql.js';
 
@@ -49,10 +49,17 @@ describe('query plans', () => {
     expect(unfiltered.some((l) => l.includes('USE TEMP B-TREE FOR ORDER BY'))).toBe(false);
   });
 
-  it('a lookup by CID searches the 4-byte prefix index, never the table', () => {
+  it('a lookup by CID probes the windowed prefix index once per window, never scanning facts', () => {
     const cid = `sha256:${'ab'.repeat(32)}`;
     const lines = plan(sql`SELECT f.id FROM facts f WHERE ${cidMatches('f', cid)}`);
-    expect(outerFactsAccess(lines)).toMatch(/SEARCH f USING INDEX facts_cid_prefix \(<expr>=\?\)/);
+    expect(lines.some((l) => /SEARCH c USING INDEX facts_cid_window \(<expr>=\? AND <expr>=\?\)/.test(l))).toBe(true);
+    expect(outerFactsAccess(lines)).toMatch(/SEARCH f USING INTEGER PRIMARY KEY/);
+    expect(lines.some((l) => /SCAN (c|f)\b/.test(l))).toBe(false);
+  });
+
+  it('an idempotent write finds its twin through the unique triple+CID index', () => {
+    const lines = plan(sql`SELECT f.id FROM facts f WHERE ${tripleCidMatches('f', { entity: 'e', relation: 'r', scope: 'public', cid: 'sha256:00' })}`);
+    expect(outerFactsAccess(lines)).toMatch(/SEARCH f USING (COVERING )?INDEX facts_triple_cid \(entity=\? AND relation=\? AND scope=\? AND cid=\?\)/);
   });
 
   it('a served page walks facts_served from the cursor in HLC order, without sorting', () => {

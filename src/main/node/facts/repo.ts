@@ -79,9 +79,23 @@ export function leanFactRowById(db: ReadDb, id: string): FactRow | undefined {
   return db.get<FactRow>(sql`SELECT f.*, 0 AS is_retracted, 0 AS is_contradicted FROM facts f WHERE f.id = ${id}`);
 }
 
-/** `alias.cid = cid` through the facts_cid_prefix index (migration 007); a malformed CID simply matches nothing. */
+/**
+ * `alias.cid = cid` by CID alone: one probe of facts_cid_window per insertion window (migration 007). CROSS JOIN
+ * keeps the windows as the outer loop; a malformed CID simply matches nothing.
+ */
 export function cidMatches(alias: string, cid: string): Sql {
-  return sql`unhex(substr(${raw(alias)}.cid, 8, 8)) = unhex(substr(${cid}, 8, 8)) AND ${raw(alias)}.cid = ${cid}`;
+  return sql`${raw(alias)}.seq IN (WITH RECURSIVE w(v) AS (SELECT 0 UNION ALL SELECT v + 1 FROM w WHERE v < (SELECT COALESCE(MAX(seq), 0) >> 13 FROM facts))
+    SELECT c.seq FROM w CROSS JOIN facts c INDEXED BY facts_cid_window ON (c.seq >> 13) = w.v AND unhex(substr(c.cid, 8, 8)) = unhex(substr(${cid}, 8, 8))
+    WHERE c.cid = ${cid})`;
+}
+
+/** The fact with this CID when its triple is known: one probe of the unique (entity, relation, scope, cid) index. */
+export function tripleCidMatches(alias: string, f: { entity: string; relation: string; scope: string; cid: string }): Sql {
+  return sql`${raw(alias)}.entity = ${f.entity} AND ${raw(alias)}.relation = ${f.relation} AND ${raw(alias)}.scope = ${f.scope} AND ${raw(alias)}.cid = ${f.cid}`;
+}
+
+export function factRowByTripleCid(db: ReadDb, f: { entity: string; relation: string; scope: string; cid: string }): FactRow | undefined {
+  return db.get<FactRow>(sql`${FACT_SELECT} WHERE ${tripleCidMatches('f', f)}`);
 }
 
 export function factRowByCid(db: ReadDb, cid: string): FactRow | undefined {

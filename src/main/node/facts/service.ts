@@ -10,7 +10,7 @@ import { gardenByRef } from './gardenRef.js';
 import { closeConflictsOfRetracted, recordContradictions } from './conflicts.js';
 import { EntityNormalisationError, isSystemName, normaliseEntityUri, relationWarnings } from './normalise.js';
 import { toWireRecord, type WireFactRecord } from './record.js';
-import { factRowByCid, factRowById, insertFactRow } from './repo.js';
+import { factRowById, factRowByTripleCid, insertFactRow } from './repo.js';
 import { encodeFactValue, parseIsoDatetimeMs, type Scope } from './values.js';
 import { inWriteTransaction, writeContext } from './writeContext.js';
 
@@ -101,7 +101,7 @@ export function assertFact(deps: NodeDeps, principal: Principal, input: AssertIn
   const cid = opts.cid ?? computeCid({ entity, relation: input.relation, valueType: value.type, valueV: value.valueV, source, scope, confidence });
   const ctx = writeContext(deps, principal.entityUri);
   return inWriteTransaction(ctx, () => {
-    const existing = factRowByCid(deps.db, cid) ?? (opts.id ? factRowById(deps.db, opts.id) : undefined);
+    const existing = factRowByTripleCid(deps.db, { entity, relation: input.relation, scope, cid }) ?? (opts.id ? factRowById(deps.db, opts.id) : undefined);
     if (existing) {
       // The CID ignores gardens: never hand a garden's record to someone outside it.
       if (!trusted && existing.garden_id !== null && !canReadGarden(deps.db, principal, existing.garden_id)) {

@@ -5,7 +5,7 @@ import type { NodeDeps } from '../server/deps.js';
 import { computeCid } from './cid.js';
 import { newFactId } from './factId.js';
 import { nodeHlc, persistHlc, type Hlc } from './hlc.js';
-import { cidMatches, insertFactRow } from './repo.js';
+import { insertFactRow, tripleCidMatches } from './repo.js';
 
 export const SYSTEM_SOURCE = 'system:stigmem';
 
@@ -44,7 +44,7 @@ export interface SystemFact {
 /** A `system:stigmem` bookkeeping fact (conflict and resolution records); returns its id. */
 export function insertSystemFact(ctx: WriteContext, f: SystemFact): string {
   const cid = computeCid({ entity: f.entity, relation: f.relation, valueType: f.valueType, valueV: f.valueV, source: SYSTEM_SOURCE, scope: f.scope, confidence: 1 });
-  const existing = ctx.db.get<{ id: string }>(sql`SELECT f.id FROM facts f WHERE ${cidMatches('f', cid)}`);
+  const existing = ctx.db.get<{ id: string }>(sql`SELECT f.id FROM facts f WHERE ${tripleCidMatches('f', { entity: f.entity, relation: f.relation, scope: f.scope, cid })}`);
   if (existing) return existing.id;
   const id = newFactId(ctx.nowMs);
   insertFactRow(ctx.db, {
