@@ -81,4 +81,15 @@ describe('page ingest', () => {
     const stored = node.deps.db.get<{ hlc: string }>(sql`SELECT hlc FROM facts WHERE received_from IS NOT NULL`)!.hlc;
     expect(stored).toBe(meta);
   });
+
+  it('recognises stored facts whose fields hold NUL, quotes and astral characters', async () => {
+    node = await nodeWithPeer();
+    const odd = [f('e/\u0000nul', 'a'), f('e/"quoted"\\', 'b'), f('e/😀é', 'c')];
+    expect(ingest(node, odd).accepted).toBe(3);
+    const again = ingest(node, odd.map((x) => ({ ...x })));
+    expect([again.accepted, again.duplicates, again.rejected.length]).toEqual([0, 3, 0]);
+    const contradicting = ingest(node, [f('e/\u0000nul', 'z')]);
+    expect(contradicting.accepted).toBe(1);
+    expect(conflicts(node)).toHaveLength(1);
+  });
 });
