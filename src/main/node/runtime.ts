@@ -7,6 +7,7 @@ import { openDatabase } from './db/connection.js';
 import { loadNodeKeys, type KeyLoadOptions } from './identity/keys.js';
 import { buildApp, MAX_HEADER_BYTES } from './server/app.js';
 import type { App, NodeDeps } from './server/deps.js';
+import { holdRunLock } from './runLock.js';
 import { PRODUCT_VERSION, PROTOCOL_VERSION } from './version.js';
 
 export interface RunningNode {
@@ -62,6 +63,7 @@ export async function startNode(config: NodeConfig, opts: NodeOptions = {}): Pro
     throw e;
   }
   app.server.maxHeadersCount = 200;
+  const releaseRunLock = holdRunLock(config.dbPath);
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -76,6 +78,7 @@ export async function startNode(config: NodeConfig, opts: NodeOptions = {}): Pro
       closed = true;
       await app.close();
       deps.db.raw.close();
+      releaseRunLock();
     },
   };
 }

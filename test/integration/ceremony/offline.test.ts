@@ -168,6 +168,12 @@ describe('the offline ceremony, end to end through the CLI', () => {
     expect(await adminPost(`${node.url}/v1/federation/capability-tokens/verify`, { token_json: tokenJson })).toEqual({ valid: true });
     const short = await cli(['identity', 'rotate-key', '--dual-trust-days', '30'], online, onlineEnv);
     expect([short.code, short.stderr]).toEqual([2, expect.stringContaining('[dual_trust_too_short]')]);
+    // The node is running on this folder: neither a rotation nor a restore may change its key underneath it.
+    const whileRunning = await cli(['identity', 'rotate-key'], online, onlineEnv);
+    expect([whileRunning.code, whileRunning.stderr]).toEqual([2, expect.stringContaining('[node_running]')]);
+    const restoreWhileRunning = await cli(['ceremony', 'restore', join(airGapped, 'org-key.backup'), '--passphrase-file', passphraseFile, '--force'], online, onlineEnv);
+    expect([restoreWhileRunning.code, restoreWhileRunning.stderr]).toEqual([2, expect.stringContaining('[node_running]')]);
+    expect((await getJson(`${node.url}/.well-known/stigmem`))['public_key']).toBe(rotation.current.publicKey);
   });
 });
 

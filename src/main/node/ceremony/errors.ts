@@ -25,7 +25,8 @@ export type CeremonyErrorCode =
   | 'publish_failed'
   | 'proof_invalid'
   | 'record_invalid'
-  | 'dual_trust_too_short';
+  | 'dual_trust_too_short'
+  | 'node_running';
 
 /** A refusal or failure a ceremony step reports as `{ok: false, error: {code, message}}`. */
 export class CeremonyError extends Error {

@@ -9,6 +9,7 @@ import type { WriteDb } from '../db/sql.js';
 import { loadNodeKeys, openRecordedKeyStore, type KeyLoadOptions } from '../identity/keys.js';
 import type { Signer } from '../identity/signer.js';
 import { getKeyCustodyRecord, persistedNodeId } from '../meta.js';
+import { runLockPath, runningNodePid } from '../runLock.js';
 import { identityPemPath } from '../secrets/files.js';
 import type { SecretStore } from '../secrets/store.js';
 import { CeremonyError } from './errors.js';
@@ -41,6 +42,14 @@ export function hasConfiguredKey(config: NodeConfig): boolean {
 
 export function requireFileDatabase(config: NodeConfig): void {
   if (config.dbPath === ':memory:') throw new CeremonyError('config_invalid', 'a key ceremony needs a data folder: STIGMEM_DB_PATH=:memory: keeps nothing');
+}
+
+/** Refuse while a node runs on this folder: it would keep signing with the key this step replaces. */
+export function requireStoppedNode(config: NodeConfig, what: string): void {
+  const pid = runningNodePid(config.dbPath);
+  if (pid !== null) {
+    throw new CeremonyError('node_running', `a node is running on ${config.dbPath} (pid ${pid}); stop it before you ${what} (if no node runs, delete ${runLockPath(config.dbPath)})`);
+  }
 }
 
 /** Open the database, run `work`, close it. */

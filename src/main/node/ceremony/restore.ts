@@ -7,7 +7,7 @@ import { importEncryptedBackup, loadSigner } from '../secrets/identityKeys.js';
 import { SecretStoreError, type SecretStore } from '../secrets/store.js';
 import { openBackupPublicKey, parseBackupFile, readBackupFile, sealedText, type BackupFile } from './backupFile.js';
 import { asResult, CeremonyError } from './errors.js';
-import { ceremonyRecordPath, hasConfiguredKey, keySummary, nowOf, withDatabase, type CeremonyContext, type KeySummary } from './folder.js';
+import { ceremonyRecordPath, hasConfiguredKey, keySummary, nowOf, requireStoppedNode, withDatabase, type CeremonyContext, type KeySummary } from './folder.js';
 import { placeInStore } from './placement.js';
 import { appendCeremonyRecord } from './record.js';
 
@@ -71,6 +71,7 @@ export function restoreIdentity(opts: RestoreOptions): Promise<Result<RestoreRep
     if (hasConfiguredKey(opts.config)) {
       throw new CeremonyError('configured_key', 'the environment supplies the node key (STIGMEM_NODE_PRIVATE_KEY, _FILE or the federation pair), so a restored key would not be used; unset it first');
     }
+    requireStoppedNode(opts.config, 'restore its key');
     return withDatabase(opts.config, async (db) => {
       const notices: string[] = [];
       const account = nodeIdFor(opts, db, backup, notices);

@@ -2,7 +2,7 @@
 // by the old key, the manifests re-signed by the new key and stored through the PUT path, a key-rotation log entry
 // signed by the old key, and the dual-trust window in which the old key's signatures keep verifying.
 import { CeremonyError, asResult } from '../ceremony/errors.js';
-import { ceremonyRecordPath, keySummary, nowOf, openOwnKeyStore, withDatabase, type CeremonyContext, type KeySummary } from '../ceremony/folder.js';
+import { ceremonyRecordPath, keySummary, nowOf, openOwnKeyStore, requireStoppedNode, withDatabase, type CeremonyContext, type KeySummary } from '../ceremony/folder.js';
 import { buildSignedManifest, isoSeconds, type SignedManifestFile } from '../ceremony/manifestSign.js';
 import { parseManifestFile } from '../ceremony/publish.js';
 import { appendCeremonyRecord, isoZ } from '../ceremony/record.js';
@@ -138,6 +138,7 @@ export function rotateIdentityKey(opts: RotateOptions): Promise<Result<RotationR
     const dualTrustDays = wholeDays(opts.dualTrustDays ?? DEFAULT_DUAL_TRUST_DAYS, MIN_DUAL_TRUST_DAYS, MAX_DUAL_TRUST_DAYS, 'the dual-trust window', 'dual_trust_too_short');
     const validityDays = wholeDays(opts.manifestValidityDays ?? DEFAULT_ROTATED_MANIFEST_DAYS, 1, MAX_VALIDITY_DAYS, 'the manifest validity', 'invalid_argument');
     const fromFile = opts.baseManifestText === undefined ? null : parseManifestFile(opts.baseManifestText);
+    requireStoppedNode(opts.config, 'rotate its key');
     return withDatabase(opts.config, async (db) => {
       const { store, account, signer } = await openOwnKeyStore(opts, db, 'rotate');
       const nowMs = nowOf(opts);
