@@ -15,6 +15,7 @@ describe('loadConfig', () => {
     expect(config.pullIntervalS).toBe(30);
     expect(config.quarantineThreshold).toBe(0.3);
     expect(config.trustMode).toBe('relaxed');
+    expect(config.trustWeights).toEqual({ identity: 0.35, peer_history: 0.3, scope_authority: 0.25, attestation_mode: 0.1 });
     expect(config.dbPath.endsWith('stigmem.db')).toBe(true);
   });
 
@@ -42,6 +43,9 @@ describe('loadConfig', () => {
     [{ STIGMEM_TRUST_MODE: 'paranoid' }, 'STIGMEM_TRUST_MODE'],
     [{ STIGMEM_TRUST_QUARANTINE_THRESHOLD: '1.5' }, 'STIGMEM_TRUST_QUARANTINE_THRESHOLD'],
     [{ STIGMEM_FEDERATION_PULL_INTERVAL_S: 'soon' }, 'STIGMEM_FEDERATION_PULL_INTERVAL_S'],
+    [{ STIGMEM_TRUST_WEIGHT_IDENTITY: 'heavy' }, 'STIGMEM_TRUST_WEIGHT_IDENTITY'],
+    [{ STIGMEM_TRUST_WEIGHT_PEER_HISTORY: '-0.1' }, 'STIGMEM_TRUST_WEIGHT_PEER_HISTORY'],
+    [{ STIGMEM_TRUST_WEIGHT_ATTESTATION_MODE: '2' }, 'STIGMEM_TRUST_WEIGHT_ATTESTATION_MODE'],
     [{ STIGMEM_FEDERATION_PUBKEY: 'x' }, 'STIGMEM_FEDERATION_PUBKEY'],
     [{ STIGMEM_AT_REST_ENCRYPTION: 'on' }, 'STIGMEM_AT_REST_ENCRYPTION'],
     [{ STIGMEM_AUTH_REQUIRED: 'false', STIGMEM_HOST: '0.0.0.0' }, 'STIGMEM_AUTH_REQUIRED'],

@@ -51,6 +51,16 @@ describe('the formula (relaxed mode)', () => {
     expect(t.parts).toEqual({ identity: 0.1, peer_history: 0.5, scope_authority: 0.2, attestation_mode: 0.2 });
   });
 
+  it('weighs the parts with STIGMEM_TRUST_WEIGHT_*, clamped to 1, and shows the weights in the settings', async () => {
+    // identity 0.1, peer history 0.5, scope authority 0.2, attestation 0.2 (the unknown org above).
+    const n = await node({ STIGMEM_TRUST_WEIGHT_IDENTITY: '1', STIGMEM_TRUST_WEIGHT_PEER_HISTORY: '0', STIGMEM_TRUST_WEIGHT_SCOPE_AUTHORITY: '0.5', STIGMEM_TRUST_WEIGHT_ATTESTATION_MODE: '0' });
+    expect(scoreSource(n.deps, { source: BOT, scope: 'company', via: 'federation' }).score).toBe(0.2);
+    const settings = await n.req('GET', '/v1/federation/trust-scores');
+    expect(settings.body.weights).toEqual({ identity: 1, peer_history: 0, scope_authority: 0.5, attestation_mode: 0 });
+    const heavy = await node({ STIGMEM_TRUST_WEIGHT_IDENTITY: '1', STIGMEM_TRUST_WEIGHT_PEER_HISTORY: '1', STIGMEM_TRUST_WEIGHT_SCOPE_AUTHORITY: '1', STIGMEM_TRUST_WEIGHT_ATTESTATION_MODE: '1' });
+    expect(scoreSource(heavy.deps, { source: BOT, scope: 'company', via: 'federation' }).score).toBe(1);
+  });
+
   it('gives public scope 0.5 for scope authority, a token write 0.5 for identity, and a plain name 0 identity', async () => {
     const n = await node();
     expect(scoreSource(n.deps, { source: BOT, scope: 'public', via: 'federation' }).score).toBe(0.33);

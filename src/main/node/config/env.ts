@@ -31,6 +31,8 @@ export interface NodeConfig {
   allowTeam: boolean;
   pushEnabled: boolean;
   trustMode: TrustMode;
+  /** The weights of the trust formula's four parts (REFERENCE-NODE.md §7). */
+  trustWeights: TrustWeights;
   quarantineThreshold: number;
   quarantineGardenId: string | null;
   sourceAttestationMode: SourceAttestationMode;
@@ -100,6 +102,13 @@ function httpUrl(env: Env, name: string, dflt: string): string {
   return v.replace(/\/+$/, '');
 }
 
+export interface TrustWeights {
+  identity: number;
+  peer_history: number;
+  scope_authority: number;
+  attestation_mode: number;
+}
+
 /** Every STIGMEM_* name the node knows; anything else only warns. */
 export const KNOWN_VARIABLES = new Set([
   'STIGMEM_PORT', 'STIGMEM_HOST', 'STIGMEM_DB_PATH', 'STIGMEM_NODE_URL', 'STIGMEM_ENTITY_URI', 'STIGMEM_NODE_ID',
@@ -110,7 +119,8 @@ export const KNOWN_VARIABLES = new Set([
   'STIGMEM_FEDERATION_ALLOW_TEAM', 'STIGMEM_FEDERATION_PUSH_ENABLED', 'STIGMEM_TRUST_MODE',
   'STIGMEM_TRUST_QUARANTINE_THRESHOLD', 'STIGMEM_QUARANTINE_TRUST_THRESHOLD', 'STIGMEM_QUARANTINE_GARDEN_ID',
   'STIGMEM_SOURCE_ATTESTATION_MODE', 'STIGMEM_AT_REST_ENCRYPTION', 'STIGMEM_MAX_BODY_BYTES', 'STIGMEM_LOG_LEVEL',
-  'STIGMEM_FEDERATION_INSECURE', 'STIGMEM_LOCAL_DEV_ALLOW_INSECURE_NON_LOOPBACK',
+  'STIGMEM_FEDERATION_INSECURE', 'STIGMEM_LOCAL_DEV_ALLOW_INSECURE_NON_LOOPBACK', 'STIGMEM_TRUST_WEIGHT_IDENTITY',
+  'STIGMEM_TRUST_WEIGHT_PEER_HISTORY', 'STIGMEM_TRUST_WEIGHT_SCOPE_AUTHORITY', 'STIGMEM_TRUST_WEIGHT_ATTESTATION_MODE',
 ]);
 
 export function isLoopbackHost(host: string): boolean {
@@ -173,6 +183,12 @@ export function loadConfig(env: Env): { config: NodeConfig; warnings: string[] }
     allowTeam: bool(env, 'STIGMEM_FEDERATION_ALLOW_TEAM', false),
     pushEnabled: bool(env, 'STIGMEM_FEDERATION_PUSH_ENABLED', false),
     trustMode: oneOf(env, 'STIGMEM_TRUST_MODE', 'relaxed', ['off', 'relaxed', 'strict'] as const),
+    trustWeights: {
+      identity: num(env, 'STIGMEM_TRUST_WEIGHT_IDENTITY', 0.35, 0, 1),
+      peer_history: num(env, 'STIGMEM_TRUST_WEIGHT_PEER_HISTORY', 0.3, 0, 1),
+      scope_authority: num(env, 'STIGMEM_TRUST_WEIGHT_SCOPE_AUTHORITY', 0.25, 0, 1),
+      attestation_mode: num(env, 'STIGMEM_TRUST_WEIGHT_ATTESTATION_MODE', 0.1, 0, 1),
+    },
     quarantineThreshold: threshold,
     quarantineGardenId: str(env, 'STIGMEM_QUARANTINE_GARDEN_ID'),
     sourceAttestationMode: oneOf(env, 'STIGMEM_SOURCE_ATTESTATION_MODE', 'off', ['off', 'warn', 'enforce'] as const),

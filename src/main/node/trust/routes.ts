@@ -9,7 +9,7 @@ import { pyFloat } from '../json/pyjson.js';
 import type { App, NodeDeps } from '../server/deps.js';
 import { MAX_SOURCE_KEY_CHARS, normaliseSourceKey } from './prefix.js';
 import { errors, OverrideRecord, PutScoreBody, ScoreEntry, ScoreList, SourceParams, TrustListQuery, TrustOneQuery } from './schemas.js';
-import { scoreSource, TRUST_WEIGHTS, type TrustVia } from './score.js';
+import { scoreSource, type TrustVia } from './score.js';
 import { deleteOverride, getOverride, listOverrides, putOverride, recentSources, seenSource, type SeenSourceRow, type TrustOverrideRow } from './store.js';
 
 const TAGS = ['trust'];
@@ -56,7 +56,7 @@ export function registerTrustRoutes(app: App, deps: NodeDeps): void {
   const settings = () => ({
     trust_mode: deps.config.trustMode,
     quarantine_threshold: pyFloat(deps.config.quarantineThreshold),
-    weights: Object.fromEntries(Object.entries(TRUST_WEIGHTS).map(([k, v]) => [k, pyFloat(v)])),
+    weights: Object.fromEntries(Object.entries(deps.config.trustWeights).map(([k, v]) => [k, pyFloat(v)])),
   });
 
   app.get('/v1/federation/trust-scores', {

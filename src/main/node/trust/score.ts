@@ -8,7 +8,6 @@ import { readLeaf } from '../transparency/store.js';
 import { keyMatchesSource } from './prefix.js';
 import { bestOverride, type TrustOverrideRow } from './store.js';
 
-export const TRUST_WEIGHTS = { identity: 0.35, peer_history: 0.3, scope_authority: 0.25, attestation_mode: 0.1 } as const;
 /** What strict mode gives a source that no verified manifest held here covers (the tutorial's `t=0.15`). */
 export const STRICT_UNVERIFIED_SCORE = 0.15;
 const PEER_HISTORY_WINDOW_MS = 30 * 24 * 3_600_000;
@@ -102,10 +101,11 @@ export function scoreSource(deps: TrustDeps, input: TrustInput): TrustScore {
     scope_authority: scopeAuthorityPart(deps.config.nodeUrl, input.source, input.scope),
     attestation_mode: ATTESTATION_MODE_PART,
   };
-  const computed = roundScore(
-    TRUST_WEIGHTS.identity * parts.identity + TRUST_WEIGHTS.peer_history * parts.peer_history
-      + TRUST_WEIGHTS.scope_authority * parts.scope_authority + TRUST_WEIGHTS.attestation_mode * parts.attestation_mode,
-  );
+  const w = deps.config.trustWeights;
+  // clamp₀¹: weights are each in [0, 1] but an operator's need not sum to 1.
+  const computed = roundScore(Math.min(1, Math.max(0,
+    w.identity * parts.identity + w.peer_history * parts.peer_history + w.scope_authority * parts.scope_authority + w.attestation_mode * parts.attestation_mode,
+  )));
   const override = bestOverride(deps.db, input.source) ?? null;
   const base = { source: input.source, computed, parts, isVerified: identity.isVerified, override };
   if (override) return { ...base, score: override.score, origin: 'override' };
