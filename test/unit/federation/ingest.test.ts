@@ -4,6 +4,7 @@ import { makeTestNode, type TestNode } from '../../helpers/inject.js';
 import { referenceFact } from '../../helpers/fakePeer.js';
 import { insertPeer, peerById } from '../../../src/main/node/federation/peers/repo.js';
 import { ingestFacts } from '../../../src/main/node/federation/ingest.js';
+import { peerSender } from '../../../src/main/node/federation/sender.js';
 import { sql } from '../../../src/main/node/db/sql.js';
 import { seenSource } from '../../../src/main/node/trust/store.js';
 
@@ -24,7 +25,7 @@ async function nodeWithPeer(env: Record<string, string> = { STIGMEM_TRUST_MODE: 
   insertPeer(t.deps.db, { id: 'p1', nodeId: 'stigmem:node:p', nodeUrl: 'http://127.0.0.1:9', entityUri: 'stigmem://org-p.example', trustedPublicKey: 'k', status: 'active', registration: 'pinned', allowedScopes: ['public'], declaration: null, createdAt: 't', establishedAt: 't', error: null });
   return t;
 }
-const ingest = (t: TestNode, facts: unknown[]) => t.deps.db.transaction(() => ingestFacts(t.deps, peerById(t.deps.db, 'p1')!, facts));
+const ingest = (t: TestNode, facts: unknown[]) => t.deps.db.transaction(() => ingestFacts(t.deps, peerSender(t.deps, peerById(t.deps.db, 'p1')!), facts));
 const conflicts = (t: TestNode) => t.deps.db.all<{ fact_a: string; fact_b: string; status: string; winning_fact_id: string | null }>(sql`SELECT fact_a, fact_b, status, winning_fact_id FROM conflicts ORDER BY seq`);
 
 describe('page ingest', () => {

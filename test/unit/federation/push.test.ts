@@ -6,6 +6,8 @@ import { signerFromSeed } from '../../../src/main/node/identity/signer.js';
 import { insertPeer } from '../../../src/main/node/federation/peers/repo.js';
 import { mintPeerToken } from '../../../src/main/node/federation/peerToken.js';
 import { referenceFact } from '../../helpers/fakePeer.js';
+import { sql } from '../../../src/main/node/db/sql.js';
+import { issue, ORG_A, orgNode, testClock } from '../tokens/helpers.js';
 
 let node: TestNode | undefined;
 afterEach(async () => {
@@ -57,5 +59,63 @@ describe('push replication', () => {
     const t = token(node);
     expect((await node.req('POST', '/v1/federation/facts/push', { facts: [] }, t)).status).toBe(202);
     expect((await node.req('POST', '/v1/federation/facts/push', { facts: [] }, t)).status).toBe(401);
+  });
+});
+
+describe('push under a capability token (X-Stigmem-Capability)', () => {
+  const BOT = 'stigmem://org-b.example/agent/bot';
+  let n = 0;
+  const fact = (over: { source?: string; scope?: string } = {}) =>
+    referenceFact({ id: `00000000-0000-4000-8002-${String(++n).padStart(12, '0')}`, entity: `stigmem://org-a.example/e/${n}`, source: over.source ?? BOT, hlc: `${Date.now() - 1000 + n}.0`, scope: over.scope });
+
+  async function orgWithToken(verb: string, object: string) {
+    const a = await orgNode(ORG_A, 1, { env: { STIGMEM_FEDERATION_ENABLED: 'true', STIGMEM_FEDERATION_PUSH_ENABLED: 'true' }, clock: testClock(Date.now()) });
+    const token = await issue(a, { issuer: ORG_A, subject: BOT, verb, object, ttl_seconds: 3600 });
+    return { a, header: { 'x-stigmem-capability': token.token_json }, token };
+  }
+
+  it('ingests the subject\'s own facts in the scopes its object names, one refusal per fact otherwise', async () => {
+    const { a, header, token } = await orgWithToken('write', 'stigmem://facts/scope:public');
+    node = a;
+    const facts = [fact(), fact({ source: 'stigmem://org-b.example/agent/other' }), fact({ scope: 'company' }), fact({ scope: 'local' })];
+    const r = await a.req('POST', '/v1/federation/facts/push', { facts }, false, header);
+    expect(r.status).toBe(202);
+    expect(r.body.accepted).toBe(1);
+    expect(r.body.errors.map((e: { error: string }) => e.error)).toEqual(['source_not_owned', 'insufficient_capability', 'scope_not_permitted']);
+    const stored = await a.req('GET', `/v1/facts/${facts[0]!['id'] as string}`);
+    expect(stored.body).toMatchObject({ received_from: BOT, origin_node_id: BOT, source: BOT });
+    const audit = a.deps.db.all<{ event_type: string; subject: string }>(sql`SELECT event_type, subject FROM audit_events WHERE event_type LIKE 'capability_%' ORDER BY seq`);
+    expect(audit.map((x) => x.event_type)).toEqual(['capability_issued', 'capability_verified']);
+    expect(audit[1]!.subject).toBe(token.token_id);
+  });
+
+  it('covers every crossing scope with stigmem://facts, and uses the token when a JWT beside it fails', async () => {
+    const { a, header } = await orgWithToken('write', 'stigmem://facts');
+    node = a;
+    const r = await a.req('POST', '/v1/federation/facts/push', { facts: [fact(), fact({ scope: 'company' }), fact({ scope: 'team' })] }, 'not-a-jwt', header);
+    expect(r.status).toBe(202);
+    expect([r.body.accepted, r.body.errors.map((e: { error: string }) => e.error)]).toEqual([2, ['scope_not_permitted']]);
+    expect(a.deps.db.all(sql`SELECT 1 FROM audit_events WHERE event_type = 'rejected_token'`)).toEqual([]);
+  });
+
+  it('refuses no credentials, a forged or read-only token, and audits a refused token once a minute', async () => {
+    const { a, token } = await orgWithToken('read', 'stigmem://facts');
+    node = a;
+    const none = await a.req('POST', '/v1/federation/facts/push', { facts: [] }, false);
+    expect([none.status, none.body.detail]).toEqual([401, 'peer token or X-Stigmem-Capability header required']);
+    const readOnly = await a.req('POST', '/v1/federation/facts/push', { facts: [fact()] }, false, { 'x-stigmem-capability': token.token_json });
+    expect([readOnly.status, readOnly.body.detail]).toEqual([403, "insufficient_capability: token verb must be 'write' for push"]);
+    const forged = token.token_json.replace('"verb":"read"', '"verb":"write"');
+    for (let i = 0; i < 3; i++) {
+      const r = await a.req('POST', '/v1/federation/facts/push', { facts: [fact()] }, false, { 'x-stigmem-capability': forged });
+      expect([r.status, r.body.detail]).toEqual([401, 'capability token invalid: bad_signature']);
+    }
+    for (const junk of ['', 'not json', '{"token_version":1}', 'x'.repeat(17 * 1024)]) {
+      const r = await a.req('POST', '/v1/federation/facts/push', { facts: [] }, false, { 'x-stigmem-capability': junk });
+      expect(r.status).toBe(401);
+      expect(typeof r.body.detail).toBe('string');
+    }
+    expect(a.deps.db.all(sql`SELECT 1 FROM audit_events WHERE event_type = 'capability_rejected' AND detail LIKE '%bad_signature%'`)).toHaveLength(1);
+    expect(a.deps.db.get<{ n: number }>(sql`SELECT COUNT(*) AS n FROM facts WHERE received_from IS NOT NULL`)!.n).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeTestNode, type TestNode } from '../../helpers/inject.js';
 import { servablePage, REFERENCE_MAX_PAST_MS } from '../../../src/main/node/federation/serve.js';
 import { checkAllowedScopes, servedScopes } from '../../../src/main/node/federation/scopes.js';
-import { isSourceOwnedBy } from '../../../src/main/node/federation/ingest.js';
+import { isSourceOwnedBy } from '../../../src/main/node/federation/sender.js';
 import { formatHlc } from '../../../src/main/node/facts/hlc.js';
 import { HttpError } from '../../../src/main/node/errors.js';
 import { sql } from '../../../src/main/node/db/sql.js';

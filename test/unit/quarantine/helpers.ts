@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from '../../../src/main/node/db/sql.js';
 import { ingestFacts, type IngestResult } from '../../../src/main/node/federation/ingest.js';
+import { peerSender } from '../../../src/main/node/federation/sender.js';
 import { insertPeer, peerById, type PeerRow } from '../../../src/main/node/federation/peers/repo.js';
 import type { Permission } from '../../../src/main/node/auth/permissions.js';
 import { referenceFact } from '../../helpers/fakePeer.js';
@@ -37,7 +38,7 @@ export function remoteFact(over: { source?: string; entity?: string; scope?: str
 
 /** Ingest as a pull does: one transaction for the page. */
 export function ingest(node: TestNode, peer: PeerRow, facts: Record<string, unknown>[]): IngestResult {
-  return node.deps.db.transaction(() => ingestFacts(node.deps, peer, facts));
+  return node.deps.db.transaction(() => ingestFacts(node.deps, peerSender(node.deps, peer), facts));
 }
 
 /** Ingest facts and return their ids (all must be accepted). */

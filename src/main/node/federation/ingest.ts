@@ -1,5 +1,6 @@
-// Receiving facts from a peer: every fact is checked on its own (shape, scope, ownership, CID, HLC skew) and a bad
-// one is rejected with an audit event instead of stalling the peer (CONTRACT.md "Replication").
+// Receiving facts from a peer (or a token's subject on the push route): every fact is checked on its own (shape, scope,
+// ownership, CID, HLC skew) and a bad one is rejected with an audit event instead of stalling the sender
+// (CONTRACT.md "Replication").
 import { recordAudit } from '../audit/log.js';
 import { isoFromMs } from '../clock.js';
 import { sql } from '../db/sql.js';
@@ -14,7 +15,7 @@ import type { WriteContext } from '../facts/writeContext.js';
 import { recordQuarantineArrival } from '../quarantine/arrival.js';
 import type { NodeDeps } from '../server/deps.js';
 import { noteSourceSeen } from '../trust/store.js';
-import { parseScopes, type PeerRow } from './peers/repo.js';
+import type { Sender } from './sender.js';
 import { scoreIncomingFact, type IncomingRoute } from './routing.js';
 
 export interface IngestResult {
@@ -46,12 +47,6 @@ function text(f: Record<string, unknown>, key: string, required = true): string 
   return v;
 }
 
-/** Under the peer's authority: the entity URI itself or a path below it (never a look-alike host). */
-export function isSourceOwnedBy(source: string, authority: string): boolean {
-  const base = authority.replace(/\/+$/, '');
-  return source === base || source.startsWith(base + '/');
-}
-
 /** A fact that passed every check that needs no database: what will be stored if it is new. */
 interface Checked {
   id: string;
@@ -70,7 +65,7 @@ interface Checked {
   interpretAs: string;
 }
 
-function checkFact(peer: PeerRow, raw: unknown, allowed: Set<string>): Checked {
+function checkFact(sender: Sender, raw: unknown): Checked {
   if (!isObj(raw)) throw new Rejection('malformed');
   const id = text(raw, 'id')!;
   const entity = text(raw, 'entity')!;
@@ -84,8 +79,10 @@ function checkFact(peer: PeerRow, raw: unknown, allowed: Set<string>): Checked {
   const confidence = raw['confidence'];
   if (typeof confidence !== 'number' || !(confidence >= 0 && confidence <= 1)) throw new Rejection('malformed', { field: 'confidence' });
   if (!(SCOPES as readonly string[]).includes(scope)) throw new Rejection('malformed', { field: 'scope' });
-  if (!allowed.has(scope)) throw new Rejection('scope_not_permitted', { scope });
-  if (peer.entity_uri && !isSourceOwnedBy(source, peer.entity_uri)) throw new Rejection('source_not_owned', { source, authority: peer.entity_uri });
+  const scopeRefusal = sender.scopeRefusal(scope);
+  if (scopeRefusal !== null) throw new Rejection(scopeRefusal, { scope });
+  const authority = sender.sourceRefusal(source);
+  if (authority !== null) throw new Rejection('source_not_owned', { source, authority });
   if (!isObj(raw['value'])) throw new Rejection('malformed', { field: 'value' });
   const value = raw['value'] as { type: string; v?: unknown; interpret_as?: string };
   let encoded: ReturnType<typeof encodeFactValue>;
@@ -117,9 +114,7 @@ function checkFact(peer: PeerRow, raw: unknown, allowed: Set<string>): Checked {
 /** What one page shares: its clock, one trust decision per (source, scope), what is already stored, sources seen. */
 interface PageState {
   deps: NodeDeps;
-  peer: PeerRow;
-  writer: string;
-  originScopes: string[];
+  sender: Sender;
   ctx: WriteContext;
   routes: Map<string, IncomingRoute>;
   /** id → cid of the page's facts already stored (before the page, or earlier in it). */
@@ -152,18 +147,18 @@ function applyFact(s: PageState, f: Checked): Outcome {
   const localHlc = receiveHlc(s.ctx.hlc, s.deps, f.remote);
   const routeKey = `${f.source}\n${f.scope}`;
   let route = s.routes.get(routeKey);
-  if (!route) s.routes.set(routeKey, (route = scoreIncomingFact(s.deps, { source: f.source, scope: f.scope, via: 'federation' })));
+  if (!route) s.routes.set(routeKey, (route = scoreIncomingFact(s.deps, { source: f.source, scope: f.scope, via: s.sender.via })));
   // The same fact under another id (asserted on both nodes): nothing to store.
   if (s.storedCids.has(f.cid)) return { kind: 'duplicate', route };
   const seq = insertFactRow(s.deps.db, {
     id: f.id, cid: f.cid, entity: f.entity, relation: f.relation, valueType: f.valueType, valueV: f.valueV, interpretAs: f.interpretAs,
     source: f.source, timestamp: f.timestamp, hlc: localHlc, confidence: f.confidence, scope: f.scope, validUntil: f.validUntil,
-    validUntilMs: f.validUntilMs, gardenId: null, receivedFrom: s.peer.node_id, originNodeId: s.peer.node_id, originAllowedScopes: s.originScopes,
-    attestedKeyId: null, attested: null, writtenBy: s.writer, derivedFrom: '[]', warnings: relationWarnings(f.relation),
+    validUntilMs: f.validUntilMs, gardenId: null, receivedFrom: s.sender.nodeId, originNodeId: s.sender.nodeId, originAllowedScopes: s.sender.originScopes,
+    attestedKeyId: null, attested: null, writtenBy: s.sender.nodeId, derivedFrom: '[]', warnings: relationWarnings(f.relation),
     sourceTrust: route.sourceTrust, quarantineGardenId: route.quarantineGardenId, quarantineReason: route.quarantineReason,
   });
   if (route.quarantineGardenId !== null) {
-    recordQuarantineArrival(s.deps, { factId: f.id, quarantineGardenId: route.quarantineGardenId, reason: route.quarantineReason, sourceTrust: route.sourceTrust, source: f.source, via: 'federation', peerId: s.peer.id, actor: s.peer.node_id });
+    recordQuarantineArrival(s.deps, { factId: f.id, quarantineGardenId: route.quarantineGardenId, reason: route.quarantineReason, sourceTrust: route.sourceTrust, source: f.source, via: s.sender.via, peerId: s.sender.peerId, actor: s.sender.nodeId });
   } else if (!isSystemName(f.entity) && !isSystemName(f.relation) && s.occupied.has(tripleKey(f))) {
     const row = { id: f.id, seq, entity: f.entity, relation: f.relation, scope: f.scope, garden_id: null, value_type: f.valueType, value_v: f.valueV };
     if (f.confidence === 0) closeConflictsOfRetracted(s.ctx, row);
@@ -195,21 +190,19 @@ function storedOf(deps: NodeDeps, facts: Checked[]): { ids: Map<string, string>;
  * Ingest one page; the caller holds the transaction that also saves the cursor. Every check runs before a fact's
  * first write, so the fast path needs no savepoint per fact; if anything unexpected fails, the page is redone with one.
  */
-export function ingestFacts(deps: NodeDeps, peer: PeerRow, facts: unknown[]): IngestResult {
+export function ingestFacts(deps: NodeDeps, sender: Sender, facts: unknown[]): IngestResult {
   try {
-    return deps.db.transaction(() => ingestPage(deps, peer, facts, false));
+    return deps.db.transaction(() => ingestPage(deps, sender, facts, false));
   } catch {
-    return ingestPage(deps, peer, facts, true);
+    return ingestPage(deps, sender, facts, true);
   }
 }
 
-function ingestPage(deps: NodeDeps, peer: PeerRow, facts: unknown[], isCareful: boolean): IngestResult {
+function ingestPage(deps: NodeDeps, sender: Sender, facts: unknown[], isCareful: boolean): IngestResult {
   const nowMs = deps.clock.nowMs();
-  const writer = peer.node_id ?? 'peer';
-  const allowed = new Set(parseScopes(peer.allowed_scopes).filter((x) => x !== 'local' && (x !== 'team' || deps.config.allowTeam)));
   const checked = facts.map((raw): Checked | Rejection => {
     try {
-      return checkFact(peer, raw, allowed);
+      return checkFact(sender, raw);
     } catch (e) {
       if (e instanceof Rejection) return e;
       throw e;
@@ -218,8 +211,8 @@ function ingestPage(deps: NodeDeps, peer: PeerRow, facts: unknown[], isCareful: 
   const valid = checked.filter((c): c is Checked => !(c instanceof Rejection));
   const stored = storedOf(deps, valid);
   const s: PageState = {
-    deps, peer, writer, originScopes: parseScopes(peer.allowed_scopes),
-    ctx: { db: deps.db, hlc: nodeHlc(deps.db, () => deps.clock.nowMs()), nowMs, timestamp: isoFromMs(nowMs), actor: writer },
+    deps, sender,
+    ctx: { db: deps.db, hlc: nodeHlc(deps.db, () => deps.clock.nowMs()), nowMs, timestamp: isoFromMs(nowMs), actor: sender.nodeId },
     routes: new Map(), storedIds: stored.ids, storedCids: stored.cids, occupied: stored.occupied, seen: new Map(),
   };
   const result: IngestResult = { accepted: 0, duplicates: 0, rejected: [], newestRemoteWallMs: null };
@@ -243,10 +236,10 @@ function ingestPage(deps: NodeDeps, peer: PeerRow, facts: unknown[], isCareful: 
       const raw = facts[i];
       const factId = isObj(raw) && typeof raw['id'] === 'string' ? raw['id'].slice(0, 128) : null;
       result.rejected.push({ fact_id: factId, reason: rej.reason });
-      recordAudit(deps.db, { category: 'federation', eventType: 'rejected_fact', peerId: peer.id, subject: factId, detail: { reason: rej.reason, ...rej.detail } }, deps.clock.nowMs());
+      recordAudit(deps.db, { category: 'federation', eventType: 'rejected_fact', peerId: sender.peerId, actor: sender.nodeId, subject: factId, detail: { reason: rej.reason, ...rej.detail } }, deps.clock.nowMs());
     }
   });
-  for (const [source, v] of s.seen) noteSourceSeen(deps.db, { source, scope: v.scope, via: 'federation', score: v.score, nowMs, count: v.count });
+  for (const [source, v] of s.seen) noteSourceSeen(deps.db, { source, scope: v.scope, via: sender.via, score: v.score, nowMs, count: v.count });
   persistHlc(deps.db, s.ctx.hlc);
   return result;
 }

@@ -29,7 +29,9 @@ export interface AuthenticatedPeer {
   tokenScopes: string[];
 }
 
-export function authenticatePeer(deps: NodeDeps, req: FastifyRequest): AuthenticatedPeer {
+/** `quiet`: refusals are not audited (the push route tries a JWT before a capability token, as the reference does). */
+export function authenticatePeer(deps: NodeDeps, req: FastifyRequest, opts: { quiet?: boolean } = {}): AuthenticatedPeer {
+  const audit = opts.quiet === true ? () => undefined : auditRefusal;
   const header = req.headers.authorization ?? '';
   if (Buffer.byteLength(header) > MAX_AUTHORIZATION_BYTES) throw new HttpError(401, 'Authorization header exceeds 16 KiB', 'token_too_large');
   if (!/^bearer /i.test(header)) throw refuse('peer token required');
@@ -38,11 +40,11 @@ export function authenticatePeer(deps: NodeDeps, req: FastifyRequest): Authentic
   const iss = typeof decoded.claims['iss'] === 'string' ? decoded.claims['iss'] : '';
   const peer = iss ? activePeerByNodeId(deps.db, iss) : undefined;
   if (!peer) {
-    auditRefusal(deps, 'rejected_token', null, { reason: 'peer_not_found', iss });
+    audit(deps, 'rejected_token', null, { reason: 'peer_not_found', iss });
     throw refuse('peer not registered');
   }
   if (peer.status !== 'active') {
-    auditRefusal(deps, 'rejected_token', peer.id, { reason: 'peer_not_approved', iss, status: peer.status });
+    audit(deps, 'rejected_token', peer.id, { reason: 'peer_not_approved', iss, status: peer.status });
     throw refuse('peer_not_approved');
   }
   const nowMs = deps.clock.nowMs();
@@ -54,7 +56,7 @@ export function authenticatePeer(deps: NodeDeps, req: FastifyRequest): Authentic
     leewayMs: deps.config.peerTokenLeewayS * 1000,
   });
   if (!result.ok) {
-    auditRefusal(deps, result.reason === 'invalid_signature' ? 'signature_mismatch' : 'rejected_token', peer.id, { reason: result.reason, iss });
+    audit(deps, result.reason === 'invalid_signature' ? 'signature_mismatch' : 'rejected_token', peer.id, { reason: result.reason, iss });
     throw refuse(result.reason);
   }
   const expiresAt = Math.max(result.claims.exp, nowMs + deps.config.nonceWindowS * 1000);
@@ -64,7 +66,7 @@ export function authenticatePeer(deps: NodeDeps, req: FastifyRequest): Authentic
       ON CONFLICT(nonce) DO NOTHING`).changes === 1;
   });
   if (!fresh) {
-    auditRefusal(deps, 'replay_attempt', peer.id, { reason: 'nonce_already_seen', iss });
+    audit(deps, 'replay_attempt', peer.id, { reason: 'nonce_already_seen', iss });
     throw refuse('nonce_already_seen');
   }
   return { peer, tokenScopes: result.claims.scopes };

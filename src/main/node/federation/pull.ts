@@ -8,6 +8,7 @@ import { parseJsonBytesFast } from '../json/parse.js';
 import { fetchDiscovery } from './discovery.js';
 import { MAX_PAGE_BYTES, PeerHttpError, peerRequest, peerUrl } from './http.js';
 import { ingestFacts } from './ingest.js';
+import { peerSender } from './sender.js';
 import { mintPeerToken } from './peerToken.js';
 import { advanceCursor, parseScopes, peerById, recordPullAttempt, updatePeer, type PeerRow } from './peers/repo.js';
 
@@ -127,7 +128,7 @@ export async function pullCycle(deps: NodeDeps, peerId: string, signal: AbortSig
       deps.db.transaction(() => {
         const live = peerById(deps.db, current.id);
         if (!live || live.status !== 'active') return; // removed while the page was in flight: keep nothing
-        const r = ingestFacts(deps, live, facts);
+        const r = ingestFacts(deps, peerSender(deps, live), facts);
         advanceCursor(deps.db, live.id, next, r.accepted, r.rejected.length, r.newestRemoteWallMs);
         result.received += r.accepted;
         result.duplicates += r.duplicates;

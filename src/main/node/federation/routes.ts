@@ -16,6 +16,7 @@ import { ApproveBody, AuditQuery, ErrorBody, PatchPeerBody, PeerParams, PeerReco
 import { PAGE_SIGNATURE_HEADER, permittedScopes, REFERENCE_MAX_PAST_MS, servablePage, signedPage } from './serve.js';
 import { formatHlc } from '../facts/hlc.js';
 import { ingestFacts } from './ingest.js';
+import { pushSender } from './pushAuth.js';
 
 const tags = ['federation'];
 
@@ -111,10 +112,10 @@ export function registerFederation(app: App, deps: NodeDeps): PullScheduler {
     return reply.header(PAGE_SIGNATURE_HEADER, signature).type('application/json').send(body);
   });
 
-  app.post('/v1/federation/facts/push', { config: { auth: 'peer' }, schema: { tags, summary: 'Push facts (peer JWT; when enabled)', body: Type.Object({ facts: Type.Array(Type.Unknown(), { maxItems: 500 }) }) } }, async (req, reply) => {
+  app.post('/v1/federation/facts/push', { config: { auth: 'peer' }, schema: { tags, summary: 'Push facts (peer JWT or X-Stigmem-Capability write token; when enabled)', body: Type.Object({ facts: Type.Array(Type.Unknown(), { maxItems: 500 }) }) } }, async (req, reply) => {
     if (!deps.config.pushEnabled) throw new HttpError(405, 'push replication not enabled on this node', 'push_disabled');
-    const { peer } = authenticatePeer(deps, req);
-    const r = deps.db.transaction(() => ingestFacts(deps, peer, req.body.facts));
+    const sender = pushSender(deps, req);
+    const r = deps.db.transaction(() => ingestFacts(deps, sender, req.body.facts));
     return reply.code(202).send({ accepted: r.accepted, rejected: r.rejected.length, errors: r.rejected.map((x) => ({ fact_id: x.fact_id, error: x.reason })) });
   });
 
