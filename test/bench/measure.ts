@@ -1,6 +1,9 @@
 // Small measuring tools: ops/s over a time box, and an HTTP load loop on loopback with bounded count and time.
 import http from 'node:http';
 
+/** Benchmarks measure the node, not the per-caller request quota in front of it. */
+export const NO_RATE_LIMITS = { STIGMEM_RATE_LIMIT_WRITE_PER_HOUR: '0', STIGMEM_RATE_LIMIT_READ_PER_HOUR: '0', STIGMEM_RATE_LIMIT_DISABLED_ACK: '1' };
+
 export interface Figure {
   name: string;
   opsPerSec: number;

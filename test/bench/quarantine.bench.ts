@@ -10,6 +10,7 @@ import { computeCid } from '../../src/main/node/facts/cid.js';
 import { insertFactRow } from '../../src/main/node/facts/repo.js';
 import { isoFromMs } from '../../src/main/node/clock.js';
 import { createNode } from '../../src/main/node/runtime.js';
+import { NO_RATE_LIMITS } from './measure.js';
 
 const PENDING = 100_000;
 const SAMPLES = 200;
@@ -22,7 +23,7 @@ function percentile(sorted: number[], p: number): number {
 
 export async function benchQuarantineListing(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'stigmem-bench-q-'));
-  const { config } = loadConfig({ STIGMEM_DB_PATH: join(dir, 'node.db'), STIGMEM_ADMIN_KEY: KEY, STIGMEM_LOG_LEVEL: 'silent', STIGMEM_KEY_STORE: 'file' });
+  const { config } = loadConfig({ STIGMEM_DB_PATH: join(dir, 'node.db'), STIGMEM_ADMIN_KEY: KEY, STIGMEM_LOG_LEVEL: 'silent', STIGMEM_KEY_STORE: 'file', ...NO_RATE_LIMITS });
   const { app, deps } = await createNode(config);
   try {
     const gardenId = deps.db.get<{ value: string }>(sql`SELECT value FROM node_settings WHERE key = 'builtin_quarantine_garden_id'`)!.value;

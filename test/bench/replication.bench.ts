@@ -12,7 +12,7 @@ import { generateSeed } from '../../src/main/node/crypto/ed25519.js';
 import { toBase64Url } from '../../src/main/node/crypto/base64url.js';
 import { signerFromSeed } from '../../src/main/node/identity/signer.js';
 import { spawnNode, type NodeProcess } from '../helpers/process.js';
-import { printRatio } from './measure.js';
+import { NO_RATE_LIMITS, printRatio } from './measure.js';
 
 const KEY = 'bench-admin-key-0123456789abcdef0123';
 
@@ -29,7 +29,7 @@ function nodeEnv(dir: string, name: string, interval: string): BenchNode {
   const dbPath = join(dir, `${name}.db`);
   const env = {
     STIGMEM_DB_PATH: dbPath, STIGMEM_ADMIN_KEY: KEY, STIGMEM_LOG_LEVEL: 'warn', STIGMEM_FEDERATION_ENABLED: 'true', STIGMEM_FEDERATION_PULL_INTERVAL_S: interval,
-    STIGMEM_FEDERATION_PRIVKEY: toBase64Url(seed), STIGMEM_FEDERATION_PUBKEY: publicKey, STIGMEM_ENTITY_URI: `stigmem://${name}.example`,
+    STIGMEM_FEDERATION_PRIVKEY: toBase64Url(seed), STIGMEM_FEDERATION_PUBKEY: publicKey, STIGMEM_ENTITY_URI: `stigmem://${name}.example`, ...NO_RATE_LIMITS,
   };
   return { env, publicKey, dbPath };
 }

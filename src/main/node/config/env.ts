@@ -35,6 +35,9 @@ export interface NodeConfig {
   trustWeights: TrustWeights;
   quarantineThreshold: number;
   quarantineGardenId: string | null;
+  /** Requests per hour and caller on /v1 (federation routes excepted); 0 switches the limit off. */
+  rateLimitWritePerHour: number;
+  rateLimitReadPerHour: number;
   sourceAttestationMode: SourceAttestationMode;
   maxBodyBytes: number;
   logLevel: string;
@@ -121,6 +124,7 @@ export const KNOWN_VARIABLES = new Set([
   'STIGMEM_SOURCE_ATTESTATION_MODE', 'STIGMEM_AT_REST_ENCRYPTION', 'STIGMEM_MAX_BODY_BYTES', 'STIGMEM_LOG_LEVEL',
   'STIGMEM_FEDERATION_INSECURE', 'STIGMEM_LOCAL_DEV_ALLOW_INSECURE_NON_LOOPBACK', 'STIGMEM_TRUST_WEIGHT_IDENTITY',
   'STIGMEM_TRUST_WEIGHT_PEER_HISTORY', 'STIGMEM_TRUST_WEIGHT_SCOPE_AUTHORITY', 'STIGMEM_TRUST_WEIGHT_ATTESTATION_MODE',
+  'STIGMEM_RATE_LIMIT_WRITE_PER_HOUR', 'STIGMEM_RATE_LIMIT_READ_PER_HOUR', 'STIGMEM_RATE_LIMIT_DISABLED_ACK',
 ]);
 
 export function isLoopbackHost(host: string): boolean {
@@ -159,6 +163,12 @@ export function loadConfig(env: Env): { config: NodeConfig; warnings: string[] }
     str(env, 'STIGMEM_TRUST_QUARANTINE_THRESHOLD') !== null
       ? num(env, 'STIGMEM_TRUST_QUARANTINE_THRESHOLD', 0.3, 0, 1)
       : num(env, 'STIGMEM_QUARANTINE_TRUST_THRESHOLD', 0.3, 0, 1);
+  const writePerHour = int(env, 'STIGMEM_RATE_LIMIT_WRITE_PER_HOUR', 1000, 0, 100_000_000);
+  const readPerHour = int(env, 'STIGMEM_RATE_LIMIT_READ_PER_HOUR', 5000, 0, 100_000_000);
+  // Turning every limit off is a decision, not an accident (as in the reference).
+  if (writePerHour === 0 && readPerHour === 0 && !bool(env, 'STIGMEM_RATE_LIMIT_DISABLED_ACK', false)) {
+    throw new ConfigError('STIGMEM_RATE_LIMIT_WRITE_PER_HOUR and STIGMEM_RATE_LIMIT_READ_PER_HOUR are both 0: set STIGMEM_RATE_LIMIT_DISABLED_ACK=1 to run without rate limits');
+  }
   const config: NodeConfig = {
     port,
     host,
@@ -191,6 +201,8 @@ export function loadConfig(env: Env): { config: NodeConfig; warnings: string[] }
     },
     quarantineThreshold: threshold,
     quarantineGardenId: str(env, 'STIGMEM_QUARANTINE_GARDEN_ID'),
+    rateLimitWritePerHour: writePerHour,
+    rateLimitReadPerHour: readPerHour,
     sourceAttestationMode: oneOf(env, 'STIGMEM_SOURCE_ATTESTATION_MODE', 'off', ['off', 'warn', 'enforce'] as const),
     maxBodyBytes: int(env, 'STIGMEM_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     logLevel: oneOf(env, 'STIGMEM_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),

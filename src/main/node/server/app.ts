@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { makeAuthHook } from '../auth/hook.js';
+import { makeRateLimitHook } from '../auth/rateLimit.js';
 import { HttpError } from '../errors.js';
 import { encodeJson } from '../json/pyjson.js';
 import { JsonSyntaxError, parseJsonBytes } from '../json/parse.js';
@@ -71,6 +72,7 @@ export async function buildApp(deps: NodeDeps, opts: { logger?: FastifyServerOpt
     return reply.code(404).send({ detail: 'Not Found', code: 'not_found' });
   });
   app.addHook('onRequest', makeAuthHook(deps));
+  app.addHook('onRequest', makeRateLimitHook(deps));
 
   await app.register(swagger, {
     openapi: {
