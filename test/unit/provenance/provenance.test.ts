@@ -1,20 +1,12 @@
 // Attestation chains on fact records and GET /v1/facts/{id}/provenance.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyB64 } from '../../../src/main/node/crypto/ed25519.js';
 import { sql } from '../../../src/main/node/db/sql.js';
 import { parseJson } from '../../../src/main/node/json/parse.js';
 import { receiptText, signedFactText } from '../../../src/main/node/provenance/attestation.js';
-import { BOT_B, holdManifest, issue, ORG_A, ORG_B, orgNode, tutorialFact, tutorialGrant, type OrgNode } from '../tokens/helpers.js';
+import { BOT_B, holdManifest, issue, ORG_A, ORG_B, type OrgNode, orgNodesClosedAfterEach, tutorialFact, tutorialGrant } from '../tokens/helpers.js';
 
-const nodes: OrgNode[] = [];
-afterEach(async () => {
-  while (nodes.length) await nodes.pop()!.close();
-});
-async function node(...args: Parameters<typeof orgNode>): Promise<OrgNode> {
-  const n = await orgNode(...args);
-  nodes.push(n);
-  return n;
-}
+const node = orgNodesClosedAfterEach();
 
 /** Org B's attestation of a fact body given as JSON text (parsed as the node will parse it). */
 function attest(b: OrgNode, bodyText: string): { signer: string; key_id: string; signature: string } {

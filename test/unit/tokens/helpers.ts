@@ -3,6 +3,7 @@ import { toBase64Url } from '../../../src/main/node/crypto/base64url.js';
 import { storePeerManifest, verifyPeerManifest } from '../../../src/main/node/federation/peerManifest.js';
 import type { Signer } from '../../../src/main/node/identity/signer.js';
 import { canonicalJcsBytes } from '../../../src/main/node/json/canonical.js';
+import { afterEach } from 'vitest';
 import { makeTestNode, type TestNode } from '../../helpers/inject.js';
 import { keyFrom, testClock } from '../manifests/fixtures.js';
 
@@ -29,6 +30,19 @@ export async function orgNode(entity: string, fill: number, opts: { publish?: bo
     if (res.status !== 200) throw new Error(`manifest PUT failed: ${res.status} ${res.text}`);
   }
   return org;
+}
+
+/** `orgNode` for a test file: every node it makes is closed after each test. Call at the file's top level. */
+export function orgNodesClosedAfterEach(): (...args: Parameters<typeof orgNode>) => Promise<OrgNode> {
+  const nodes: OrgNode[] = [];
+  afterEach(async () => {
+    while (nodes.length) await nodes.pop()!.close();
+  });
+  return async (...args) => {
+    const n = await orgNode(...args);
+    nodes.push(n);
+    return n;
+  };
 }
 
 export function manifestBody(key: Signer, entity: string, nowMs: number, entities = [entity, `${entity}/agent/assistant`]): Record<string, unknown> {

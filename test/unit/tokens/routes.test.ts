@@ -1,20 +1,12 @@
 // The token routes: issue, verify (no credentials, rate-limited), revoke (logged, signed, published), list.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyB64 } from '../../../src/main/node/crypto/ed25519.js';
 import { canonicalJcsBytes } from '../../../src/main/node/json/canonical.js';
 import { leafHash, verifyInclusion } from '../../../src/main/node/transparency/verifier.js';
 import { VERIFY_PER_MINUTE } from '../../../src/main/node/tokens/routes.js';
-import { BOT_B, issue, ORG_A, orgNode, tutorialGrant, type OrgNode } from './helpers.js';
+import { BOT_B, issue, ORG_A, orgNodesClosedAfterEach, tutorialGrant } from './helpers.js';
 
-const nodes: OrgNode[] = [];
-afterEach(async () => {
-  while (nodes.length) await nodes.pop()!.close();
-});
-async function node(...args: Parameters<typeof orgNode>): Promise<OrgNode> {
-  const n = await orgNode(...args);
-  nodes.push(n);
-  return n;
-}
+const node = orgNodesClosedAfterEach();
 
 describe('POST /v1/federation/capability-tokens', () => {
   it('issues the tutorial token: 201 with the reference fields and token_json as a compact string', async () => {

@@ -1,6 +1,6 @@
 // Token verification on the issuer and on a node that only holds the issuer's manifest: every failure reason.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isoFromMs } from '../../../src/main/node/clock.js';
 import { canonicalJcsBytes } from '../../../src/main/node/json/canonical.js';
 import type { Signer } from '../../../src/main/node/identity/signer.js';
@@ -8,17 +8,9 @@ import { tokenJsonOf, tokenSigningBytes, type SignedToken } from '../../../src/m
 import { ingestRevocations, revocationPage } from '../../../src/main/node/tokens/revocations.js';
 import { verifyCapabilityToken } from '../../../src/main/node/tokens/verify.js';
 import { manifestCovering } from '../../../src/main/node/manifests/store.js';
-import { BOT_B, holdManifest, issue, keyFrom, ORG_A, ORG_B, orgNode, tutorialGrant, type OrgNode } from './helpers.js';
+import { BOT_B, holdManifest, issue, keyFrom, ORG_A, ORG_B, type OrgNode, orgNodesClosedAfterEach, tutorialGrant } from './helpers.js';
 
-const nodes: OrgNode[] = [];
-afterEach(async () => {
-  while (nodes.length) await nodes.pop()!.close();
-});
-async function node(...args: Parameters<typeof orgNode>): Promise<OrgNode> {
-  const n = await orgNode(...args);
-  nodes.push(n);
-  return n;
-}
+const node = orgNodesClosedAfterEach();
 
 /** A token in the reference format signed by `key`, for tokens the issuing node's route would not produce. */
 function forgeToken(key: Signer, nowMs: number, over: Partial<SignedToken> = {}): string {

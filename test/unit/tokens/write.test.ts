@@ -1,17 +1,9 @@
 // Writing under a capability token: the verb, object and subject rules, the token as a credential on every /v1 path.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findFactData } from '../../../src/main/node/conformance/match.js';
-import { BOT_B, holdManifest, issue, ORG_A, ORG_B, orgNode, tutorialFact, tutorialGrant, type OrgNode } from './helpers.js';
+import { BOT_B, holdManifest, issue, ORG_A, ORG_B, type OrgNode, orgNodesClosedAfterEach, tutorialFact, tutorialGrant } from './helpers.js';
 
-const nodes: OrgNode[] = [];
-afterEach(async () => {
-  while (nodes.length) await nodes.pop()!.close();
-});
-async function node(...args: Parameters<typeof orgNode>): Promise<OrgNode> {
-  const n = await orgNode(...args);
-  nodes.push(n);
-  return n;
-}
+const node = orgNodesClosedAfterEach();
 
 type Res = Awaited<ReturnType<OrgNode['req']>>;
 
