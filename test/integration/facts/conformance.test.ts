@@ -4,42 +4,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../helpers/process.js';
 import { makeTestNode } from '../../helpers/inject.js';
-import { runSetupChain, sendVector } from '../../helpers/vectors.js';
+import { bodyContains, nestedValue, runSetupChain, sendVector, type V1Vector } from '../../helpers/vectors.js';
 
 const VECTOR_DIR = join(REPO_ROOT, '../shared/conformance/v1.0');
 const FILES = ['01_fact_assert.json', '02_fact_query.json', '05_garden_facts.json'];
 
-interface Vector {
-  id: string;
-  method: string;
-  path: string;
-  body: unknown;
-  expected_status?: number;
-  expected_status_in?: number[];
-  expected_body_contains?: unknown;
-  expected_body_has_keys?: string[];
-  expected_nested?: Record<string, unknown>;
-  requires_setup?: string;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** The v1 runner's recursive subset match: dicts by key, list items matched against some element, scalars equal. */
-function contains(actual: unknown, expected: unknown): boolean {
-  if (isObject(expected)) return isObject(actual) && Object.entries(expected).every(([k, v]) => k in actual && contains(actual[k], v));
-  if (Array.isArray(expected)) return Array.isArray(actual) && expected.every((item) => actual.some((a) => contains(a, item)));
-  return actual === expected;
-}
-
-function nested(body: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((v, k) => (isObject(v) ? v[k] : undefined), body);
-}
-
-const vectors = new Map<string, Vector>();
+const vectors = new Map<string, V1Vector>();
 if (existsSync(VECTOR_DIR)) {
-  for (const f of FILES) for (const v of (JSON.parse(readFileSync(join(VECTOR_DIR, f), 'utf8')) as { vectors: Vector[] }).vectors) vectors.set(v.id, v);
+  for (const f of FILES) for (const v of (JSON.parse(readFileSync(join(VECTOR_DIR, f), 'utf8')) as { vectors: V1Vector[] }).vectors) vectors.set(v.id, v);
 }
 
 describe.skipIf(vectors.size === 0)('conformance v1.0 facts vectors', () => {
@@ -52,9 +24,9 @@ describe.skipIf(vectors.size === 0)('conformance v1.0 facts vectors', () => {
       if (v.expected_status !== undefined) expect(r.status, r.text).toBe(v.expected_status);
       else expect(v.expected_status_in, r.text).toContain(r.status);
       if (r.status >= 400) return;
-      if (v.expected_body_contains !== undefined) expect(contains(r.body, v.expected_body_contains), r.text).toBe(true);
+      if (v.expected_body_contains !== undefined) expect(bodyContains(r.body, v.expected_body_contains), r.text).toBe(true);
       for (const k of v.expected_body_has_keys ?? []) expect(r.body, k).toHaveProperty([k]);
-      for (const [path, want] of Object.entries(v.expected_nested ?? {})) expect(nested(r.body, path), path).toEqual(want);
+      for (const [path, want] of Object.entries(v.expected_nested ?? {})) expect(nestedValue(r.body, path), path).toEqual(want);
     } finally {
       await node.close();
     }

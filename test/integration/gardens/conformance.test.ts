@@ -3,38 +3,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTestNode, type TestNode } from '../../helpers/inject.js';
-import { runSetupChain, sendVector } from '../../helpers/vectors.js';
+import { bodyContains, runSetupChain, sendVector, type V1Vector } from '../../helpers/vectors.js';
 import { REPO_ROOT } from '../../helpers/process.js';
 
-interface Vector {
-  id: string;
-  method: string;
-  path: string;
-  body: unknown;
-  expected_status?: number;
-  expected_status_in?: number[];
-  expected_body_contains?: unknown;
-  expected_body_has_keys?: string[];
-  expected_members_contain_role?: string;
-  expected_response_is_list?: boolean;
-  requires_setup?: string;
-}
-
 const VECTORS_FILE = join(REPO_ROOT, '../shared/conformance/v1.0/04_gardens.json');
-const vectors: Vector[] = existsSync(VECTORS_FILE) ? (JSON.parse(readFileSync(VECTORS_FILE, 'utf8')) as { vectors: Vector[] }).vectors : [];
+const vectors: V1Vector[] = existsSync(VECTORS_FILE) ? (JSON.parse(readFileSync(VECTORS_FILE, 'utf8')) as { vectors: V1Vector[] }).vectors : [];
 const byId = new Map(vectors.map((v) => [v.id, v]));
-
-/** The reference runner's recursive subset match: dicts by key, lists by "every expected item matches some element". */
-function contains(actual: unknown, expected: unknown): boolean {
-  if (Array.isArray(expected)) {
-    return Array.isArray(actual) && expected.every((e) => actual.some((a) => contains(a, e)));
-  }
-  if (expected !== null && typeof expected === 'object') {
-    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false;
-    return Object.entries(expected).every(([k, v]) => k in actual && contains((actual as Record<string, unknown>)[k], v));
-  }
-  return actual === expected;
-}
 
 describe.skipIf(vectors.length === 0)('conformance v1.0 04_gardens', () => {
   let node: TestNode | undefined;
@@ -57,7 +31,7 @@ describe.skipIf(vectors.length === 0)('conformance v1.0 04_gardens', () => {
       expect(res.body).toHaveProperty('detail');
       return;
     }
-    if (v.expected_body_contains !== undefined) expect(contains(res.body, v.expected_body_contains), res.text).toBe(true);
+    if (v.expected_body_contains !== undefined) expect(bodyContains(res.body, v.expected_body_contains), res.text).toBe(true);
     for (const k of v.expected_body_has_keys ?? []) expect(res.body).toHaveProperty(k);
     if (v.expected_members_contain_role) {
       expect((res.body as { members: { role: string }[] }).members.map((m) => m.role)).toContain(v.expected_members_contain_role);
