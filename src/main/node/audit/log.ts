@@ -38,6 +38,20 @@ interface AuditRow {
   detail: string | null;
 }
 
+/**
+ * For refusals anyone can repeat: `allow(key, nowMs)` is true at most once per key per `quietMs`, so a caller sending
+ * the same bad credential cannot flood the log (the first of each kind is always recorded).
+ */
+export function auditThrottle(quietMs = 60_000, maxKeys = 10_000): (key: string, nowMs: number) => boolean {
+  const last = new Map<string, number>();
+  return (key, nowMs) => {
+    if ((last.get(key) ?? -Infinity) > nowMs - quietMs) return false;
+    if (last.size > maxKeys) last.clear();
+    last.set(key, nowMs);
+    return true;
+  };
+}
+
 export function recordAudit(db: WriteDb, e: AuditInput, nowMs: number): string {
   const id = randomUUID();
   db.run(sql`INSERT INTO audit_events (id, ts, category, event_type, actor, peer_id, subject, detail)

@@ -1,6 +1,6 @@
 // Authenticating a peer's request: its JWT, the active registration it names, and the nonce it may use once.
 import type { FastifyRequest } from 'fastify';
-import { recordAudit } from '../audit/log.js';
+import { auditThrottle, recordAudit } from '../audit/log.js';
 import { fromBase64Url } from '../crypto/base64url.js';
 import { sql } from '../db/sql.js';
 import { HttpError } from '../errors.js';
@@ -9,17 +9,12 @@ import { checkPeerToken, decodePeerToken } from './peerToken.js';
 import { activePeerByNodeId, type PeerRow } from './peers/repo.js';
 import { MAX_AUTHORIZATION_BYTES } from '../auth/hook.js';
 
-const AUDIT_QUIET_MS = 60_000;
-const lastAudit = new Map<string, number>();
+const refusalsAllowed = auditThrottle();
 
 /** Refusals are audited, but one source cannot flood the log: at most one row per (reason, issuer) a minute. */
 function auditRefusal(deps: NodeDeps, eventType: string, peerId: string | null, detail: Record<string, unknown>): void {
   const nowMs = deps.clock.nowMs();
-  const key = `${eventType}|${String(detail['reason'])}|${String(detail['iss'])}`;
-  if ((lastAudit.get(key) ?? 0) > nowMs - AUDIT_QUIET_MS) return;
-  if (lastAudit.size > 10_000) lastAudit.clear();
-  lastAudit.set(key, nowMs);
-  recordAudit(deps.db, { category: 'federation', eventType, peerId, detail }, nowMs);
+  if (refusalsAllowed(`${eventType}|${String(detail['reason'])}|${String(detail['iss'])}`, nowMs)) recordAudit(deps.db, { category: 'federation', eventType, peerId, detail }, nowMs);
 }
 
 const refuse = (detail: string): HttpError => new HttpError(401, detail, 'peer_auth_failed', { 'WWW-Authenticate': 'Bearer' });
