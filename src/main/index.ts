@@ -38,6 +38,7 @@ async function startDesktopNode(): Promise<RunningNode> {
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-stigmem-capability"]'] },
     // The desktop never falls back from the OS keychain to a key file without the user's consent.
     keys: { confirmFallback: askKeychainFallback },
+    onUpgrade: (m) => console.info(`stigmem: upgrading the database to schema ${m.version} (${m.name})`),
   });
   for (const n of running.notices) console.info(`stigmem: ${n}`);
   console.info(`stigmem: node ${running.deps.nodeId} listening on ${running.url} (console ${running.url}/console/)`);

@@ -10,6 +10,7 @@ export async function serveCommand(): Promise<void> {
     for (const w of warnings) process.stderr.write(`stigmem: warning: ${w}\n`);
     node = await startNode(config, {
       logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-stigmem-capability"]'] },
+      onUpgrade: (m) => process.stderr.write(`stigmem: upgrading the database to schema ${m.version} (${m.name})\n`),
     });
   } catch (e) {
     if (e instanceof ConfigError || e instanceof DatabaseVersionError) {

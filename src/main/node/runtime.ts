@@ -4,6 +4,7 @@ import { ApiKeyStore } from './auth/apiKeys.js';
 import { isoFromMs, systemClock, type Clock } from './clock.js';
 import type { NodeConfig } from './config/env.js';
 import { openDatabase } from './db/connection.js';
+import type { Migration } from './db/migrations/index.js';
 import { loadNodeKeys, type KeyLoadOptions } from './identity/keys.js';
 import { buildApp, MAX_HEADER_BYTES } from './server/app.js';
 import type { App, NodeDeps } from './server/deps.js';
@@ -27,13 +28,15 @@ export interface NodeOptions {
   logger?: FastifyServerOptions['logger'];
   /** How the identity key store is reached: a replacement keychain store, consent before a fallback. */
   keys?: KeyLoadOptions;
+  /** Told before each schema upgrade of an existing database, so a long one is announced rather than silent. */
+  onUpgrade?: (m: Migration) => void;
 }
 
 /** Everything but the listening socket: what tests drive with app.inject. */
 export async function createNode(config: NodeConfig, opts: NodeOptions = {}) {
   const clock = opts.clock ?? systemClock;
   const notices: string[] = [];
-  const db = openDatabase(config.dbPath);
+  const db = openDatabase(config.dbPath, { onUpgrade: opts.onUpgrade });
   try {
     // The database is open first: node_meta names the key's store and the node id is the keychain account.
     const keys = await loadNodeKeys(config, db, opts.keys);

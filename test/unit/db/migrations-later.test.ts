@@ -1,7 +1,10 @@
 // One test per later migration: applied on top of the previous version on :memory:, it creates what it promises.
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate, schemaVersion } from '../../../src/main/node/db/connection.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { migrate, openDatabase, schemaVersion } from '../../../src/main/node/db/connection.js';
 import { MIGRATIONS } from '../../../src/main/node/db/migrations/index.js';
 
 function upTo(version: number): Database.Database {
@@ -85,5 +88,85 @@ describe('007 fact indexes', () => {
     expect(schemaVersion(db)).toBe(7);
     expect(db.prepare('SELECT id FROM facts WHERE (seq >> 13) = 0 AND unhex(substr(cid, 8, 8)) = unhex(substr(?, 8, 8)) AND cid = ?').get(cid, cid)).toEqual({ id: 'a' });
     expect(() => insert(db, 'b', cid)).toThrow(/UNIQUE/);
+  });
+});
+
+describe('008 fact checks', () => {
+  const insert = (db: Database.Database, id: string, over: Record<string, unknown> = {}) => {
+    const row = { id, cid: `sha256:${id.padEnd(64, '0')}`, entity: `e/${id}`, value_type: 'string', interpret_as: 'content', confidence: 0.5, scope: 'public', ...over };
+    return db.prepare(`INSERT INTO facts (id, cid, entity, relation, value_type, value_v, interpret_as, source, timestamp, hlc, confidence, scope)
+      VALUES (@id, @cid, @entity, 'r', @value_type, 'v', @interpret_as, 's', 't', 'h', @confidence, @scope)`).run(row);
+  };
+  const factsSql = (db: Database.Database): string => db.prepare("SELECT sql FROM sqlite_master WHERE name = 'facts'").pluck().get() as string;
+  const indexesOfFacts = (db: Database.Database): string[] =>
+    (db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'facts' ORDER BY name").all() as { name: string; sql: string | null }[]).map((r) => `${r.name}: ${r.sql}`);
+
+  function populatedAt7(): Database.Database {
+    const db = upTo(7);
+    db.pragma('foreign_keys = ON');
+    for (const id of ['a1', 'b2', 'c3']) insert(db, id);
+    insert(db, 'd4', { value_type: 'number', scope: 'team', interpret_as: 'instruction', confidence: 1 });
+    db.prepare("INSERT INTO conflicts (id, seq, fact_a, fact_b, status, detected_at) VALUES ('k', 1, 'a1', 'b2', 'unresolved', 't')").run();
+    // The high-water mark sits above the newest row: seq 5 was used and its row is gone.
+    insert(db, 'e5');
+    db.prepare("DELETE FROM facts WHERE id = 'e5'").run();
+    return db;
+  }
+
+  it('keeps every row, seq and index, and the high-water mark above the newest row', () => {
+    const db = populatedAt7();
+    const rows = db.prepare('SELECT * FROM facts ORDER BY seq').all();
+    const indexes = indexesOfFacts(db);
+    expect(factsSql(db)).toContain("value_type IN ('string'");
+    migrate(db);
+    expect(schemaVersion(db)).toBe(8);
+    expect(db.prepare('SELECT * FROM facts ORDER BY seq').all()).toEqual(rows);
+    expect(indexesOfFacts(db)).toEqual(indexes);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(Number(insert(db, 'f6').lastInsertRowid)).toBe(6);
+  });
+
+  it('writes the checks as comparison chains that refuse exactly what the IN lists refused', () => {
+    const db = populatedAt7();
+    migrate(db);
+    expect(factsSql(db)).not.toMatch(/ IN \(/);
+    for (const [field, value] of [['value_type', 'blob'], ['scope', 'galaxy'], ['interpret_as', 'command'], ['confidence', 1.5], ['confidence', -0.1]] as const) {
+      expect(() => insert(db, `bad-${field}-${String(value)}`, { [field]: value }), `${field}=${value}`).toThrow(/CHECK/);
+    }
+    for (const value_type of ['string', 'text', 'number', 'boolean', 'datetime', 'ref', 'null']) expect(() => insert(db, `t-${value_type}`, { value_type })).not.toThrow();
+    for (const scope of ['local', 'team', 'company', 'public']) expect(() => insert(db, `s-${scope}`, { scope })).not.toThrow();
+  });
+
+  it('leaves foreign keys on and enforced by the references other tables hold into the rebuilt table', () => {
+    const db = populatedAt7();
+    migrate(db);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(() => db.prepare("INSERT INTO conflicts (id, seq, fact_a, fact_b, status, detected_at) VALUES ('k2', 2, 'a1', 'nope', 'unresolved', 't')").run()).toThrow(/FOREIGN KEY/);
+    expect(() => db.prepare("DELETE FROM facts WHERE id = 'a1'").run()).toThrow(/FOREIGN KEY/);
+  });
+
+  it('refuses to commit over a broken reference and leaves the database at version 7', () => {
+    const db = populatedAt7();
+    db.pragma('foreign_keys = OFF');
+    db.prepare("INSERT INTO conflicts (id, seq, fact_a, fact_b, status, detected_at) VALUES ('k3', 3, 'a1', 'missing', 'unresolved', 't')").run();
+    db.pragma('foreign_keys = ON');
+    expect(() => migrate(db)).toThrow(/migration 8 \(fact_checks\) would break 1 foreign key/);
+    expect(schemaVersion(db)).toBe(7);
+    expect(factsSql(db)).toContain("value_type IN ('string'");
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+  });
+
+  it('announces each upgrade of an existing database file, and nothing when it creates one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stigmem-m8-'));
+    try {
+      const path = join(dir, 'node.db');
+      const seen: string[] = [];
+      openDatabase(path, { migrations: MIGRATIONS.slice(0, 7), onUpgrade: (m) => seen.push(`${m.version}`) }).raw.close();
+      expect(seen).toEqual([]);
+      openDatabase(path, { onUpgrade: (m) => seen.push(`${m.version} ${m.name}`) }).raw.close();
+      expect(seen).toEqual(['8 fact_checks']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -7,7 +7,13 @@ import { wrapDatabase, type WriteDb } from './sql.js';
 
 export class DatabaseVersionError extends Error {}
 
-export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS): WriteDb {
+export interface OpenOptions {
+  migrations?: readonly Migration[];
+  /** Called before each migration that upgrades an existing database (a rebuild can take seconds per million facts). */
+  onUpgrade?: (m: Migration) => void;
+}
+
+export function openDatabase(path: string, opts: OpenOptions = {}): WriteDb {
   const isMemory = path === ':memory:';
   if (!isMemory) mkdirSync(dirname(path), { recursive: true });
   const fresh = isMemory || !existsSync(path);
@@ -18,7 +24,7 @@ export function openDatabase(path: string, migrations: readonly Migration[] = MI
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   try {
-    migrate(db, migrations);
+    migrate(db, opts.migrations, opts.onUpgrade);
   } catch (e) {
     db.close();
     throw e;
@@ -30,7 +36,7 @@ export function schemaVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS, onUpgrade?: (m: Migration) => void): void {
   const current = schemaVersion(db);
   const latest = migrations.length;
   if (current > latest) {
@@ -39,11 +45,28 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
     );
   }
   for (const m of migrations.slice(current)) {
-    // One transaction per migration, so a crash leaves the schema at a whole version.
-    db.transaction(() => {
-      m.up(db);
-      db.pragma(`user_version = ${m.version}`);
-    })();
+    if (current > 0) onUpgrade?.(m);
+    // foreign_keys cannot change inside a transaction, so a rebuilding migration switches it off around its own.
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    if (m.rebuildsTables) db.pragma('foreign_keys = OFF');
+    try {
+      // One transaction per migration, so a crash leaves the schema at a whole version.
+      db.transaction(() => {
+        m.up(db);
+        if (m.rebuildsTables) assertForeignKeysHold(db, m);
+        db.pragma(`user_version = ${m.version}`);
+      })();
+    } finally {
+      if (m.rebuildsTables) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+    }
+  }
+}
+
+function assertForeignKeysHold(db: Database.Database, m: Migration): void {
+  const broken = db.pragma('foreign_key_check') as { table: string; parent: string }[];
+  if (broken.length > 0) {
+    const first = broken[0]!;
+    throw new Error(`migration ${m.version} (${m.name}) would break ${broken.length} foreign key(s), first ${first.table} -> ${first.parent}`);
   }
 }
 

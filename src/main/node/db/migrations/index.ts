@@ -7,13 +7,16 @@ import { m004TrustQuarantine } from './004_trust_quarantine.js';
 import { m005TokensProvenance } from './005_tokens_provenance.js';
 import { m006Rotation } from './006_rotation.js';
 import { m007FactIndexes } from './007_fact_indexes.js';
+import { m008FactChecks } from './008_fact_checks.js';
 
 export interface Migration {
   version: number;
   name: string;
+  /** Rebuilds a table others reference: runs with foreign keys off, checked before commit (SQLite's 12-step procedure). */
+  rebuildsTables?: boolean;
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002ManifestsTransparency, m003Federation, m004TrustQuarantine, m005TokensProvenance, m006Rotation, m007FactIndexes];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002ManifestsTransparency, m003Federation, m004TrustQuarantine, m005TokensProvenance, m006Rotation, m007FactIndexes, m008FactChecks];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
