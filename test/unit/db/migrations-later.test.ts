@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migrate, openDatabase, schemaVersion } from '../../../src/main/node/db/connection.js';
+import { DatabaseUpgradeError, migrate, openDatabase, schemaVersion } from '../../../src/main/node/db/connection.js';
 import { MIGRATIONS } from '../../../src/main/node/db/migrations/index.js';
 
 function upTo(version: number): Database.Database {
@@ -150,7 +150,8 @@ describe('008 fact checks', () => {
     db.pragma('foreign_keys = OFF');
     db.prepare("INSERT INTO conflicts (id, seq, fact_a, fact_b, status, detected_at) VALUES ('k3', 3, 'a1', 'missing', 'unresolved', 't')").run();
     db.pragma('foreign_keys = ON');
-    expect(() => migrate(db)).toThrow(/migration 8 \(fact_checks\) would break 1 foreign key/);
+    expect(() => migrate(db)).toThrow(DatabaseUpgradeError);
+    expect(() => migrate(db)).toThrow(/^upgrading the database to schema 8 \(fact_checks\) failed, so it stays at schema 7: .*would break 1 foreign key/);
     expect(schemaVersion(db)).toBe(7);
     expect(factsSql(db)).toContain("value_type IN ('string'");
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);

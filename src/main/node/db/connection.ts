@@ -6,6 +6,8 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations/
 import { wrapDatabase, type WriteDb } from './sql.js';
 
 export class DatabaseVersionError extends Error {}
+/** A migration failed; its transaction rolled back, so the file is still whole at the version it had. */
+export class DatabaseUpgradeError extends DatabaseVersionError {}
 
 export interface OpenOptions {
   migrations?: readonly Migration[];
@@ -56,6 +58,9 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
         if (m.rebuildsTables) assertForeignKeysHold(db, m);
         db.pragma(`user_version = ${m.version}`);
       })();
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new DatabaseUpgradeError(`upgrading the database to schema ${m.version} (${m.name}) failed, so it stays at schema ${m.version - 1}: ${why}`);
     } finally {
       if (m.rebuildsTables) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
     }
