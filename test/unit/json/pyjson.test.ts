@@ -9,6 +9,17 @@ describe('pyFloatRepr (Python repr of a float)', () => {
     [9999999999999998, '9999999999999998.0'], [0.1 + 0.2, '0.30000000000000004'], [-2.5e-7, '-2.5e-07'], [1234.5678, '1234.5678'],
   ])('%s → %s', (x, want) => expect(pyFloatRepr(x)).toBe(want));
 
+  it('answers a remembered value exactly as the first time, and keeps 0.0 and -0.0 apart', () => {
+    const xs = [0.9, 0.1 + 0.2, 1e-5, 42, 0, -0, -2.5e-7, 1e16];
+    const first = xs.map((x) => pyFloatRepr(x));
+    expect(xs.map((x) => pyFloatRepr(x))).toEqual(first);
+    expect([pyFloatRepr(0), pyFloatRepr(-0), pyFloatRepr(0)]).toEqual(['0.0', '-0.0', '0.0']);
+  });
+
+  it('keeps answering once it has stopped remembering new values', () => {
+    for (let i = 1; i <= 1100; i++) expect(pyFloatRepr(i / 1024)).toBe(String(i / 1024).includes('.') ? String(i / 1024) : `${i / 1024}.0`);
+  });
+
   it('refuses NaN and Infinity', () => {
     expect(() => pyFloatRepr(Number.NaN)).toThrow();
     expect(() => pyFloatRepr(Infinity)).toThrow();

@@ -16,23 +16,11 @@ export interface CidFields {
   confidence: number;
 }
 
-// Confidences repeat (1.0, 0.9, ...): their Python repr is remembered instead of recomputed for every fact.
-const reprs = new Map<number, string>();
-function confidenceRepr(c: number): string {
-  if (Object.is(c, -0)) return pyFloatRepr(c); // a Map key cannot tell -0 from 0
-  let r = reprs.get(c);
-  if (r === undefined) {
-    r = pyFloatRepr(c);
-    if (reprs.size < 1024) reprs.set(c, r);
-  }
-  return r;
-}
-
 /** The canonical body, byte for byte as the reference's `compute_cid` builds it (confidence always a float). */
 export function cidBody(f: CidFields): string {
   // The seven keys are already in code-point order, so the canonical form can be written directly (a hot path).
   return (
-    `{"confidence":${confidenceRepr(f.confidence)},"entity":${encodeString(f.entity)},"relation":${encodeString(f.relation)},` +
+    `{"confidence":${pyFloatRepr(f.confidence)},"entity":${encodeString(f.entity)},"relation":${encodeString(f.relation)},` +
     `"scope":${encodeString(f.scope)},"source":${encodeString(f.source)},"value_type":${encodeString(f.valueType)},"value_v":${encodeString(f.valueV)}}`
   );
 }

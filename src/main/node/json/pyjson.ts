@@ -8,10 +8,22 @@ export class RawJson {
   }
 }
 
+// Confidences and trust scores repeat (1.0, 0.9, 0.5 ...): their repr is remembered, a bounded number of them.
+const reprs = new Map<number, string>();
+
 /** Python `repr(float)`: shortest round-trip digits, exponent form below 1e-4 or from 1e16. */
 export function pyFloatRepr(x: number): string {
   if (!Number.isFinite(x)) throw new RangeError('NaN and Infinity are not JSON');
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0'; // before the memo: a Map key cannot tell -0 from 0
+  let r = reprs.get(x);
+  if (r === undefined) {
+    r = computeRepr(x);
+    if (reprs.size < 1024) reprs.set(x, r);
+  }
+  return r;
+}
+
+function computeRepr(x: number): string {
   const sign = x < 0 ? '-' : '';
   const [mant = '', expText = '0'] = Math.abs(x).toExponential().split('e');
   const digits = mant.replace('.', '');
