@@ -17,10 +17,20 @@ export interface NodeStatus {
   keyId: string;
   /** The key id's first 128 bits in groups of four, for reading aloud. */
   fingerprint: string;
+  /** Keys this node rotated away from whose signatures still verify (their dual-trust window is open), newest first. */
+  retiredKeys: RetiredKey[];
   factCount: number;
   gardenCount: number;
   uptimeSeconds: number;
   dbPath: string;
+}
+
+export interface RetiredKey {
+  keyId: string;
+  fingerprint: string;
+  rotatedAt: string;
+  /** The end of the dual-trust window. */
+  trustedUntil: string;
 }
 
 export interface RecentFact {

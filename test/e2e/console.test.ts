@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnNode, type NodeProcess } from '../helpers/process.js';
+import { runCli, spawnNode, type NodeProcess } from '../helpers/process.js';
 import { ensureCliBuilt, ensureRendererBuilt } from './build.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -16,11 +16,33 @@ const ADMIN_KEY = 'e2e-admin-key-0123456789abcdef';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const FACT = { entity: 'stigmem://acme.example/team/ops', relation: 'rel:owns', value: { type: 'string', v: 'the release checklist' }, source: 'stigmem://acme.example/alice', scope: 'company' };
 
+const ENTITY = 'stigmem://acme.example';
+
 interface AdminApi {
   nodeId: string;
   fingerprint: string;
-  /** The id of the fact asserted through POST /v1/facts, or null where that route does not exist yet. */
-  factId: string | null;
+  /** The id of the fact asserted through POST /v1/facts. */
+  factId: string;
+  /** node:status's count once that fact is stored. */
+  factCount: number;
+  /** The key the node rotated away from before this run, and when its dual-trust window closes. */
+  retired: { keyId: string; fingerprint: string; until: string };
+}
+
+/** The operator's rotation on a stopped node: publish a manifest, stop, `stigmem identity rotate-key`. */
+async function rotatedNodeFolder(): Promise<{ dir: string; retired: AdminApi['retired'] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'stigmem-e2e-node-'));
+  const env = { STIGMEM_ADMIN_KEY: ADMIN_KEY, STIGMEM_ENTITY_URI: ENTITY, STIGMEM_KEY_STORE: 'file' };
+  const first = await spawnNode(env, { dir });
+  const signed = await runCli(['manifest', 'sign', '--entity', ENTITY, '--expires', '+365d', '--out', join(dir, 'manifest.json')], { cwd: dir, env });
+  expect(signed.code, signed.stderr).toBe(0);
+  const published = await runCli(['manifest', 'publish', join(dir, 'manifest.json'), '--url', first.url], { cwd: dir, env });
+  expect(published.code, published.stderr).toBe(0);
+  expect(await first.stop()).toBe(0);
+  const rotated = await runCli(['identity', 'rotate-key', '--json'], { cwd: dir, env });
+  expect(rotated.code, rotated.stderr).toBe(0);
+  const out = JSON.parse(rotated.stdout) as { previous: { keyId: string; fingerprint: string }; dualTrustExpiresAt: string };
+  return { dir, retired: { keyId: out.previous.keyId, fingerprint: out.previous.fingerprint, until: out.dualTrustExpiresAt } };
 }
 
 async function postJson(url: string, body: unknown, key: string): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -32,6 +54,7 @@ describe('the headless console', () => {
   let node: NodeProcess;
   let browser: BrowserContext;
   let home: string;
+  let nodeDir: string;
   let known: AdminApi;
   const pageProblems: string[] = [];
 
@@ -39,14 +62,15 @@ describe('the headless console', () => {
     if (!hasChromium) return;
     ensureRendererBuilt();
     ensureCliBuilt();
-    node = await spawnNode({ STIGMEM_ADMIN_KEY: ADMIN_KEY });
+    const folder = await rotatedNodeFolder();
+    nodeDir = folder.dir;
+    node = await spawnNode({ STIGMEM_ADMIN_KEY: ADMIN_KEY, STIGMEM_ENTITY_URI: ENTITY }, { dir: folder.dir });
+    const asserted = await postJson(`${node.url}/v1/facts`, FACT, ADMIN_KEY);
+    expect(asserted.status).toBe(201);
     const status = await postJson(`${node.url}/console/api/node:status`, null, ADMIN_KEY);
     expect(status.status).toBe(200);
-    const value = status.body['value'] as { nodeId: string; fingerprint: string };
-    const asserted = await postJson(`${node.url}/v1/facts`, FACT, ADMIN_KEY);
-    // The facts routes may not exist in every build of this branch; then the dashboard must show its empty state.
-    if (asserted.status !== 404) expect(asserted.status).toBe(201);
-    known = { nodeId: value.nodeId, fingerprint: value.fingerprint, factId: asserted.status === 201 ? String(asserted.body['id']) : null };
+    const value = status.body['value'] as { nodeId: string; fingerprint: string; factCount: number };
+    known = { nodeId: value.nodeId, fingerprint: value.fingerprint, factId: String(asserted.body['id']), factCount: value.factCount, retired: folder.retired };
     home = mkdtempSync(join(tmpdir(), 'stigmem-chromium-'));
     browser = await chromium.launchPersistentContext(join(home, 'profile'), {
       executablePath: CHROMIUM,
@@ -61,6 +85,7 @@ describe('the headless console', () => {
     await browser?.close();
     await node?.cleanup();
     if (home) rmSync(home, { recursive: true, force: true });
+    if (nodeDir) rmSync(nodeDir, { recursive: true, force: true });
   });
 
   async function openConsole(): Promise<Page> {
@@ -89,7 +114,7 @@ describe('the headless console', () => {
     await page.close();
   });
 
-  it.skipIf(!hasChromium)('signs in with the admin key and shows the node, its fingerprint and the asserted fact', async () => {
+  it.skipIf(!hasChromium)('signs in with the admin key and shows the node, its fingerprint, the retired key and the asserted fact', async () => {
     const page = await openConsole();
     await page.getByTestId('admin-key-input').fill(ADMIN_KEY);
     await page.getByTestId('signin-submit').click();
@@ -98,17 +123,18 @@ describe('the headless console', () => {
     const groups = await page.getByTestId('fingerprint').locator('.fingerprint__group').allTextContents();
     expect(groups.join('-')).toBe(known.fingerprint);
     expect(groups).toHaveLength(8);
-    await page.locator('[data-testid=facts-table], [data-testid=facts-empty]').first().waitFor();
-    if (known.factId !== null) {
-      const row = page.locator(`[data-testid=fact-row][data-fact-id="${known.factId}"]`);
-      await row.waitFor();
-      const cells = await row.locator('td').allTextContents();
-      expect(cells.slice(0, 5)).toEqual([FACT.entity, FACT.relation, FACT.value.v, FACT.source, FACT.scope]);
-      expect(await page.getByTestId('fact-count').textContent()).toBe('1');
-    } else {
-      await page.getByTestId('facts-empty').waitFor();
-      expect(await page.getByTestId('fact-count').textContent()).toBe('0');
-    }
+    expect(groups.join('-')).not.toBe(known.retired.fingerprint);
+    const retired = page.getByTestId('retired-key');
+    expect(await retired.count()).toBe(1);
+    expect(await retired.getAttribute('data-key-id')).toBe(known.retired.keyId);
+    expect(await retired.textContent()).toContain(known.retired.fingerprint);
+    const until = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})/.exec(known.retired.until)!;
+    expect(await page.getByTestId('retired-key-until').textContent()).toBe(`${until[1]} ${until[2]} UTC`);
+    const row = page.locator(`[data-testid=fact-row][data-fact-id="${known.factId}"]`);
+    await row.waitFor();
+    const cells = await row.locator('td').allTextContents();
+    expect(cells.slice(0, 5)).toEqual([FACT.entity, FACT.relation, FACT.value.v, FACT.source, FACT.scope]);
+    expect(await page.getByTestId('fact-count').textContent()).toBe(String(known.factCount));
     await page.screenshot({ path: join(home, 'dashboard.png'), fullPage: true });
 
     // The key lives in this tab's session storage only, so a reload stays signed in; the page never had it in its HTML.

@@ -1,9 +1,10 @@
 // The handler map against a real node on a temporary SQLite file.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_HANDLERS, displayValue, runAdminOperation } from '../../../src/main/node/console/handlers.js';
-import { OPERATION_NAMES } from '../../../src/shared/contract.js';
+import { OPERATION_NAMES, type NodeStatus } from '../../../src/shared/contract.js';
 import { makeTestNode, type TestNode } from '../../helpers/inject.js';
 import { insertFact, insertGarden } from './helpers.js';
+import { insertKeyRotation } from '../../../src/main/node/rotation/store.js';
 
 let node: TestNode;
 beforeEach(async () => {
@@ -11,6 +12,37 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await node.close();
+});
+
+describe('node:status after a key rotation', () => {
+  const DAY = 86_400_000;
+  const T0 = Date.parse('2026-11-01T00:00:00Z');
+  let now = T0;
+  let rotated: TestNode;
+  beforeEach(async () => {
+    now = T0;
+    rotated = await makeTestNode({}, { clock: { nowMs: () => now } });
+    const oldKeyId = 'ab12'.repeat(16);
+    insertKeyRotation(rotated.deps.db, {
+      old_key_id: oldKeyId, old_public_key: 'old-public-key', new_key_id: rotated.deps.keys.org.keyId, new_public_key: rotated.deps.keys.org.publicKey,
+      rotated_at: '2026-11-01T00:00:00Z', rotated_at_ms: T0, dual_trust_expires_at: '2027-01-30T00:00:00.000Z', dual_trust_expires_at_ms: T0 + 90 * DAY,
+      event: { previous_key_id: oldKeyId, new_key_id: rotated.deps.keys.org.keyId, new_public_key: rotated.deps.keys.org.publicKey, rotated_at: '2026-11-01T00:00:00Z', signature: 'sig' },
+    });
+  });
+  afterEach(async () => {
+    await rotated.close();
+  });
+
+  it('lists the retired key, by fingerprint, while its dual-trust window is open, and drops it after', async () => {
+    now = T0 + 89 * DAY;
+    const open = await runAdminOperation(rotated.deps, 'node:status', undefined);
+    expect(open.ok && (open.value as NodeStatus).retiredKeys).toEqual([
+      { keyId: 'ab12'.repeat(16), fingerprint: 'AB12-AB12-AB12-AB12-AB12-AB12-AB12-AB12', rotatedAt: '2026-11-01T00:00:00Z', trustedUntil: '2027-01-30T00:00:00.000Z' },
+    ]);
+    now = T0 + 90 * DAY;
+    const closed = await runAdminOperation(rotated.deps, 'node:status', undefined);
+    expect(closed.ok && (closed.value as NodeStatus).retiredKeys).toEqual([]);
+  });
 });
 
 describe('the handler map', () => {
@@ -44,6 +76,7 @@ describe('the handler map', () => {
       dbPath: node.deps.config.dbPath,
     });
     expect((r.value as { fingerprint: string }).fingerprint).toMatch(/^([0-9A-F]{4}-){7}[0-9A-F]{4}$/);
+    expect((r.value as { retiredKeys: unknown[] }).retiredKeys).toEqual([]);
     expect((r.value as { uptimeSeconds: number }).uptimeSeconds).toBeGreaterThanOrEqual(0);
   });
 

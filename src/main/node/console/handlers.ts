@@ -10,7 +10,9 @@ import {
   type ResultOf,
 } from '../../../shared/contract.js';
 import { fail, ok, type Result } from '../../../shared/result.js';
+import { humanFingerprintOfKeyId } from '../crypto/ed25519.js';
 import { sql } from '../db/sql.js';
+import { previousKeysTrustedAt } from '../rotation/store.js';
 import type { NodeDeps } from '../server/deps.js';
 
 /** A handler takes the raw argument (`unknown`) and answers with an envelope, never an exception. */
@@ -53,6 +55,9 @@ function nodeStatus(deps: NodeDeps): NodeStatus {
     isFederationEnabled: deps.config.federationEnabled,
     keyCustody: deps.keys.org.custody,
     ...publicIdentity(deps),
+    retiredKeys: previousKeysTrustedAt(deps.db, deps.clock.nowMs()).map((k) => ({
+      keyId: k.keyId, fingerprint: humanFingerprintOfKeyId(k.keyId), rotatedAt: k.rotatedAt, trustedUntil: k.trustedUntil,
+    })),
     factCount: countOf(deps, sql`SELECT COUNT(*) AS n FROM facts`),
     gardenCount: countOf(deps, sql`SELECT COUNT(*) AS n FROM gardens WHERE deleted_at IS NULL`),
     uptimeSeconds: Math.max(0, Math.floor((deps.clock.nowMs() - started) / 1000)),

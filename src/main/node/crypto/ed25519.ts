@@ -93,5 +93,9 @@ export function approvalFingerprint(publicKeyB64: string): string {
 
 /** A short fingerprint for people: the first 128 bits of the key id in groups of four. */
 export function humanFingerprint(publicKey: Uint8Array): string {
-  return keyIdOf(publicKey).slice(0, 32).toUpperCase().match(/.{4}/g)!.join('-');
+  return humanFingerprintOfKeyId(keyIdOf(publicKey));
+}
+
+export function humanFingerprintOfKeyId(keyId: string): string {
+  return (keyId.slice(0, 32).toUpperCase().match(/.{1,4}/g) ?? []).join('-');
 }

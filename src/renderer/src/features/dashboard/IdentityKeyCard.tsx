@@ -1,6 +1,7 @@
 // The node's public identity: where the private key is kept, and the fingerprint peers compare when pairing.
 import type { NodeStatus } from '../../../../shared/contract';
 import { Fingerprint } from '../../components/Fingerprint';
+import { formatTimestamp } from '../../components/format';
 
 export function IdentityKeyCard({ status }: { status: NodeStatus }) {
   return (
@@ -24,6 +25,22 @@ export function IdentityKeyCard({ status }: { status: NodeStatus }) {
           {status.publicKey}
         </dd>
       </dl>
+      {status.retiredKeys.length > 0 && (
+        <div className="retired-keys" data-testid="retired-keys">
+          <h3 className="card__subtitle">Retired keys still trusted</h3>
+          <p className="card__note">Signatures made with these keys before the rotation keep verifying until their window closes.</p>
+          <ul className="retired-keys__list">
+            {status.retiredKeys.map((k) => (
+              <li key={k.keyId} data-testid="retired-key" data-key-id={k.keyId}>
+                <span className="mono">{k.fingerprint}</span>
+                <span className="retired-keys__when">
+                  retired {formatTimestamp(k.rotatedAt)}, trusted until <span data-testid="retired-key-until">{formatTimestamp(k.trustedUntil)}</span>
+                </span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <p className="card__note">The private key never leaves its store; this app can only ask the node to sign.</p>
     </section>
   );
