@@ -34,6 +34,7 @@ function summary(v: RotationReport): string[] {
     row('old key trusted until', `${v.dualTrustExpiresAt} (${v.dualTrustDays} days)`),
     ...v.manifests.map((m) => row('re-signed manifest', `${m.entityUri} (log index ${m.logEntry.log_index}, rotation entry ${m.rotationLogEntry.log_index})`)),
     'Restart the node to sign with the new key; peers that pinned the old key must approve the new fingerprint.',
+    'Back up the new key now (stigmem ceremony backup --out FILE): backups made before this rotation hold the retired key.',
   ];
 }
 

@@ -5,9 +5,11 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { backupIdentity } from '../../../src/main/node/ceremony/backup.js';
 import { initCeremony, type InitReport } from '../../../src/main/node/ceremony/init.js';
 import { signManifestOffline } from '../../../src/main/node/ceremony/manifestSign.js';
 import { verifyCeremonyRecordFile } from '../../../src/main/node/ceremony/record.js';
+import { restoreIdentity } from '../../../src/main/node/ceremony/restore.js';
 import type { Clock } from '../../../src/main/node/clock.js';
 import type { NodeConfig } from '../../../src/main/node/config/env.js';
 import { generateSeed, verifyB64 } from '../../../src/main/node/crypto/ed25519.js';
@@ -28,7 +30,7 @@ import { loadSigner, previousAccountFor, replaceKey } from '../../../src/main/no
 import { readLeaf, treeSize } from '../../../src/main/node/transparency/store.js';
 import { verifyInclusion } from '../../../src/main/node/transparency/verifier.js';
 import { ADMIN_KEY } from '../../helpers/inject.js';
-import { ceremonyFolder, ENTITY, expectFailure, expectOk, removeFolders, type Folder } from '../ceremony/helpers.js';
+import { ceremonyFolder, ENTITY, expectFailure, expectOk, GOOD_PASSPHRASE, removeFolders, type Folder } from '../ceremony/helpers.js';
 import { testClock } from '../manifests/fixtures.js';
 
 afterAll(removeFolders);
@@ -152,6 +154,24 @@ describe('rotateIdentityKey', () => {
     } finally {
       await stop(other);
     }
+  });
+
+  it('refuses to restore a backup of the key it rotated away from, unless forced, and says what forcing means', async () => {
+    const c = testClock();
+    const { f, id } = await publishedFolder(c);
+    const before = join(f.dir, 'before-rotation.backup');
+    expectOk(await backupIdentity({ config: f.config, clock: c, outPath: before, passphrase: GOOD_PASSPHRASE }));
+    const rotated = expectOk(await rotateIdentityKey({ config: f.config, clock: c }));
+    const refused = expectFailure(await restoreIdentity({ config: f.config, clock: c, backupPath: before, passphrase: GOOD_PASSPHRASE }), 'key_retired');
+    expect(refused).toContain(`${id.keyId.slice(0, 16)}…, which this node rotated away from on ${rotated.rotatedAt}`);
+    expect((await loadSigner(storeOf(f, id), id.nodeId))?.publicKey).toBe(rotated.current.publicKey);
+    // A backup made after the rotation restores as usual.
+    const after = join(f.dir, 'after-rotation.backup');
+    expectOk(await backupIdentity({ config: f.config, clock: c, outPath: after, passphrase: GOOD_PASSPHRASE }));
+    expect(expectOk(await restoreIdentity({ config: f.config, clock: c, backupPath: after, passphrase: GOOD_PASSPHRASE })).wasAlreadyPresent).toBe(true);
+    const forced = expectOk(await restoreIdentity({ config: f.config, clock: c, backupPath: before, passphrase: GOOD_PASSPHRASE, force: true }));
+    expect(forced).toMatchObject({ publicKey: id.publicKey, replacedPublicKey: rotated.current.publicKey });
+    expect(forced.notices.join('\n')).toContain('peers that follow the rotation chain will refuse its signatures');
   });
 
   it('refuses a short or absurd window, a folder without a manifest, key or own key', async () => {

@@ -14,6 +14,7 @@ export type CeremonyErrorCode =
   | 'identity_exists'
   | 'no_identity'
   | 'node_id_mismatch'
+  | 'key_retired'
   | 'configured_key'
   | 'file_exists'
   | 'file_unreadable'

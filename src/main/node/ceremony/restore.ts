@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { WriteDb } from '../db/sql.js';
 import type { Result } from '../errors.js';
 import { getMeta, recordIdentity, type KeyStoreRecord } from '../meta.js';
+import { retirementOf } from '../rotation/store.js';
 import { importEncryptedBackup, loadSigner } from '../secrets/identityKeys.js';
 import { SecretStoreError, type SecretStore } from '../secrets/store.js';
 import { openBackupPublicKey, parseBackupFile, readBackupFile, sealedText, type BackupFile } from './backupFile.js';
@@ -45,6 +46,17 @@ function nodeIdFor(opts: RestoreOptions, db: WriteDb, backup: BackupFile, notice
   return persisted;
 }
 
+/** A backup of a key this node has rotated away from would roll its identity back: refused unless forced. */
+function checkNotRetired(db: WriteDb, backup: BackupFile, force: boolean, notices: string[]): void {
+  const retired = retirementOf(db, backup.public_key);
+  if (retired === null) return;
+  const what = `the backup holds key ${retired.old_key_id.slice(0, 16)}…, which this node rotated away from on ${retired.rotated_at} (to ${retired.new_key_id.slice(0, 16)}…)`;
+  if (!force) {
+    throw new CeremonyError('key_retired', `${what}; restoring it would roll the identity back, and peers that follow the rotation chain would refuse its signatures. Restore a backup made after the rotation, or pass --force`);
+  }
+  notices.push(`${what}: peers that follow the rotation chain will refuse its signatures until they pin it again`);
+}
+
 /** Import into `store`; a different key already there is refused unless forced (then kept as a previous key). */
 async function importInto(store: SecretStore, account: string, backup: BackupFile, passphrase: string, force: boolean, seen: { replaced: string | null; same: boolean }) {
   const current = await loadSigner(store, account);
@@ -75,6 +87,7 @@ export function restoreIdentity(opts: RestoreOptions): Promise<Result<RestoreRep
     return withDatabase(opts.config, async (db) => {
       const notices: string[] = [];
       const account = nodeIdFor(opts, db, backup, notices);
+      checkNotRetired(db, backup, opts.force === true, notices);
       const seen = { replaced: null as string | null, same: false };
       const placed = await placeInStore(opts, db, account, notices, (store) => importInto(store, account, backup, opts.passphrase!, opts.force === true, seen));
       if (placed.signer.publicKey !== backup.public_key) {

@@ -62,6 +62,11 @@ export function previousKeysTrustedAt(db: ReadDb, nowMs: number): TrustedPreviou
     }));
 }
 
+/** The rotation that retired `publicKey` on this node, if one did. */
+export function retirementOf(db: ReadDb, publicKey: string): KeyRotationRow | null {
+  return db.get<KeyRotationRow>(sql`SELECT * FROM key_rotations WHERE old_public_key = ${publicKey} ORDER BY seq DESC LIMIT 1`) ?? null;
+}
+
 /**
  * The recorded rotation events that chain unbroken to `currentPublicKey`, oldest first; none when the current key does
  * not descend from them (a different key restored over the rotated one).
