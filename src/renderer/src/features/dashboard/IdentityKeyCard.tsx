@@ -28,7 +28,7 @@ export function IdentityKeyCard({ status }: { status: NodeStatus }) {
       {status.retiredKeys.length > 0 && (
         <div className="retired-keys" data-testid="retired-keys">
           <h3 className="card__subtitle">Retired keys still trusted</h3>
-          <p className="card__note">Signatures made with these keys before the rotation keep verifying until their window closes.</p>
+          <p className="card__note">Capability tokens these keys signed before the rotation stay valid until the window closes or the token expires.</p>
           <ul className="retired-keys__list">
             {status.retiredKeys.map((k) => (
               <li key={k.keyId} data-testid="retired-key" data-key-id={k.keyId}>
