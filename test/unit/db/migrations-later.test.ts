@@ -1,7 +1,7 @@
 // One test per later migration: applied on top of the previous version on :memory:, it creates what it promises.
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseUpgradeError, migrate, openDatabase, schemaVersion } from '../../../src/main/node/db/connection.js';
@@ -155,6 +155,24 @@ describe('008 fact checks', () => {
     expect(schemaVersion(db)).toBe(7);
     expect(factsSql(db)).toContain("value_type IN ('string'");
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+  });
+
+  it('leaves no rebuilt table behind in the WAL file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stigmem-m8-wal-'));
+    try {
+      const path = join(dir, 'node.db');
+      const old = openDatabase(path, { migrations: MIGRATIONS.slice(0, 7) });
+      old.raw.pragma('wal_autocheckpoint = 0');
+      old.raw.transaction(() => { for (let i = 0; i < 2000; i++) insert(old.raw, `f${i}`); })();
+      old.raw.close();
+      const db = openDatabase(path);
+      expect(schemaVersion(db.raw)).toBe(8);
+      expect(statSync(`${path}-wal`).size).toBe(0);
+      expect(db.raw.prepare('SELECT COUNT(*) FROM facts').pluck().get()).toBe(2000);
+      db.raw.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('announces each upgrade of an existing database file, and nothing when it creates one', () => {

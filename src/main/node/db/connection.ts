@@ -64,6 +64,8 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
     } finally {
       if (m.rebuildsTables) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
     }
+    // A rebuild wrote the whole table through the WAL: fold it into the file now rather than leave it on disk.
+    if (m.rebuildsTables) db.pragma('wal_checkpoint(TRUNCATE)');
   }
 }
 
