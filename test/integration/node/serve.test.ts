@@ -1,6 +1,6 @@
 // `stigmem serve` as an operator runs it: real processes on 127.0.0.1.
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalAsciiBytes } from '../../../src/main/node/json/canonical.js';
@@ -95,5 +95,26 @@ describe('restarts', () => {
     expect(docB['public_key']).toBe(docA['public_key']);
     expect(b.stderr()).toContain('is ignored');
     await b.cleanup();
+  });
+});
+
+// The address another machine would use to reach this one, if it has one.
+const networkAddress = Object.values(networkInterfaces()).flat().find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address ?? null;
+if (networkAddress === null) process.stdout.write('[console network test skipped] this machine has no non-loopback IPv4 address\n');
+
+describe.skipIf(networkAddress === null)('a node listening on every address', () => {
+  it('serves its API there, and its console only to this machine', async () => {
+    const node = await spawnNode({ STIGMEM_HOST: '0.0.0.0', STIGMEM_ADMIN_KEY: 'secret-admin-net' });
+    try {
+      const port = new URL(node.url).port;
+      const call = (host: string, path: string) => fetch(`http://${host}:${port}${path}`, { method: 'POST', headers: { authorization: 'Bearer secret-admin-net', 'content-type': 'application/json' }, body: 'null' });
+      expect((await call('127.0.0.1', '/console/api/node:status')).status).toBe(200);
+      const remote = await call(networkAddress!, '/console/api/node:status');
+      expect(remote.status).toBe(403);
+      expect(((await remote.json()) as { code: string }).code).toBe('console_disabled');
+      expect((await fetch(`http://${networkAddress}:${port}/healthz`)).status).toBe(200);
+    } finally {
+      await node.cleanup();
+    }
   });
 });

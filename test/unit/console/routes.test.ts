@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONSOLE_CSP, findRendererDir, registerConsole } from '../../../src/main/node/console/routes.js';
+import { CONSOLE_CSP, findRendererDir, isLoopbackClient, registerConsole } from '../../../src/main/node/console/routes.js';
 import { HttpError } from '../../../src/main/node/errors.js';
 import type { App } from '../../../src/main/node/server/deps.js';
 import { ADMIN_KEY, makeTestNode, type TestNode } from '../../helpers/inject.js';
@@ -95,19 +95,47 @@ describe('POST /console/api/:op', () => {
   });
 });
 
-describe('the console on a non-loopback listener', () => {
-  it('is not served unless explicitly allowed', async () => {
-    const node = await makeTestNode({ STIGMEM_HOST: '0.0.0.0' });
-    try {
+describe('the console on a network listener', () => {
+  let node: TestNode;
+  beforeAll(async () => {
+    node = await makeTestNode({ STIGMEM_HOST: '0.0.0.0' });
+  });
+  afterAll(async () => {
+    await node.close();
+  });
+  const from = (remoteAddress: string, method: 'GET' | 'POST', url: string) =>
+    node.app.inject({ method, url, remoteAddress, headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) }, payload: method === 'POST' ? 'null' : undefined });
+
+  it('refuses callers on other machines, whatever key they hold', async () => {
+    for (const address of ['192.0.2.7', '10.0.0.1', 'fd00::9', '::ffff:192.0.2.7']) {
       for (const [method, url] of [['GET', '/console/'], ['GET', '/console'], ['POST', '/console/api/node:status']] as const) {
-        const res = await node.req(method, url);
-        expect(res.status).toBe(403);
-        expect(res.body.code).toBe('console_disabled');
+        const res = await from(address, method, url);
+        expect(res.statusCode, `${address} ${method} ${url}`).toBe(403);
+        expect(JSON.parse(res.body)).toMatchObject({ code: 'console_disabled', detail: expect.stringContaining('SSH tunnel') });
+        expect(res.headers['content-security-policy']).toBe(CONSOLE_CSP);
       }
-    } finally {
-      await node.close();
     }
   });
+
+  it('answers this machine, as an SSH tunnel arrives, over IPv4, IPv6 and mapped IPv4', async () => {
+    for (const address of ['127.0.0.1', '127.3.2.1', '::1', '::ffff:127.0.0.1']) {
+      const res = await from(address, 'POST', '/console/api/node:status');
+      expect(res.statusCode, address).toBe(200);
+      expect(JSON.parse(res.body)).toMatchObject({ ok: true, value: { nodeId: node.deps.nodeId } });
+    }
+  });
+
+  it('leaves the node API to its own rules: peers and clients elsewhere still reach /v1', async () => {
+    const res = await from('192.0.2.7', 'GET', '/v1/facts?limit=1');
+    expect(res.statusCode).toBe(200);
+  });
+});
+
+describe('isLoopbackClient', () => {
+  it.each([
+    ['127.0.0.1', true], ['127.255.0.9', true], ['::1', true], ['::ffff:127.0.0.1', true], ['::FFFF:127.0.0.1', true],
+    ['192.0.2.2', false], ['::ffff:10.0.0.1', false], ['fd00::2', false], ['::', false], ['0.0.0.0', false], ['127.0.0.1.evil', false], ['', false], [undefined, false],
+  ])('%s → %s', (address, want) => expect(isLoopbackClient(address)).toBe(want));
 });
 
 describe('serving the built renderer', () => {

@@ -1,5 +1,5 @@
 // The headless console: the built renderer at /console/ and the admin handler map at POST /console/api/:op, behind
-// an admin-permission API key and, by default, only on a loopback listener.
+// an admin-permission API key, and only for callers on this machine.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -43,8 +43,13 @@ const SECURITY_HEADERS: Record<string, string> = {
 export interface ConsoleOptions {
   /** Folder holding the built renderer (index.html); found beside the running code when not given. */
   rendererDir?: string | null;
-  /** Serve the console even when the node listens on a non-loopback address. */
-  isNonLoopbackAllowed?: boolean;
+}
+
+/** A connection from this machine (an SSH tunnel's too), judged by the socket, never by a header. */
+export function isLoopbackClient(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const a = address.toLowerCase().replace(/^::ffff:/, '');
+  return a === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
 }
 
 /** out/renderer of the nearest ancestor that has one (from src/…, out/cli or out/main alike). */
@@ -85,13 +90,13 @@ export async function registerConsole(app: App, deps: NodeDeps, opts: ConsoleOpt
   await app.register(async (scope) => {
     scope.addHook('onRequest', async (_req, reply) => setSecurityHeaders(reply));
 
-    if (!isLoopbackHost(deps.config.host) && !opts.isNonLoopbackAllowed) {
-      const disabled = async (): Promise<never> => {
-        throw new HttpError(403, `the console is served only when the node listens on loopback (STIGMEM_HOST is ${deps.config.host})`, 'console_disabled');
-      };
-      scope.all('/console', { config: { auth: 'public' }, schema: { hide: true } }, disabled);
-      scope.all('/console/*', { config: { auth: 'public' }, schema: { hide: true } }, disabled);
-      return;
+    if (!isLoopbackHost(deps.config.host)) {
+      // The node listens on a network address for its peers; the console still answers only this machine.
+      scope.addHook('onRequest', async (req) => {
+        if (!isLoopbackClient(req.socket.remoteAddress)) {
+          throw new HttpError(403, `the console answers only this machine (STIGMEM_HOST is ${deps.config.host}); reach it through an SSH tunnel to 127.0.0.1`, 'console_disabled');
+        }
+      });
     }
 
     scope.post(

@@ -21,8 +21,8 @@ const BY_CODE: Record<string, ErrorDescription> = {
     hint: 'Is the node still running? Start it again (stigmem serve or npm start), then try again.',
   },
   console_disabled: {
-    title: 'The console is turned off on this address',
-    hint: 'The console is served only when the node listens on loopback.',
+    title: 'The console answers only its own machine',
+    hint: 'Open it on the machine running the node, or through an SSH tunnel to 127.0.0.1.',
   },
   validation_failed: { title: 'The request was not valid', hint: 'Correct the value and try again.' },
   unknown_operation: { title: 'The node does not know this operation', hint: 'The app and the node may be different versions.' },
