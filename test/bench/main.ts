@@ -4,6 +4,7 @@ import { benchTokens } from './tokens.bench.js';
 import { benchQuarantineListing } from './quarantine.bench.js';
 import { benchStorageAndHttp } from './http.bench.js';
 import { benchReplication, benchReplicationLag } from './replication.bench.js';
+import { benchIngestParts } from './ingest.bench.js';
 
 process.stdout.write(`stigmem bench — node ${process.version}, ${new Date().toISOString()}\n\n`);
 benchCrypto();
@@ -12,6 +13,7 @@ process.stdout.write('\n');
 const raw = await benchStorageAndHttp();
 process.stdout.write('\n');
 await benchReplication(raw);
+await benchIngestParts(raw);
 await benchReplicationLag();
 process.stdout.write('\n');
 await benchQuarantineListing();

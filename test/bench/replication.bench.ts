@@ -1,7 +1,7 @@
 // Replication throughput (100,000 facts between two local nodes) and lag at 100 writes/s with a 1 s pull interval.
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/main/node/config/env.js';
 import { createNode } from '../../src/main/node/runtime.js';
@@ -57,6 +57,14 @@ async function seed(node: BenchNode, n: number): Promise<void> {
   deps.db.raw.close();
 }
 
+/** CPU seconds a process has used (Linux /proc; null elsewhere), to show how much of the machine replication takes. */
+function cpuSeconds(pid: number | undefined): number | null {
+  const stat = `/proc/${pid}/stat`;
+  if (pid === undefined || !existsSync(stat)) return null;
+  const fields = readFileSync(stat, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function receivedCount(dbPath: string): number {
   const db = new Database(dbPath, { readonly: true });
   const n = (db.prepare('SELECT COUNT(*) AS n FROM facts WHERE received_from IS NOT NULL').get() as { n: number }).n;
@@ -76,6 +84,7 @@ export async function benchReplication(rawInsertPerSec: number): Promise<void> {
     procs.push(a);
     const b = await spawnNode(nb.env, { dir });
     procs.push(b);
+    const cpuBefore = [cpuSeconds(a.child.pid), cpuSeconds(b.child.pid)];
     const start = process.hrtime.bigint();
     const peerId = await pairNodes(a, na, b, nb);
     for (;;) {
@@ -86,6 +95,11 @@ export async function benchReplication(rawInsertPerSec: number): Promise<void> {
     }
     const secs = Number(process.hrtime.bigint() - start) / 1e9;
     printRatio(`replicate ${N} facts (pull, two processes)`, N / secs, rawInsertPerSec, 'raw insert', 'facts/s', 0.15);
+    const cpuAfter = [cpuSeconds(a.child.pid), cpuSeconds(b.child.pid)];
+    if (cpuBefore.every((c) => c !== null) && cpuAfter.every((c) => c !== null)) {
+      const [served, pulled] = [cpuAfter[0]! - cpuBefore[0]!, cpuAfter[1]! - cpuBefore[1]!];
+      process.stdout.write(`  CPU while replicating: serving node ${served.toFixed(2)} s, pulling node ${pulled.toFixed(2)} s over ${secs.toFixed(2)} s (${((served + pulled) / secs).toFixed(2)} of ${availableParallelism()} cores; ${(((served + pulled) * 1e6) / N).toFixed(0)} µs of CPU per fact)\n`);
+    }
     for (const p of procs) await p.stop();
     if (receivedCount(nb.dbPath) !== N) throw new Error('replication bench lost or duplicated facts');
   } finally {
