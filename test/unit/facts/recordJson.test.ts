@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { toWireRecord } from '../../../src/main/node/facts/record.js';
 import { encodeWireRecord } from '../../../src/main/node/facts/recordJson.js';
-import { leanFactRowById, type FactRow } from '../../../src/main/node/facts/repo.js';
+import type { FactRow } from '../../../src/main/node/facts/repo.js';
+import { sql } from '../../../src/main/node/db/sql.js';
 import { encodeJson } from '../../../src/main/node/json/pyjson.js';
 import { makeTestNode } from '../../helpers/inject.js';
 import { servablePage, signedPage } from '../../../src/main/node/federation/serve.js';
@@ -50,7 +51,7 @@ describe('served record JSON', () => {
       const page = servablePage(node.deps.db, ['public'], null, 2);
       const { body } = signedPage(node.deps, page.rows, null, page.hasMore);
       // The generic path: the whole stored row, made a wire record and encoded by the generic encoder.
-      const full = page.rows.map((r) => leanFactRowById(node.deps.db, r.id)!);
+      const full = page.rows.map((r) => node.deps.db.get<FactRow>(sql`SELECT f.*, 0 AS is_retracted, 0 AS is_contradicted FROM facts f WHERE f.id = ${r.id}`)!);
       const expected = encodeJson({ facts: full.map((r) => toWireRecord(r, { contradicted: false })), cursor: page.rows[1]!.hlc, has_more: true });
       expect(body).toBe(expected);
       expect(signedPage(node.deps, [], 'c', false).body).toBe('{"facts":[],"cursor":"c","has_more":false}');

@@ -74,11 +74,6 @@ export function factRowById(db: ReadDb, id: string): FactRow | undefined {
   return db.get<FactRow>(sql`${FACT_SELECT} WHERE f.id = ${id}`);
 }
 
-/** The stored columns only, without the derived flags (bulk paths that need no display state). */
-export function leanFactRowById(db: ReadDb, id: string): FactRow | undefined {
-  return db.get<FactRow>(sql`SELECT f.*, 0 AS is_retracted, 0 AS is_contradicted FROM facts f WHERE f.id = ${id}`);
-}
-
 /**
  * `alias.cid = cid` by CID alone: one probe of facts_cid_window per insertion window (migration 007). CROSS JOIN
  * keeps the windows as the outer loop; a malformed CID simply matches nothing.

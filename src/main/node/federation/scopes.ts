@@ -15,8 +15,13 @@ export function checkAllowedScopes(requested: readonly string[] | undefined, all
   return scopes.sort();
 }
 
+/** Whether facts of this scope may cross federation at all, in either direction. */
+export function crossesFederation(scope: string, allowTeam: boolean): boolean {
+  return scope !== 'local' && (scope !== 'team' || allowTeam);
+}
+
 /** The scopes served to a puller: our row's scopes ∩ the scopes its token asks for, minus local, team only if allowed. */
 export function servedScopes(ourRow: readonly string[], tokenScopes: readonly string[], allowTeam: boolean): string[] {
   const asked = new Set(tokenScopes);
-  return ourRow.filter((s) => asked.has(s) && s !== 'local' && (s !== 'team' || allowTeam)).sort();
+  return ourRow.filter((s) => asked.has(s) && crossesFederation(s, allowTeam)).sort();
 }

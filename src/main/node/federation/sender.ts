@@ -3,6 +3,7 @@
 import type { NodeDeps } from '../server/deps.js';
 import type { SignedToken } from '../tokens/format.js';
 import { parseScopes, type PeerRow } from './peers/repo.js';
+import { crossesFederation } from './scopes.js';
 
 export interface Sender {
   /** Stored as received_from, origin_node_id and written_by of what it sends. */
@@ -24,8 +25,7 @@ export function isSourceOwnedBy(source: string, authority: string): boolean {
   return source === base || source.startsWith(base + '/');
 }
 
-/** Local facts never cross federation; team facts only where the node allows them. */
-const crosses = (deps: NodeDeps, scope: string): boolean => scope !== 'local' && (scope !== 'team' || deps.config.allowTeam);
+const crosses = (deps: NodeDeps, scope: string): boolean => crossesFederation(scope, deps.config.allowTeam);
 
 export function peerSender(deps: NodeDeps, peer: PeerRow): Sender {
   const scopes = parseScopes(peer.allowed_scopes);
