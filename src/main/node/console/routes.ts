@@ -47,9 +47,7 @@ export interface ConsoleOptions {
 
 /** A connection from this machine (an SSH tunnel's too), judged by the socket, never by a header. */
 export function isLoopbackClient(address: string | undefined): boolean {
-  if (address === undefined) return false;
-  const a = address.toLowerCase().replace(/^::ffff:/, '');
-  return a === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
+  return address !== undefined && address !== '' && isLoopbackHost(address.replace(/^::ffff:/i, ''));
 }
 
 /** out/renderer of the nearest ancestor that has one (from src/…, out/cli or out/main alike). */

@@ -49,8 +49,8 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   for (const m of migrations.slice(current)) {
     if (current > 0) onUpgrade?.(m);
     // foreign_keys cannot change inside a transaction, so a rebuilding migration switches it off around its own.
-    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
-    if (m.rebuildsTables) db.pragma('foreign_keys = OFF');
+    const foreignKeys = m.rebuildsTables ? (db.pragma('foreign_keys', { simple: true }) as number) : null;
+    if (foreignKeys !== null) db.pragma('foreign_keys = OFF');
     try {
       // One transaction per migration, so a crash leaves the schema at a whole version.
       db.transaction(() => {
@@ -62,7 +62,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
       const why = e instanceof Error ? e.message : String(e);
       throw new DatabaseUpgradeError(`upgrading the database to schema ${m.version} (${m.name}) failed, so it stays at schema ${m.version - 1}: ${why}`);
     } finally {
-      if (m.rebuildsTables) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+      if (foreignKeys !== null) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
     }
     // A rebuild wrote the whole table through the WAL: fold it into the file now rather than leave it on disk.
     if (m.rebuildsTables) db.pragma('wal_checkpoint(TRUNCATE)');
