@@ -1,12 +1,13 @@
-// Bundles the `stigmem` command (src/main/cli) for plain Node into out/cli; dependencies stay in node_modules.
+// Bundles the `stigmem` command (src/main/cli) and the page worker it starts for plain Node into out/cli; dependencies
+// stay in node_modules.
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 await build({
-  entryPoints: [join(root, 'src/main/cli/index.ts')],
-  outfile: join(root, 'out/cli/stigmem.js'),
+  entryPoints: { stigmem: join(root, 'src/main/cli/index.ts'), pageWorker: join(root, 'src/main/node/federation/pageWorker.ts') },
+  outdir: join(root, 'out/cli'),
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bindAdminOperations } from './desktop/ipc.js';
 import { desktopNodeConfig } from './desktop/node-config.js';
 import { denyAllPermissions, hardenWebContents, isTrustedSenderUrl, mainWindowOptions } from './desktop/window-options.js';
+import { builtPageWorker } from './node/federation/pageFetcher.js';
 import { startNode, type RunningNode } from './node/runtime.js';
 import type { KeychainFallback } from './node/secrets/custody.js';
 
@@ -39,6 +40,7 @@ async function startDesktopNode(): Promise<RunningNode> {
     // The desktop never falls back from the OS keychain to a key file without the user's consent.
     keys: { confirmFallback: askKeychainFallback },
     onUpgrade: (m) => console.info(`stigmem: upgrading the database to schema ${m.version} (${m.name})`),
+    pageWorkerFile: builtPageWorker(outMainDir),
   });
   for (const n of running.notices) console.info(`stigmem: ${n}`);
   console.info(`stigmem: node ${running.deps.nodeId} listening on ${running.url} (console ${running.url}/console/)`);

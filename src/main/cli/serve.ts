@@ -1,6 +1,9 @@
 // `stigmem serve`: the node headless, configured by STIGMEM_* variables and ./.env.
 import { ConfigError, loadConfig, readEnvironment } from '../node/config/env.js';
 import { DatabaseVersionError } from '../node/db/connection.js';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { builtPageWorker } from '../node/federation/pageFetcher.js';
 import { startNode, type RunningNode } from '../node/runtime.js';
 
 export async function serveCommand(): Promise<void> {
@@ -11,6 +14,7 @@ export async function serveCommand(): Promise<void> {
     node = await startNode(config, {
       logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-stigmem-capability"]'] },
       onUpgrade: (m) => process.stderr.write(`stigmem: upgrading the database to schema ${m.version} (${m.name})\n`),
+      pageWorkerFile: builtPageWorker(dirname(fileURLToPath(import.meta.url))),
     });
   } catch (e) {
     if (e instanceof ConfigError || e instanceof DatabaseVersionError) {

@@ -5,6 +5,7 @@ import { isoFromMs, systemClock, type Clock } from './clock.js';
 import type { NodeConfig } from './config/env.js';
 import { openDatabase } from './db/connection.js';
 import type { Migration } from './db/migrations/index.js';
+import { inlinePageFetcher, WorkerPageFetcher } from './federation/pageFetcher.js';
 import { loadNodeKeys, type KeyLoadOptions } from './identity/keys.js';
 import { buildApp, MAX_HEADER_BYTES } from './server/app.js';
 import type { App, NodeDeps } from './server/deps.js';
@@ -30,6 +31,8 @@ export interface NodeOptions {
   keys?: KeyLoadOptions;
   /** Told before each schema upgrade of an existing database, so a long one is announced rather than silent. */
   onUpgrade?: (m: Migration) => void;
+  /** The built page worker (federation/pageWorker.ts); without it, pages are fetched and checked on this thread. */
+  pageWorkerFile?: string;
 }
 
 /** Everything but the listening socket: what tests drive with app.inject. */
@@ -47,7 +50,7 @@ export async function createNode(config: NodeConfig, opts: NodeOptions = {}) {
     if (config.adminKey) apiKeys.ensureBootstrapKey(config.adminKey, orgEntityUri, isoFromMs(clock.nowMs()));
     else if (config.authRequired) notices.push('no STIGMEM_ADMIN_KEY is set: admin routes are unreachable until one is');
     notices.push(`identity key: ${keys.org.custody} (key id ${keys.org.keyId.slice(0, 16)}…)`);
-    const deps: NodeDeps = { config, db, keys, nodeId, clock, apiKeys, orgEntityUri, version: { product: PRODUCT_VERSION, protocol: PROTOCOL_VERSION } };
+    const deps: NodeDeps = { config, db, keys, nodeId, clock, apiKeys, orgEntityUri, version: { product: PRODUCT_VERSION, protocol: PROTOCOL_VERSION }, pages: opts.pageWorkerFile ? new WorkerPageFetcher(opts.pageWorkerFile) : inlinePageFetcher };
     const app = await buildApp(deps, { logger: opts.logger });
     return { deps, app, notices };
   } catch (e) {

@@ -53,8 +53,8 @@ describe('served record JSON', () => {
       // The generic path: the whole stored row, made a wire record and encoded by the generic encoder.
       const full = page.rows.map((r) => node.deps.db.get<FactRow>(sql`SELECT f.*, 0 AS is_retracted, 0 AS is_contradicted FROM facts f WHERE f.id = ${r.id}`)!);
       const expected = encodeJson({ facts: full.map((r) => toWireRecord(r, { contradicted: false })), cursor: page.rows[1]!.hlc, has_more: true });
-      expect(body).toBe(expected);
-      expect(signedPage(node.deps, [], 'c', false).body).toBe('{"facts":[],"cursor":"c","has_more":false}');
+      expect(body.toString('utf8')).toBe(expected);
+      expect(signedPage(node.deps, [], 'c', false).body.toString('utf8')).toBe('{"facts":[],"cursor":"c","has_more":false}');
     } finally {
       await node.close();
     }

@@ -67,7 +67,7 @@ describe('federation scopes and ownership', () => {
 
 describe('pages parsed on receipt', () => {
   it('need the strict parser exactly when a fact carries a number value', async () => {
-    const { pageNeedsLiterals } = await import('../../../src/main/node/federation/pull.js');
+    const { pageNeedsLiterals } = await import('../../../src/main/node/federation/page.js');
     expect(pageNeedsLiterals({ facts: [{ value: { type: 'string', v: 'x' } }, { value: 'junk' }, null] })).toBe(false);
     expect(pageNeedsLiterals({ facts: [{ value: { type: 'string', v: 'x' } }, { value: { type: 'number', v: 42 } }] })).toBe(true);
     expect(pageNeedsLiterals({ nope: 1 })).toBe(false);

@@ -4,17 +4,15 @@
 import { recordAudit } from '../audit/log.js';
 import { isoFromMs } from '../clock.js';
 import { sql } from '../db/sql.js';
-import { HttpError } from '../errors.js';
-import { computeCid } from '../facts/cid.js';
 import { closeConflictsOfRetracted, recordContradictions } from '../facts/conflicts.js';
-import { HlcSkewError, nodeHlc, parseHlc, persistHlc, type Hlc, type HlcValue } from '../facts/hlc.js';
+import { HlcSkewError, nodeHlc, persistHlc, type Hlc, type HlcValue } from '../facts/hlc.js';
 import { isSystemName, relationWarnings } from '../facts/normalise.js';
 import { insertFactRow } from '../facts/repo.js';
-import { encodeFactValue, parseIsoDatetimeMs, SCOPES, type Scope } from '../facts/values.js';
 import type { WriteContext } from '../facts/writeContext.js';
 import { recordQuarantineArrival } from '../quarantine/arrival.js';
 import type { NodeDeps } from '../server/deps.js';
 import { noteSourceSeen } from '../trust/store.js';
+import { checkFacts, Rejection, type Checked, type CheckedItem } from './check.js';
 import type { Sender } from './sender.js';
 import { scoreIncomingFact, type IncomingRoute } from './routing.js';
 
@@ -23,92 +21,6 @@ export interface IngestResult {
   duplicates: number;
   rejected: { fact_id: string | null; reason: string }[];
   newestRemoteWallMs: number | null;
-}
-
-class Rejection extends Error {
-  constructor(
-    readonly reason: string,
-    readonly detail: Record<string, unknown> = {},
-  ) {
-    super(reason);
-  }
-}
-
-const MAX_FIELD = 4096;
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function text(f: Record<string, unknown>, key: string, required = true): string | null {
-  const v = f[key];
-  if (v === undefined || v === null) {
-    if (required) throw new Rejection('malformed', { field: key });
-    return null;
-  }
-  if (typeof v !== 'string' || v === '' || v.length > MAX_FIELD) throw new Rejection('malformed', { field: key });
-  return v;
-}
-
-/** A fact that passed every check that needs no database: what will be stored if it is new. */
-interface Checked {
-  id: string;
-  cid: string;
-  entity: string;
-  relation: string;
-  source: string;
-  timestamp: string;
-  remote: HlcValue;
-  scope: Scope;
-  confidence: number;
-  validUntil: string | null;
-  validUntilMs: number | null;
-  valueType: string;
-  valueV: string;
-  interpretAs: string;
-}
-
-function checkFact(sender: Sender, raw: unknown): Checked {
-  if (!isObj(raw)) throw new Rejection('malformed');
-  const id = text(raw, 'id')!;
-  const entity = text(raw, 'entity')!;
-  const relation = text(raw, 'relation')!;
-  const source = text(raw, 'source')!;
-  const timestamp = text(raw, 'timestamp')!;
-  const hlcText = text(raw, 'hlc')!;
-  const scope = text(raw, 'scope')! as Scope;
-  const claimedCid = text(raw, 'cid', false);
-  const validUntil = text(raw, 'valid_until', false);
-  const confidence = raw['confidence'];
-  if (typeof confidence !== 'number' || !(confidence >= 0 && confidence <= 1)) throw new Rejection('malformed', { field: 'confidence' });
-  if (!(SCOPES as readonly string[]).includes(scope)) throw new Rejection('malformed', { field: 'scope' });
-  const scopeRefusal = sender.scopeRefusal(scope);
-  if (scopeRefusal !== null) throw new Rejection(scopeRefusal, { scope });
-  const authority = sender.sourceRefusal(source);
-  if (authority !== null) throw new Rejection('source_not_owned', { source, authority });
-  if (!isObj(raw['value'])) throw new Rejection('malformed', { field: 'value' });
-  const value = raw['value'] as { type: string; v?: unknown; interpret_as?: string };
-  let encoded: ReturnType<typeof encodeFactValue>;
-  try {
-    encoded = encodeFactValue(value, ['value']);
-  } catch (e) {
-    throw new Rejection(e instanceof HttpError && e.status === 413 ? 'value_too_large' : 'malformed', { field: 'value' });
-  }
-  const validUntilMs = validUntil === null ? null : parseIsoDatetimeMs(validUntil);
-  if (validUntil !== null && validUntilMs === null) throw new Rejection('malformed', { field: 'valid_until' });
-  let valueV = encoded.valueV;
-  const cidFor = (v: string): string => computeCid({ entity, relation, valueType: encoded.type, valueV: v, source, scope, confidence });
-  let cid = cidFor(valueV);
-  if (claimedCid !== null && claimedCid !== cid) {
-    // Tolerate the reference's number round trip (it serves "42" as 42.0): accept the integer form if that matches.
-    const asInt = encoded.type === 'number' && /^-?\d+\.0$/.test(valueV) ? valueV.slice(0, -2) : null;
-    if (asInt === null || !Number.isSafeInteger(Number(asInt)) || cidFor(asInt) !== claimedCid) throw new Rejection('cid_mismatch', { claimed: claimedCid, computed: cid });
-    valueV = asInt;
-    cid = claimedCid;
-  }
-  const remote = parseHlc(hlcText);
-  if (!remote) throw new Rejection('malformed', { field: 'hlc' });
-  return {
-    id, cid, entity, relation, source, timestamp, remote, scope, confidence, validUntil, validUntilMs,
-    valueType: encoded.type, valueV, interpretAs: encoded.interpretAs,
-  };
 }
 
 /** What one page shares: its clock, one trust decision per (source, scope), what is already stored, sources seen. */
@@ -191,23 +103,20 @@ function storedOf(deps: NodeDeps, facts: Checked[]): { ids: Map<string, string>;
  * first write, so the fast path needs no savepoint per fact; if anything unexpected fails, the page is redone with one.
  */
 export function ingestFacts(deps: NodeDeps, sender: Sender, facts: unknown[]): IngestResult {
+  return ingestChecked(deps, sender, checkFacts(sender, facts));
+}
+
+/** ingestFacts for a page whose facts were already checked (by the thread that fetched it). */
+export function ingestChecked(deps: NodeDeps, sender: Sender, checked: CheckedItem[]): IngestResult {
   try {
-    return deps.db.transaction(() => ingestPage(deps, sender, facts, false));
+    return deps.db.transaction(() => ingestPage(deps, sender, checked, false));
   } catch {
-    return ingestPage(deps, sender, facts, true);
+    return ingestPage(deps, sender, checked, true);
   }
 }
 
-function ingestPage(deps: NodeDeps, sender: Sender, facts: unknown[], isCareful: boolean): IngestResult {
+function ingestPage(deps: NodeDeps, sender: Sender, checked: CheckedItem[], isCareful: boolean): IngestResult {
   const nowMs = deps.clock.nowMs();
-  const checked = facts.map((raw): Checked | Rejection => {
-    try {
-      return checkFact(sender, raw);
-    } catch (e) {
-      if (e instanceof Rejection) return e;
-      throw e;
-    }
-  });
   const valid = checked.filter((c): c is Checked => !(c instanceof Rejection));
   const stored = storedOf(deps, valid);
   const s: PageState = {
@@ -216,7 +125,7 @@ function ingestPage(deps: NodeDeps, sender: Sender, facts: unknown[], isCareful:
     routes: new Map(), storedIds: stored.ids, storedCids: stored.cids, occupied: stored.occupied, seen: new Map(),
   };
   const result: IngestResult = { accepted: 0, duplicates: 0, rejected: [], newestRemoteWallMs: null };
-  checked.forEach((c, i) => {
+  checked.forEach((c) => {
     try {
       if (c instanceof Rejection) throw c;
       // Careful mode: a savepoint per fact, so a fact that fails half-way leaves nothing behind and the page goes on.
@@ -233,8 +142,7 @@ function ingestPage(deps: NodeDeps, sender: Sender, facts: unknown[], isCareful:
     } catch (e) {
       if (!isCareful && !(e instanceof Rejection)) throw e;
       const rej = e instanceof Rejection ? e : new Rejection('ingest_error', { message: e instanceof Error ? e.message.slice(0, 200) : 'error' });
-      const raw = facts[i];
-      const factId = isObj(raw) && typeof raw['id'] === 'string' ? raw['id'].slice(0, 128) : null;
+      const factId = c instanceof Rejection ? c.factId : c.id.slice(0, 128);
       result.rejected.push({ fact_id: factId, reason: rej.reason });
       recordAudit(deps.db, { category: 'federation', eventType: 'rejected_fact', peerId: sender.peerId, actor: sender.nodeId, subject: factId, detail: { reason: rej.reason, ...rej.detail } }, deps.clock.nowMs());
     }

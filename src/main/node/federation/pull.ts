@@ -1,14 +1,13 @@
 // One pull cycle from one peer: page while has_more, each page ingested in one transaction with its cursor.
 import { recordAudit } from '../audit/log.js';
 import { isoFromMs } from '../clock.js';
-import { fromBase64Url } from '../crypto/base64url.js';
-import { verifySignature } from '../crypto/ed25519.js';
 import type { NodeDeps } from '../server/deps.js';
-import { parseJsonBytesFast } from '../json/parse.js';
 import { fetchDiscovery } from './discovery.js';
-import { MAX_PAGE_BYTES, PeerHttpError, peerRequest, peerUrl } from './http.js';
-import { ingestFacts } from './ingest.js';
-import { peerSender } from './sender.js';
+import { PeerHttpError, peerUrl } from './http.js';
+import { ingestChecked } from './ingest.js';
+import type { FetchedPage, PageRequest } from './page.js';
+import { PageWorkerError } from './pageFetcher.js';
+import { peerRules, peerSender } from './sender.js';
 import { mintPeerToken } from './peerToken.js';
 import { advanceCursor, parseScopes, peerById, recordPullAttempt, updatePeer, type PeerRow } from './peers/repo.js';
 
@@ -32,17 +31,13 @@ export interface CycleResult {
   pages: number;
 }
 
-function failureFor(status: number, json: unknown, headers: Headers): PullFailure {
-  const detail = typeof json === 'object' && json !== null ? (json as Record<string, unknown>)['detail'] : undefined;
-  const code = typeof json === 'object' && json !== null ? (json as Record<string, unknown>)['code'] : undefined;
+function failureFor(page: FetchedPage): PullFailure {
+  const { status, detail, code } = page;
   if (status === 403 && (code === 'federation_disabled' || detail === 'federation_disabled')) return new PullFailure('peer_federation_disabled');
-  if (status === 429) {
-    const after = Number(headers.get('retry-after') ?? '');
-    return new PullFailure('rate_limited_by_peer', Number.isFinite(after) && after > 0 ? after * 1000 : null);
-  }
+  if (status === 429) return new PullFailure('rate_limited_by_peer', page.retryAfterS !== null ? page.retryAfterS * 1000 : null);
   if (status === 401 && detail === 'peer not registered') return new PullFailure('peer_has_not_registered_this_node: replication is mutual; the peer operator must register this node');
   if (status === 401 && detail === 'peer_not_approved') return new PullFailure('peer_has_not_approved_this_node');
-  const text = typeof detail === 'string' ? detail.slice(0, 200) : '';
+  const text = detail !== null ? detail.slice(0, 200) : '';
   return new PullFailure(`peer_answered_${status}${text ? `: ${text}` : ''}`);
 }
 
@@ -55,37 +50,40 @@ function keyMismatch(deps: NodeDeps, peer: PeerRow, presented: string | null): P
   return new PullFailure('signature_mismatch');
 }
 
-/** A number-typed value's CID depends on its literal (42 vs 42.0): such pages go through the strict parser. */
-export function pageNeedsLiterals(doc: unknown): boolean {
-  const facts = typeof doc === 'object' && doc !== null ? (doc as { facts?: unknown }).facts : undefined;
-  if (!Array.isArray(facts)) return false;
-  return facts.some((f) => {
-    const value = typeof f === 'object' && f !== null ? (f as { value?: unknown }).value : undefined;
-    return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'number';
-  });
-}
-
-const parsePage = (bytes: Buffer): unknown => parseJsonBytesFast(bytes, pageNeedsLiterals);
-
-async function fetchPage(deps: NodeDeps, peer: PeerRow, cursor: string | null, signal: AbortSignal) {
+function pageRequest(deps: NodeDeps, peer: PeerRow, cursor: string | null): PageRequest {
   const token = mintPeerToken(deps.keys.federation, { iss: deps.nodeId, sub: peer.node_id ?? '', scopes: parseScopes(peer.allowed_scopes) }, deps.clock.nowMs());
   const qs = `limit=${PAGE_LIMIT}${cursor !== null ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+  return {
+    url: peerUrl(peer.node_url, `/v1/federation/facts?${qs}`),
+    headers: { authorization: `Bearer ${token}`, 'stigmem-verify': 'full', accept: 'application/json' },
+    pin: peer.trusted_public_key,
+    rules: peerRules(deps, peer),
+  };
+}
+
+/** Whether a page fetched and checked under `req` may be stored for the peer as it is now (not re-pinned or re-scoped meanwhile). */
+function stillApplies(deps: NodeDeps, live: PeerRow, req: PageRequest): boolean {
+  const rules = peerRules(deps, live);
+  return live.trusted_public_key === req.pin && rules.authority === req.rules.authority && rules.scopes.join('\n') === req.rules.scopes.join('\n');
+}
+
+async function fetchPage(deps: NodeDeps, req: PageRequest, signal: AbortSignal): Promise<FetchedPage> {
   try {
-    return await peerRequest(peerUrl(peer.node_url, `/v1/federation/facts?${qs}`), {
-      headers: { authorization: `Bearer ${token}`, 'stigmem-verify': 'full', accept: 'application/json' }, signal, timeoutMs: 30_000, maxBytes: MAX_PAGE_BYTES, parse: parsePage,
-    });
+    return await deps.pages.fetch(req, signal);
   } catch (e) {
     if (e instanceof PeerHttpError && e.kind === 'aborted') throw e;
+    if (e instanceof PageWorkerError) throw new PullFailure(`internal_error: ${e.message}`);
     throw new PullFailure(e instanceof PeerHttpError ? `unreachable: ${e.message}` : 'unreachable');
   }
 }
 
 /** A page request already on its way, abandoned quietly (and aborted) if the cycle ends before it is needed. */
-function prefetch(deps: NodeDeps, peer: PeerRow, cursor: string | null, signal: AbortSignal): { page: ReturnType<typeof fetchPage>; cancel: () => void } {
+function prefetch(deps: NodeDeps, peer: PeerRow, cursor: string | null, signal: AbortSignal): { page: Promise<FetchedPage>; req: PageRequest; cancel: () => void } {
   const own = new AbortController();
-  const page = fetchPage(deps, peer, cursor, AbortSignal.any([signal, own.signal]));
+  const req = pageRequest(deps, peer, cursor);
+  const page = fetchPage(deps, req, AbortSignal.any([signal, own.signal]));
   page.catch(() => undefined);
-  return { page, cancel: () => own.abort() };
+  return { page, req, cancel: () => own.abort() };
 }
 
 /**
@@ -99,41 +97,40 @@ export async function pullCycle(deps: NodeDeps, peerId: string, signal: AbortSig
   let pending = peer && peer.status === 'active' ? prefetch(deps, peer, peer.cursor, signal) : null;
   try {
     while (peer && pending && peer.status === 'active' && !signal.aborted && result.pages < MAX_PAGES_PER_CYCLE) {
-      const res = await pending.page;
+      const page = await pending.page;
+      const req = pending.req;
       pending = null;
       if (signal.aborted) break;
-      if (res.status !== 200) throw failureFor(res.status, res.json, res.headers);
-      const sig = res.headers.get('stigmem-signature');
-      const pin = fromBase64Url(peer.trusted_public_key);
-      if (sig !== null) {
-        const sigBytes = fromBase64Url(sig);
-        if (!pin || !sigBytes || !verifySignature(pin, res.bytes, sigBytes)) throw keyMismatch(deps, peer, null);
-      } else if (!checkedDiscovery) {
+      if (page.status !== 200) throw failureFor(page);
+      if (page.signature === 'invalid') throw keyMismatch(deps, peer, null);
+      if (page.signature === 'absent' && !checkedDiscovery) {
         // Reference peers do not sign pages: check their served key against the pin once per cycle instead.
         const d = await fetchDiscovery(peer.node_url, signal).catch(() => null);
         if (!d) throw new PullFailure('unreachable: discovery document unavailable');
         if (d.federationKey !== peer.trusted_public_key) throw keyMismatch(deps, peer, d.federationKey);
         checkedDiscovery = true;
       }
-      const body = res.json as { facts?: unknown; cursor?: unknown; has_more?: unknown } | undefined;
-      if (!body || !Array.isArray(body.facts)) throw new PullFailure('peer_sent_malformed_page');
-      const facts = body.facts;
-      const next = typeof body.cursor === 'string' ? body.cursor : peer.cursor;
-      const isLast = body.has_more !== true || facts.length === 0 || result.pages + 1 >= MAX_PAGES_PER_CYCLE;
+      if (!page.body) throw new PullFailure('peer_sent_malformed_page');
+      const { items } = page.body;
+      const next = page.body.cursor ?? peer.cursor;
+      const isLast = !page.body.hasMore || items.length === 0 || result.pages + 1 >= MAX_PAGES_PER_CYCLE;
       if (!isLast) {
         pending = prefetch(deps, peer, next, signal);
         await new Promise((r) => setImmediate(r)); // let the request leave before the synchronous ingest below
       }
       const current = peer;
-      deps.db.transaction(() => {
+      const stored = deps.db.transaction(() => {
         const live = peerById(deps.db, current.id);
-        if (!live || live.status !== 'active') return; // removed while the page was in flight: keep nothing
-        const r = ingestFacts(deps, peerSender(deps, live), facts);
+        // Removed, re-pinned or re-scoped while the page was in flight: keep nothing (a PATCH starts a new cycle).
+        if (!live || live.status !== 'active' || !stillApplies(deps, live, req)) return false;
+        const r = ingestChecked(deps, peerSender(deps, live), items);
         advanceCursor(deps.db, live.id, next, r.accepted, r.rejected.length, r.newestRemoteWallMs);
         result.received += r.accepted;
         result.duplicates += r.duplicates;
         result.rejected += r.rejected.length;
+        return true;
       });
+      if (!stored) break;
       result.pages++;
       if (isLast) break;
       peer = peerById(deps.db, peerId);

@@ -29,7 +29,10 @@ function classify(body: Record<string, unknown>): RegisterBody {
 export function registerFederation(app: App, deps: NodeDeps): PullScheduler {
   const scheduler = new PullScheduler(deps);
   app.addHook('onReady', async () => scheduler.start());
-  app.addHook('onClose', async () => scheduler.stop());
+  app.addHook('onClose', async () => {
+    await scheduler.stop();
+    await deps.pages.close();
+  });
 
   app.post('/v1/federation/peers', { schema: { tags, summary: 'Register a peer', body: RegisterPeerBody, response: { 201: PeerRecord, 409: ErrorBody, 422: ErrorBody } } }, async (req, reply) => {
     const body = classify(req.body as Record<string, unknown>);

@@ -27,16 +27,34 @@ export function isSourceOwnedBy(source: string, authority: string): boolean {
 
 const crosses = (deps: NodeDeps, scope: string): boolean => crossesFederation(scope, deps.config.allowTeam);
 
+/** What a peer may send, as plain data (a page is checked on the thread that fetched it). */
+export interface PeerRules {
+  /** The peer's scopes that may cross federation here. */
+  scopes: string[];
+  /** The authority its sources must sit under, or null when the peer registered without one. */
+  authority: string | null;
+}
+
+export function peerRules(deps: NodeDeps, peer: PeerRow): PeerRules {
+  return { scopes: parseScopes(peer.allowed_scopes).filter((s) => crosses(deps, s)), authority: peer.entity_uri };
+}
+
+export function rulesChecks(rules: PeerRules): Pick<Sender, 'scopeRefusal' | 'sourceRefusal'> {
+  const allowed = new Set(rules.scopes);
+  const authority = rules.authority;
+  return {
+    scopeRefusal: (scope) => (allowed.has(scope) ? null : 'scope_not_permitted'),
+    sourceRefusal: (source) => (authority && !isSourceOwnedBy(source, authority) ? authority : null),
+  };
+}
+
 export function peerSender(deps: NodeDeps, peer: PeerRow): Sender {
-  const scopes = parseScopes(peer.allowed_scopes);
-  const allowed = new Set(scopes.filter((s) => crosses(deps, s)));
   return {
     nodeId: peer.node_id ?? 'peer',
     peerId: peer.id,
     via: 'federation',
-    originScopes: scopes,
-    scopeRefusal: (scope) => (allowed.has(scope) ? null : 'scope_not_permitted'),
-    sourceRefusal: (source) => (peer.entity_uri && !isSourceOwnedBy(source, peer.entity_uri) ? peer.entity_uri : null),
+    originScopes: parseScopes(peer.allowed_scopes),
+    ...rulesChecks(peerRules(deps, peer)),
   };
 }
 

@@ -63,9 +63,9 @@ export function servableScopeSql(scope: string, cursor: string | null, limit: nu
     ORDER BY f.hlc ASC LIMIT ${limit}`;
 }
 
-/** The page body as exact bytes, and our federation key's signature over them. */
-export function signedPage(deps: NodeDeps, rows: ServedFact[], cursor: string | null, hasMore: boolean): { body: string; signature: string } {
+/** The page body as exact bytes (sent as they are, so they are encoded once), and our federation key's signature over them. */
+export function signedPage(deps: NodeDeps, rows: ServedFact[], cursor: string | null, hasMore: boolean): { body: Buffer; signature: string } {
   const next = rows.length > 0 ? rows[rows.length - 1]!.hlc : cursor;
-  const body = `{"facts":[${rows.map((r) => r.json).join(',')}],"cursor":${encodeJson(next)},"has_more":${hasMore ? 'true' : 'false'}}`;
-  return { body, signature: deps.keys.federation.signB64(Buffer.from(body, 'utf8')) };
+  const body = Buffer.from(`{"facts":[${rows.map((r) => r.json).join(',')}],"cursor":${encodeJson(next)},"has_more":${hasMore ? 'true' : 'false'}}`, 'utf8');
+  return { body, signature: deps.keys.federation.signB64(body) };
 }

@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import type { NodeConfig } from '../config/env.js';
 import type { WriteDb } from '../db/sql.js';
 import type { NodeKeys } from '../identity/keys.js';
+import type { PageFetcher } from '../federation/pageFetcher.js';
 
 export interface NodeDeps {
   config: NodeConfig;
@@ -19,6 +20,8 @@ export interface NodeDeps {
   /** The entity this node's admin acts as: STIGMEM_ENTITY_URI, else stigmem://<node URL authority>. */
   orgEntityUri: string;
   version: { product: string; protocol: string };
+  /** Where peers' pages are fetched and checked (a worker thread in the shells, this thread in tests). */
+  pages: PageFetcher;
 }
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;

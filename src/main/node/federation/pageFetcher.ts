@@ -1,0 +1,97 @@
+// Where pages are fetched and read: on the node's own thread, or in a worker so that the thread writing facts does
+// not also parse, verify and check the next page. Both run fetchPageOnce; only the thread differs.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { PeerHttpError } from './http.js';
+import { fetchPageOnce, unpackPage, type FetchedPage, type PageError, type PageRequest } from './page.js';
+import type { PackedItems } from './check.js';
+
+export interface PageFetcher {
+  fetch(req: PageRequest, signal: AbortSignal): Promise<FetchedPage>;
+  close(): Promise<void>;
+}
+
+/** The worker failed (not the peer): the pull cycle reports it as this node's error. */
+export class PageWorkerError extends Error {}
+
+/** The page worker a build put beside its entry bundle (out/cli, out/main); run from sources there is none. */
+export function builtPageWorker(bundleDir: string): string | undefined {
+  const file = join(bundleDir, 'pageWorker.js');
+  return existsSync(file) ? file : undefined;
+}
+
+export const inlinePageFetcher: PageFetcher = { fetch: fetchPageOnce, close: async () => undefined };
+
+export type WorkerRequest = { type: 'fetch'; id: number; req: PageRequest } | { type: 'cancel'; id: number };
+export type WorkerReply = { id: number; page: FetchedPage<PackedItems> } | { id: number; error: PageError | { kind: 'internal'; message: string } };
+
+interface Pending {
+  resolve: (p: FetchedPage) => void;
+  reject: (e: Error) => void;
+}
+
+/** One worker for all peers, started on the first page and started again after it fails. */
+export class WorkerPageFetcher implements PageFetcher {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(private readonly file: string) {}
+
+  fetch(req: PageRequest, signal: AbortSignal): Promise<FetchedPage> {
+    if (signal.aborted) return Promise.reject(new PeerHttpError('aborted', 'request aborted'));
+    const worker = this.ensure();
+    const id = this.nextId++;
+    return new Promise<FetchedPage>((resolve, reject) => {
+      const onAbort = (): void => {
+        this.pending.delete(id);
+        this.worker?.postMessage({ type: 'cancel', id } satisfies WorkerRequest);
+        reject(new PeerHttpError('aborted', 'request aborted'));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      const settle = (): void => signal.removeEventListener('abort', onAbort);
+      this.pending.set(id, { resolve: (p) => (settle(), resolve(p)), reject: (e) => (settle(), reject(e)) });
+      worker.postMessage({ type: 'fetch', id, req } satisfies WorkerRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    this.failAll(new PeerHttpError('aborted', 'node stopping'));
+    await worker?.terminate();
+  }
+
+  private ensure(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.file);
+    // The node's server keeps the process alive; an idle page worker must not.
+    worker.unref();
+    worker.on('message', (m: WorkerReply) => this.settle(m));
+    worker.on('error', (e) => this.lost(worker, `page worker failed: ${e.message}`));
+    worker.on('exit', (code) => this.lost(worker, `page worker exited (code ${code})`));
+    this.worker = worker;
+    return worker;
+  }
+
+  private settle(m: WorkerReply): void {
+    const p = this.pending.get(m.id);
+    if (!p) return; // cancelled meanwhile
+    this.pending.delete(m.id);
+    if ('page' in m) return p.resolve(unpackPage(m.page));
+    p.reject(m.error.kind === 'internal' ? new PageWorkerError(m.error.message) : new PeerHttpError(m.error.kind, m.error.message));
+  }
+
+  private lost(worker: Worker, message: string): void {
+    if (this.worker !== worker) return;
+    this.worker = null;
+    this.failAll(new PageWorkerError(message));
+  }
+
+  private failAll(e: Error): void {
+    const all = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of all) p.reject(e);
+  }
+}

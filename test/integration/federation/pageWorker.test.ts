@@ -1,0 +1,176 @@
+// The page worker (the built out/cli/pageWorker.js): it reads pages exactly as the node's own thread does, gives up a
+// request when told, and its failures reach the pull cycle as this node's error rather than hanging it.
+import http from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../helpers/process.js';
+import { makeTestNode } from '../../helpers/inject.js';
+import { referenceFact } from '../../helpers/fakePeer.js';
+import { waitFor } from '../../helpers/http.js';
+import { encodeJson } from '../../../src/main/node/json/pyjson.js';
+import { generateSeed } from '../../../src/main/node/crypto/ed25519.js';
+import { signerFromSeed } from '../../../src/main/node/identity/signer.js';
+import { Rejection, type CheckedItem } from '../../../src/main/node/federation/check.js';
+import { PeerHttpError } from '../../../src/main/node/federation/http.js';
+import type { FetchedPage, PageRequest } from '../../../src/main/node/federation/page.js';
+import { builtPageWorker, inlinePageFetcher, PageWorkerError, WorkerPageFetcher, type PageFetcher } from '../../../src/main/node/federation/pageFetcher.js';
+import { insertPeer, updatePeer } from '../../../src/main/node/federation/peers/repo.js';
+import { pullCycle, PullFailure } from '../../../src/main/node/federation/pull.js';
+
+const WORKER = builtPageWorker(join(REPO_ROOT, 'out/cli'));
+const peerKey = signerFromSeed(generateSeed(), 'test');
+const otherKey = signerFromSeed(generateSeed(), 'test');
+const SRC = 'stigmem://org-p.example/agent/a';
+const good = referenceFact({ id: 'f-good', entity: 'stigmem://org-p.example/e/1', source: SRC, hlc: '1763900000000.1', v: 'é ☃' });
+const badCid = { ...referenceFact({ id: 'f-cid', entity: 'stigmem://org-p.example/e/2', source: SRC, hlc: '1763900000000.2' }), cid: `sha256:${'0'.repeat(64)}` };
+const team = referenceFact({ id: 'f-team', entity: 'stigmem://org-p.example/e/3', source: SRC, hlc: '1763900000000.3', scope: 'team' });
+const foreign = referenceFact({ id: 'f-foreign', entity: 'stigmem://org-p.example/e/4', source: 'stigmem://elsewhere.example/agent', hlc: '1763900000000.4' });
+const body = Buffer.from(encodeJson({ facts: [good, badCid, team, foreign, 'junk'], cursor: '1763900000000.4', has_more: true }), 'utf8');
+
+let server: http.Server;
+let base = '';
+let hungClosed = 0;
+/** Answers of /slow/… requests held until the test lets them go. */
+const held: (() => void)[] = [];
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    const send = (status: number, text: string | Buffer, headers: Record<string, string> = {}): void => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(text);
+    };
+    if (req.url === '/signed') return send(200, body, { 'stigmem-signature': peerKey.signB64(body) });
+    if (req.url === '/forged') return send(200, body, { 'stigmem-signature': otherKey.signB64(body) });
+    if (req.url === '/unsigned') return send(200, body);
+    if (req.url === '/refused') return send(429, '{"detail":"slow down","code":"rate_limited"}', { 'retry-after': '7' });
+    if (req.url === '/junk') return send(200, '{"nope":1}');
+    if (req.url === '/hang') return void req.socket.on('close', () => hungClosed++);
+    if (req.url?.startsWith('/slow/v1/federation/facts')) {
+      const fresh = { ...good, hlc: `${Date.now()}.1` };
+      const one = Buffer.from(encodeJson({ facts: [fresh], cursor: fresh.hlc, has_more: false }), 'utf8');
+      return void held.push(() => send(200, one, { 'stigmem-signature': peerKey.signB64(one) }));
+    }
+    send(404, '{"detail":"Not Found"}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address();
+  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+const request = (path: string): PageRequest => ({ url: base + path, headers: { accept: 'application/json' }, pin: peerKey.publicKey, rules: { scopes: ['public'], authority: 'stigmem://org-p.example' } });
+const plain = (items: CheckedItem[]) => items.map((i) => (i instanceof Rejection ? { rejected: i.reason, detail: i.detail, factId: i.factId } : i));
+const plainPage = (p: FetchedPage) => ({ ...p, body: p.body && { ...p.body, items: plain(p.body.items) } });
+const fetchWith = async (f: PageFetcher, path: string) => plainPage(await f.fetch(request(path), new AbortController().signal));
+
+describe('the page worker', () => {
+  it('is built beside the stigmem bundle, and is not found beside the sources', () => {
+    expect(WORKER).toBeDefined();
+    expect(builtPageWorker(join(REPO_ROOT, 'src/main/cli'))).toBeUndefined();
+  });
+
+  it('reads every kind of page exactly as the node thread does', async () => {
+    const worker = new WorkerPageFetcher(WORKER!);
+    try {
+      for (const path of ['/signed', '/forged', '/unsigned', '/refused', '/junk']) expect(await fetchWith(worker, path), path).toEqual(await fetchWith(inlinePageFetcher, path));
+      const signed = await fetchWith(worker, '/signed');
+      expect(signed.signature).toBe('valid');
+      expect(signed.body?.cursor).toBe('1763900000000.4');
+      expect(signed.body?.hasMore).toBe(true);
+      expect(signed.body?.items).toEqual([
+        expect.objectContaining({ id: 'f-good', cid: good['cid'], valueV: 'é ☃', scope: 'public', remote: { wallMs: 1763900000000, counter: 1 } }),
+        { rejected: 'cid_mismatch', detail: expect.objectContaining({ claimed: badCid.cid }), factId: 'f-cid' },
+        { rejected: 'scope_not_permitted', detail: { scope: 'team' }, factId: 'f-team' },
+        { rejected: 'source_not_owned', detail: { source: 'stigmem://elsewhere.example/agent', authority: 'stigmem://org-p.example' }, factId: 'f-foreign' },
+        { rejected: 'malformed', detail: {}, factId: null },
+      ]);
+      expect(await fetchWith(worker, '/forged')).toMatchObject({ status: 200, signature: 'invalid', body: null });
+      expect((await fetchWith(worker, '/unsigned')).signature).toBe('absent');
+      expect(await fetchWith(worker, '/refused')).toMatchObject({ status: 429, detail: 'slow down', code: 'rate_limited', retryAfterS: 7, body: null });
+      expect(await fetchWith(worker, '/junk')).toMatchObject({ status: 200, signature: 'absent', body: null });
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('gives up a request when the pull is aborted, and goes on serving the next', async () => {
+    const worker = new WorkerPageFetcher(WORKER!);
+    try {
+      const abort = new AbortController();
+      const hung = worker.fetch(request('/hang'), abort.signal);
+      await new Promise((r) => setTimeout(r, 200));
+      const before = hungClosed;
+      abort.abort();
+      await expect(hung).rejects.toSatisfy((e) => e instanceof PeerHttpError && e.kind === 'aborted');
+      await waitFor('the worker to drop the connection', async () => hungClosed > before, 5_000, 20);
+      expect((await fetchWith(worker, '/signed')).signature).toBe('valid');
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('reports a failed worker as such, and is started again for the next page', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stigmem-worker-'));
+    const crashing = join(dir, 'crash.mjs');
+    writeFileSync(crashing, "throw new Error('boom');\n");
+    const exiting = join(dir, 'exit.mjs');
+    writeFileSync(exiting, "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(3));\n");
+    for (const [file, message] of [[crashing, /page worker failed: boom/], [exiting, /page worker exited \(code 3\)/]] as const) {
+      const worker = new WorkerPageFetcher(file);
+      try {
+        for (let i = 0; i < 2; i++) await expect(worker.fetch(request('/signed'), new AbortController().signal)).rejects.toSatisfy((e) => e instanceof PageWorkerError && message.test(e.message));
+      } finally {
+        await worker.close();
+      }
+    }
+  });
+
+  it('fails a pull cycle with internal_error when the worker fails, and leaves the peer untouched', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stigmem-worker-'));
+    const crashing = join(dir, 'crash.mjs');
+    writeFileSync(crashing, "throw new Error('boom');\n");
+    const node = await makeTestNode({ STIGMEM_FEDERATION_ENABLED: 'true' }, { pageWorkerFile: crashing });
+    try {
+      insertPeer(node.deps.db, { id: 'p1', nodeId: 'stigmem:node:p', nodeUrl: `${base}/signed-peer`, entityUri: 'stigmem://org-p.example', trustedPublicKey: peerKey.publicKey, status: 'active', registration: 'pinned', allowedScopes: ['public'], declaration: null, createdAt: 't', establishedAt: 't', error: null });
+      const failure = await pullCycle(node.deps, 'p1', new AbortController().signal).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(PullFailure);
+      expect((failure as PullFailure).error).toMatch(/^internal_error: page worker failed: boom/);
+      expect(node.deps.db.raw.prepare("SELECT status, cursor FROM peers WHERE id = 'p1'").get()).toEqual({ status: 'active', cursor: null });
+    } finally {
+      await node.close();
+    }
+  });
+
+  it('keeps nothing of a page checked under terms the operator changed while it was in flight', async () => {
+    for (const change of [null, { allowedScopes: ['public', 'company'] }, { trustedPublicKey: otherKey.publicKey }, { entityUri: 'stigmem://org-q.example' }]) {
+      const node = await makeTestNode({ STIGMEM_FEDERATION_ENABLED: 'true' }, { pageWorkerFile: WORKER });
+      try {
+        insertPeer(node.deps.db, { id: 'p1', nodeId: 'stigmem:node:p', nodeUrl: `${base}/slow`, entityUri: 'stigmem://org-p.example', trustedPublicKey: peerKey.publicKey, status: 'active', registration: 'pinned', allowedScopes: ['public'], declaration: null, createdAt: 't', establishedAt: 't', error: null });
+        const cycle = pullCycle(node.deps, 'p1', new AbortController().signal);
+        await waitFor('the page request to arrive', async () => held.length > 0, 5_000, 10);
+        if (change) updatePeer(node.deps.db, 'p1', change);
+        held.shift()!();
+        const result = await cycle;
+        const stored = node.deps.db.raw.prepare("SELECT COUNT(*) FROM facts WHERE id = 'f-good'").pluck().get();
+        const cursor = node.deps.db.raw.prepare("SELECT cursor FROM peers WHERE id = 'p1'").pluck().get();
+        if (change === null) expect({ received: result.received, stored, cursor }).toEqual({ received: 1, stored: 1, cursor: expect.stringMatching(/^\d{13}\.1$/) });
+        else expect({ received: result.received, stored, cursor }, JSON.stringify(change)).toEqual({ received: 0, stored: 0, cursor: null });
+      } finally {
+        await node.close();
+      }
+    }
+  });
+
+  it('lets a stopping node end a page request in flight', async () => {
+    const worker = new WorkerPageFetcher(WORKER!);
+    const outcome = worker.fetch(request('/hang'), new AbortController().signal).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 100));
+    await worker.close();
+    const e = await outcome;
+    expect(e instanceof PeerHttpError && e.kind).toBe('aborted');
+  });
+});
