@@ -19,7 +19,9 @@ import { builtPageWorker, inlinePageFetcher, PageWorkerError, WorkerPageFetcher,
 import { insertPeer, updatePeer } from '../../../src/main/node/federation/peers/repo.js';
 import { pullCycle, PullFailure } from '../../../src/main/node/federation/pull.js';
 
+// Both shells' builds (npm test runs build-cli and electron-vite build first): `stigmem serve`'s and the desktop's.
 const WORKER = builtPageWorker(join(REPO_ROOT, 'out/cli'));
+const DESKTOP_WORKER = builtPageWorker(join(REPO_ROOT, 'out/main'));
 const peerKey = signerFromSeed(generateSeed(), 'test');
 const otherKey = signerFromSeed(generateSeed(), 'test');
 const SRC = 'stigmem://org-p.example/agent/a';
@@ -68,13 +70,17 @@ const plainPage = (p: FetchedPage) => ({ ...p, body: p.body && { ...p.body, item
 const fetchWith = async (f: PageFetcher, path: string) => plainPage(await f.fetch(request(path), new AbortController().signal));
 
 describe('the page worker', () => {
-  it('is built beside the stigmem bundle, and is not found beside the sources', () => {
-    expect(WORKER).toBeDefined();
+  it('is built beside the stigmem and desktop bundles, and is not found beside the sources', () => {
+    expect(WORKER, 'out/cli/pageWorker.js (node scripts/build-cli.mjs)').toBeDefined();
+    expect(DESKTOP_WORKER, 'out/main/pageWorker.js (npx electron-vite build)').toBeDefined();
     expect(builtPageWorker(join(REPO_ROOT, 'src/main/cli'))).toBeUndefined();
   });
 
-  it('reads every kind of page exactly as the node thread does', async () => {
-    const worker = new WorkerPageFetcher(WORKER!);
+  it.each([
+    ['stigmem serve', () => WORKER!],
+    ['desktop', () => DESKTOP_WORKER!],
+  ])("%s's worker reads every kind of page exactly as the node thread does", async (_shell, file) => {
+    const worker = new WorkerPageFetcher(file());
     try {
       for (const path of ['/signed', '/forged', '/unsigned', '/refused', '/junk']) expect(await fetchWith(worker, path), path).toEqual(await fetchWith(inlinePageFetcher, path));
       const signed = await fetchWith(worker, '/signed');
