@@ -50,8 +50,10 @@ export async function createNode(config: NodeConfig, opts: NodeOptions = {}) {
     if (config.adminKey) apiKeys.ensureBootstrapKey(config.adminKey, orgEntityUri, isoFromMs(clock.nowMs()));
     else if (config.authRequired) notices.push('no STIGMEM_ADMIN_KEY is set: admin routes are unreachable until one is');
     notices.push(`identity key: ${keys.org.custody} (key id ${keys.org.keyId.slice(0, 16)}…)`);
-    const deps: NodeDeps = { config, db, keys, nodeId, clock, apiKeys, orgEntityUri, version: { product: PRODUCT_VERSION, protocol: PROTOCOL_VERSION }, pages: opts.pageWorkerFile ? new WorkerPageFetcher(opts.pageWorkerFile) : inlinePageFetcher };
-    const app = await buildApp(deps, { logger: opts.logger });
+    // The page worker starts with the first pull (after the app below exists) and tells the node's log if it cannot.
+    const pages = opts.pageWorkerFile ? new WorkerPageFetcher(opts.pageWorkerFile, (m) => app.log.warn(m)) : inlinePageFetcher;
+    const deps: NodeDeps = { config, db, keys, nodeId, clock, apiKeys, orgEntityUri, version: { product: PRODUCT_VERSION, protocol: PROTOCOL_VERSION }, pages };
+    const app: App = await buildApp(deps, { logger: opts.logger });
     return { deps, app, notices };
   } catch (e) {
     db.raw.close();

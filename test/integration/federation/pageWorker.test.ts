@@ -64,6 +64,18 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
+/** Stand-in worker files: one that throws before it is ready, one that is ready and exits on its first page. */
+function crashingWorker(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'stigmem-worker-')), 'crash.mjs');
+  writeFileSync(file, "throw new Error('boom');\n");
+  return file;
+}
+function exitingWorker(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'stigmem-worker-')), 'exit.mjs');
+  writeFileSync(file, "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(3));\nparentPort.postMessage({ type: 'ready' });\n");
+  return file;
+}
+
 const request = (path: string): PageRequest => ({ url: base + path, headers: { accept: 'application/json' }, pin: peerKey.publicKey, rules: { scopes: ['public'], authority: 'stigmem://org-p.example' } });
 const plain = (items: CheckedItem[]) => items.map((i) => (i instanceof Rejection ? { rejected: i.reason, detail: i.detail, factId: i.factId } : i));
 const plainPage = (p: FetchedPage) => ({ ...p, body: p.body && { ...p.body, items: plain(p.body.items) } });
@@ -119,32 +131,42 @@ describe('the page worker', () => {
     }
   });
 
-  it('reports a failed worker as such, and is started again for the next page', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stigmem-worker-'));
-    const crashing = join(dir, 'crash.mjs');
-    writeFileSync(crashing, "throw new Error('boom');\n");
-    const exiting = join(dir, 'exit.mjs');
-    writeFileSync(exiting, "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(3));\n");
-    for (const [file, message] of [[crashing, /page worker failed: boom/], [exiting, /page worker exited \(code 3\)/]] as const) {
-      const worker = new WorkerPageFetcher(file);
-      try {
-        for (let i = 0; i < 2; i++) await expect(worker.fetch(request('/signed'), new AbortController().signal)).rejects.toSatisfy((e) => e instanceof PageWorkerError && message.test(e.message));
-      } finally {
-        await worker.close();
+  it('fails the pages a dying worker held, and starts a new one for the next page', async () => {
+    const worker = new WorkerPageFetcher(exitingWorker());
+    try {
+      for (let i = 0; i < 2; i++) {
+        const e = await worker.fetch(request('/signed'), new AbortController().signal).catch((x: unknown) => x);
+        expect(e instanceof PageWorkerError && e.message).toBe('page worker exited (code 3)');
       }
+      expect(worker.fallback).toBeNull();
+    } finally {
+      await worker.close();
     }
   });
 
-  it('fails a pull cycle with internal_error when the worker fails, and leaves the peer untouched', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stigmem-worker-'));
-    const crashing = join(dir, 'crash.mjs');
-    writeFileSync(crashing, "throw new Error('boom');\n");
-    const node = await makeTestNode({ STIGMEM_FEDERATION_ENABLED: 'true' }, { pageWorkerFile: crashing });
+  it('reads pages on the node thread, and says so once, when the worker cannot start', async () => {
+    const notices: string[] = [];
+    const worker = new WorkerPageFetcher(crashingWorker(), (m) => notices.push(m));
+    try {
+      const first = worker.fetch(request('/signed'), new AbortController().signal);
+      const second = worker.fetch(request('/refused'), new AbortController().signal);
+      expect(plainPage(await first)).toEqual(await fetchWith(inlinePageFetcher, '/signed'));
+      expect((await second).status).toBe(429);
+      expect(plainPage(await worker.fetch(request('/signed'), new AbortController().signal))).toEqual(await fetchWith(inlinePageFetcher, '/signed'));
+      expect(worker.fallback).toMatch(/^page worker failed: boom/);
+      expect(notices).toEqual([expect.stringMatching(/^page worker failed: boom.*read on the node's own thread/)]);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('fails a pull cycle with internal_error when the worker dies, and leaves the peer untouched', async () => {
+    const node = await makeTestNode({ STIGMEM_FEDERATION_ENABLED: 'true' }, { pageWorkerFile: exitingWorker() });
     try {
       insertPeer(node.deps.db, { id: 'p1', nodeId: 'stigmem:node:p', nodeUrl: `${base}/signed-peer`, entityUri: 'stigmem://org-p.example', trustedPublicKey: peerKey.publicKey, status: 'active', registration: 'pinned', allowedScopes: ['public'], declaration: null, createdAt: 't', establishedAt: 't', error: null });
       const failure = await pullCycle(node.deps, 'p1', new AbortController().signal).catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(PullFailure);
-      expect((failure as PullFailure).error).toMatch(/^internal_error: page worker failed: boom/);
+      expect((failure as PullFailure).error).toBe('internal_error: page worker exited (code 3)');
       expect(node.deps.db.raw.prepare("SELECT status, cursor FROM peers WHERE id = 'p1'").get()).toEqual({ status: 'active', cursor: null });
     } finally {
       await node.close();

@@ -24,34 +24,54 @@ export function builtPageWorker(bundleDir: string): string | undefined {
 export const inlinePageFetcher: PageFetcher = { fetch: fetchPageOnce, close: async () => undefined };
 
 export type WorkerRequest = { type: 'fetch'; id: number; req: PageRequest } | { type: 'cancel'; id: number };
-export type WorkerReply = { id: number; page: FetchedPage<PackedItems> } | { id: number; error: PageError | { kind: 'internal'; message: string } };
+export type WorkerReply =
+  | { type: 'ready' }
+  | { type: 'page'; id: number; page: FetchedPage<PackedItems> }
+  | { type: 'error'; id: number; error: PageError | { kind: 'internal'; message: string } };
 
 interface Pending {
+  req: PageRequest;
+  signal: AbortSignal;
   resolve: (p: FetchedPage) => void;
   reject: (e: Error) => void;
 }
 
-/** One worker for all peers, started on the first page and started again after it fails. */
+/**
+ * One worker for all peers, started on the first page. A worker that dies fails the pages it held and is started
+ * again for the next; one that cannot start at all (it never said ready) is given up for good, and pages are read on
+ * the node's thread instead: slower, but replication goes on. `onNotice` hears about that once.
+ */
 export class WorkerPageFetcher implements PageFetcher {
   private worker: Worker | null = null;
+  private isReady = false;
+  private fallbackReason: string | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly onNotice: (message: string) => void = () => undefined,
+  ) {}
+
+  /** Why pages are read on the node's thread instead, or null while the worker is used. */
+  get fallback(): string | null {
+    return this.fallbackReason;
+  }
 
   fetch(req: PageRequest, signal: AbortSignal): Promise<FetchedPage> {
+    if (this.fallbackReason !== null) return inlinePageFetcher.fetch(req, signal);
     if (signal.aborted) return Promise.reject(new PeerHttpError('aborted', 'request aborted'));
     const worker = this.ensure();
     const id = this.nextId++;
     return new Promise<FetchedPage>((resolve, reject) => {
       const onAbort = (): void => {
-        this.pending.delete(id);
+        if (!this.pending.delete(id)) return;
         this.worker?.postMessage({ type: 'cancel', id } satisfies WorkerRequest);
         reject(new PeerHttpError('aborted', 'request aborted'));
       };
       signal.addEventListener('abort', onAbort, { once: true });
       const settle = (): void => signal.removeEventListener('abort', onAbort);
-      this.pending.set(id, { resolve: (p) => (settle(), resolve(p)), reject: (e) => (settle(), reject(e)) });
+      this.pending.set(id, { req, signal, resolve: (p) => (settle(), resolve(p)), reject: (e) => (settle(), reject(e)) });
       worker.postMessage({ type: 'fetch', id, req } satisfies WorkerRequest);
     });
   }
@@ -68,25 +88,35 @@ export class WorkerPageFetcher implements PageFetcher {
     const worker = new Worker(this.file);
     // The node's server keeps the process alive; an idle page worker must not.
     worker.unref();
-    worker.on('message', (m: WorkerReply) => this.settle(m));
+    this.isReady = false;
+    worker.on('message', (m: WorkerReply) => this.receive(m));
     worker.on('error', (e) => this.lost(worker, `page worker failed: ${e.message}`));
     worker.on('exit', (code) => this.lost(worker, `page worker exited (code ${code})`));
     this.worker = worker;
     return worker;
   }
 
-  private settle(m: WorkerReply): void {
+  private receive(m: WorkerReply): void {
+    if (m.type === 'ready') {
+      this.isReady = true;
+      return;
+    }
     const p = this.pending.get(m.id);
     if (!p) return; // cancelled meanwhile
     this.pending.delete(m.id);
-    if ('page' in m) return p.resolve(unpackPage(m.page));
+    if (m.type === 'page') return p.resolve(unpackPage(m.page));
     p.reject(m.error.kind === 'internal' ? new PageWorkerError(m.error.message) : new PeerHttpError(m.error.kind, m.error.message));
   }
 
   private lost(worker: Worker, message: string): void {
     if (this.worker !== worker) return;
     this.worker = null;
-    this.failAll(new PageWorkerError(message));
+    if (this.isReady) return this.failAll(new PageWorkerError(message));
+    this.fallbackReason = message;
+    this.onNotice(`${message} before it started; peers' pages are read on the node's own thread from now on`);
+    const held = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of held) inlinePageFetcher.fetch(p.req, p.signal).then(p.resolve, p.reject);
   }
 
   private failAll(e: Error): void {

@@ -14,11 +14,12 @@ port.on('message', (m: WorkerRequest) => {
   inflight.set(m.id, abort);
   void fetchPageOnce(m.req, abort.signal)
     .then(
-      (page): WorkerReply => ({ id: m.id, page: packPage(page) }),
-      (e: unknown): WorkerReply => ({ id: m.id, error: e instanceof PeerHttpError ? { kind: e.kind, message: e.message } : { kind: 'internal', message: e instanceof Error ? e.message : String(e) } }),
+      (page): WorkerReply => ({ type: 'page', id: m.id, page: packPage(page) }),
+      (e: unknown): WorkerReply => ({ type: 'error', id: m.id, error: e instanceof PeerHttpError ? { kind: e.kind, message: e.message } : { kind: 'internal', message: e instanceof Error ? e.message : String(e) } }),
     )
     .then((reply) => {
       inflight.delete(m.id);
       port.postMessage(reply);
     });
 });
+port.postMessage({ type: 'ready' } satisfies WorkerReply);
