@@ -4,7 +4,7 @@ import http from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../helpers/process.js';
 import { makeTestNode } from '../../helpers/inject.js';
 import { referenceFact } from '../../helpers/fakePeer.js';
@@ -14,7 +14,7 @@ import { generateSeed } from '../../../src/main/node/crypto/ed25519.js';
 import { signerFromSeed } from '../../../src/main/node/identity/signer.js';
 import { Rejection, type CheckedItem } from '../../../src/main/node/federation/check.js';
 import { PeerHttpError } from '../../../src/main/node/federation/http.js';
-import type { FetchedPage, PageRequest } from '../../../src/main/node/federation/page.js';
+import { pageUrl, type FetchedPage, type PageRequest } from '../../../src/main/node/federation/page.js';
 import { builtPageWorker, inlinePageFetcher, PageWorkerError, WorkerPageFetcher, type PageFetcher } from '../../../src/main/node/federation/pageFetcher.js';
 import { insertPeer, updatePeer } from '../../../src/main/node/federation/peers/repo.js';
 import { pullCycle, PullFailure } from '../../../src/main/node/federation/pull.js';
@@ -36,6 +36,8 @@ let base = '';
 let hungClosed = 0;
 /** Answers of /slow/… requests held until the test lets them go. */
 const held: (() => void)[] = [];
+/** /paged/…: three signed pages of two facts; every request's cursor and token is logged, and one cursor can hang. */
+const paged: { facts: Record<string, unknown>[]; log: { cursor: string | null; auth: string }[]; hangAfter: string | null; closed: number } = { facts: [], log: [], hangAfter: null, closed: 0 };
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     const send = (status: number, text: string | Buffer, headers: Record<string, string> = {}): void => {
@@ -48,6 +50,15 @@ beforeAll(async () => {
     if (req.url === '/refused') return send(429, '{"detail":"slow down","code":"rate_limited"}', { 'retry-after': '7' });
     if (req.url === '/junk') return send(200, '{"nope":1}');
     if (req.url === '/hang') return void req.socket.on('close', () => hungClosed++);
+    if (req.url?.startsWith('/paged/v1/federation/facts')) {
+      const cursor = new URL(req.url, 'http://x').searchParams.get('cursor');
+      paged.log.push({ cursor, auth: String(req.headers.authorization) });
+      if (cursor !== null && cursor === paged.hangAfter) return void req.socket.on('close', () => paged.closed++);
+      const at = cursor === null ? 0 : paged.facts.findIndex((f) => f['hlc'] === cursor) + 1;
+      const facts = paged.facts.slice(at, at + 2);
+      const page = Buffer.from(encodeJson({ facts, cursor: facts.length ? facts[facts.length - 1]!['hlc'] : cursor, has_more: at + 2 < paged.facts.length }), 'utf8');
+      return send(200, page, { 'stigmem-signature': peerKey.signB64(page) });
+    }
     if (req.url?.startsWith('/slow/v1/federation/facts')) {
       const fresh = { ...good, hlc: `${Date.now()}.1` };
       const one = Buffer.from(encodeJson({ facts: [fresh], cursor: fresh.hlc, has_more: false }), 'utf8');
@@ -191,6 +202,95 @@ describe('the page worker', () => {
         await node.close();
       }
     }
+  });
+
+  describe('reading ahead', () => {
+    const now = Date.now();
+    const hlcs = [1, 2, 3, 4, 5, 6].map((i) => `${now}.${i}`);
+    const pagedRequest = (cursor: string | null, over: Partial<PageRequest> = {}): PageRequest => ({
+      ...request('/'), url: pageUrl(`${base}/paged`, cursor), headers: { authorization: `Bearer page-${cursor}` }, next: { nodeUrl: `${base}/paged`, headers: { authorization: `Bearer after-${cursor}` } }, ...over,
+    });
+    const requestsFor = (cursor: string | null) => paged.log.filter((r) => r.cursor === cursor);
+    beforeAll(() => {
+      paged.facts = hlcs.map((hlc, i) => referenceFact({ id: `p-${i}`, entity: `stigmem://org-p.example/p/${i}`, source: SRC, hlc }));
+    });
+    beforeEach(() => {
+      paged.log = [];
+      paged.hangAfter = null;
+    });
+
+    it('asks for the next page as soon as one is read, with the token brought for it, and hands it over when asked', async () => {
+      const worker = new WorkerPageFetcher(WORKER!);
+      try {
+        const first = await worker.fetch(pagedRequest(null), new AbortController().signal);
+        expect(first.body?.cursor).toBe(hlcs[1]);
+        await waitFor('the second page to be read ahead', async () => requestsFor(hlcs[1]!).length === 1, 5_000, 10);
+        expect(requestsFor(hlcs[1]!)[0]!.auth).toBe(`Bearer after-null`);
+        const second = plainPage(await worker.fetch(pagedRequest(hlcs[1]!), new AbortController().signal));
+        expect(second).toEqual(plainPage(await inlinePageFetcher.fetch(pagedRequest(hlcs[1]!), new AbortController().signal)));
+        expect(second.body?.items.map((i) => ('id' in i ? i.id : null))).toEqual(['p-2', 'p-3']);
+        await waitFor('the third page to be read ahead', async () => requestsFor(hlcs[3]!).length === 1, 5_000, 10);
+        const third = await worker.fetch(pagedRequest(hlcs[3]!), new AbortController().signal);
+        expect(third.body?.hasMore).toBe(false);
+        await new Promise((r) => setTimeout(r, 200));
+        // One worker request per page (the inline comparison read the second once more), none after the last.
+        expect(paged.log.map((r) => r.cursor).sort()).toEqual([hlcs[1], hlcs[1], hlcs[3], null]);
+      } finally {
+        await worker.close();
+      }
+    });
+
+    it('does not hand over a page read under another pin or other rules, nor read ahead without a token', async () => {
+      const worker = new WorkerPageFetcher(WORKER!);
+      try {
+        await worker.fetch(pagedRequest(null), new AbortController().signal);
+        await waitFor('the second page to be read ahead', async () => requestsFor(hlcs[1]!).length === 1, 5_000, 10);
+        await worker.fetch(pagedRequest(hlcs[1]!, { rules: { scopes: ['public', 'company'], authority: 'stigmem://org-p.example' }, next: undefined }), new AbortController().signal);
+        expect(requestsFor(hlcs[1]!).map((r) => r.auth)).toEqual(['Bearer after-null', `Bearer page-${hlcs[1]}`]);
+        await new Promise((r) => setTimeout(r, 200));
+        expect(requestsFor(hlcs[3]!)).toEqual([]);
+        const forged = await worker.fetch(pagedRequest(hlcs[1]!, { pin: otherKey.publicKey }), new AbortController().signal);
+        expect(forged.signature).toBe('invalid');
+        await new Promise((r) => setTimeout(r, 200));
+        expect(requestsFor(hlcs[3]!)).toEqual([]);
+      } finally {
+        await worker.close();
+      }
+    });
+
+    it('drops a page read ahead that nobody claims, and aborts a claimed one when its request is cancelled', async () => {
+      const worker = new WorkerPageFetcher(WORKER!, undefined, 300);
+      try {
+        paged.hangAfter = hlcs[1]!;
+        await worker.fetch(pagedRequest(null), new AbortController().signal);
+        await waitFor('the unclaimed read-ahead to be dropped', async () => paged.closed === 1, 5_000, 20);
+        await worker.fetch(pagedRequest(null), new AbortController().signal);
+        await waitFor('the second read-ahead to start', async () => requestsFor(hlcs[1]!).length === 2, 5_000, 10);
+        const abort = new AbortController();
+        const claimed = worker.fetch(pagedRequest(hlcs[1]!), abort.signal).catch((e: unknown) => e);
+        await new Promise((r) => setTimeout(r, 50));
+        abort.abort();
+        expect(((await claimed) as PeerHttpError).kind).toBe('aborted');
+        await waitFor('the claimed read-ahead to be aborted', async () => paged.closed === 2, 5_000, 20);
+        expect(requestsFor(hlcs[1]!)).toHaveLength(2);
+      } finally {
+        await worker.close();
+      }
+    });
+
+    it('lets a pull cycle through the worker store every page once, in order', async () => {
+      const node = await makeTestNode({ STIGMEM_FEDERATION_ENABLED: 'true' }, { pageWorkerFile: WORKER });
+      try {
+        insertPeer(node.deps.db, { id: 'p1', nodeId: 'stigmem:node:p', nodeUrl: `${base}/paged`, entityUri: 'stigmem://org-p.example', trustedPublicKey: peerKey.publicKey, status: 'active', registration: 'pinned', allowedScopes: ['public'], declaration: null, createdAt: 't', establishedAt: 't', error: null });
+        const result = await pullCycle(node.deps, 'p1', new AbortController().signal);
+        expect(result).toMatchObject({ received: 6, pages: 3, rejected: 0 });
+        expect(node.deps.db.raw.prepare("SELECT id FROM facts WHERE id LIKE 'p-%' ORDER BY seq").pluck().all()).toEqual(['p-0', 'p-1', 'p-2', 'p-3', 'p-4', 'p-5']);
+        expect(node.deps.db.raw.prepare("SELECT cursor FROM peers WHERE id = 'p1'").pluck().get()).toBe(hlcs[5]);
+        expect(paged.log.map((r) => r.cursor)).toEqual([null, hlcs[1], hlcs[3]]);
+      } finally {
+        await node.close();
+      }
+    });
   });
 
   it('lets a stopping node end a page request in flight', async () => {

@@ -4,8 +4,15 @@ import { fromBase64Url } from '../crypto/base64url.js';
 import { verifySignature } from '../crypto/ed25519.js';
 import { parseJsonBytesFast } from '../json/parse.js';
 import { checkFacts, packItems, unpackItems, type CheckedItem, type PackedItems } from './check.js';
-import { MAX_PAGE_BYTES, peerRequest, type PeerHttpError, type PeerResponse } from './http.js';
+import { MAX_PAGE_BYTES, peerRequest, peerUrl, type PeerHttpError, type PeerResponse } from './http.js';
 import { rulesChecks, type PeerRules } from './sender.js';
+
+export const PAGE_LIMIT = 500;
+
+/** The URL of a peer's page after `cursor`: the node's thread and the worker's read-ahead must build the same one. */
+export function pageUrl(nodeUrl: string, cursor: string | null): string {
+  return peerUrl(nodeUrl, `/v1/federation/facts?limit=${PAGE_LIMIT}${cursor !== null ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+}
 
 /** What the pull loop needs to request a page: the URL, the headers (its token is minted on the node's thread). */
 export interface PageRequest {
@@ -14,6 +21,8 @@ export interface PageRequest {
   /** The pinned federation key (base64url) the page's signature must verify under. */
   pin: string;
   rules: PeerRules;
+  /** To read the page after this one ahead: the peer's URL, and headers with a token minted for that request. */
+  next?: { nodeUrl: string; headers: Record<string, string> };
 }
 
 /** A page as read. `signature` is absent for a reference peer, which does not sign pages. */

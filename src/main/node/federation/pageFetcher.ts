@@ -51,6 +51,8 @@ export class WorkerPageFetcher implements PageFetcher {
   constructor(
     private readonly file: string,
     private readonly onNotice: (message: string) => void = () => undefined,
+    /** How long the worker keeps a page it read ahead that nobody asked for (tests shorten it). */
+    private readonly readAheadTtlMs = 30_000,
   ) {}
 
   /** Why pages are read on the node's thread instead, or null while the worker is used. */
@@ -85,7 +87,7 @@ export class WorkerPageFetcher implements PageFetcher {
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.file);
+    const worker = new Worker(this.file, { workerData: { readAheadTtlMs: this.readAheadTtlMs } });
     // The node's server keeps the process alive; an idle page worker must not.
     worker.unref();
     this.isReady = false;

@@ -1,20 +1,66 @@
-// The page worker's entry: fetch, verify and check pages the node's thread asks for (see pageFetcher.ts).
-import { parentPort } from 'node:worker_threads';
+// The page worker's entry: fetch, verify and check pages the node's thread asks for (see pageFetcher.ts). Having read
+// a page with more after it, it asks for the next one at once (with the token the request brought for it), so the peer
+// prepares that page while this one is still being read and stored; the node's request for it then finds it started.
+import { parentPort, workerData } from 'node:worker_threads';
 import { PeerHttpError } from './http.js';
-import { fetchPageOnce, packPage } from './page.js';
+import { fetchPageOnce, packPage, pageUrl, type FetchedPage, type PageRequest } from './page.js';
 import type { WorkerReply, WorkerRequest } from './pageFetcher.js';
 
 const port = parentPort;
 if (!port) throw new Error('the page worker runs only as a worker thread');
+
+/** An unclaimed read-ahead is dropped after this long (the cycle that would have claimed it ended). */
+const readAheadTtlMs = (workerData as { readAheadTtlMs?: number } | null)?.readAheadTtlMs ?? 30_000;
+
+interface Ahead {
+  page: Promise<FetchedPage>;
+  abort: AbortController;
+  timer: NodeJS.Timeout;
+}
+
 const inflight = new Map<number, AbortController>();
+const ahead = new Map<string, Ahead>();
+// A read-ahead is claimed only by a request for the same URL under the same pin and rules.
+const keyOf = (req: PageRequest): string => JSON.stringify([req.url, req.pin, req.rules]);
+
+function readAhead(req: PageRequest, page: FetchedPage): void {
+  if (!req.next || page.status !== 200 || page.signature === 'invalid' || !page.body?.hasMore || page.body.cursor === null || page.body.items.length === 0) return;
+  const next: PageRequest = { url: pageUrl(req.next.nodeUrl, page.body.cursor), headers: req.next.headers, pin: req.pin, rules: req.rules };
+  const key = keyOf(next);
+  if (ahead.has(key)) return;
+  const abort = new AbortController();
+  const started = fetchPageOnce(next, abort.signal);
+  started.catch(() => undefined);
+  const timer = setTimeout(() => {
+    ahead.delete(key);
+    abort.abort();
+  }, readAheadTtlMs);
+  timer.unref();
+  ahead.set(key, { page: started, abort, timer });
+}
+
+function claim(req: PageRequest): { page: Promise<FetchedPage>; abort: AbortController } {
+  const key = keyOf(req);
+  const hit = ahead.get(key);
+  if (hit) {
+    ahead.delete(key);
+    clearTimeout(hit.timer);
+    return hit;
+  }
+  const abort = new AbortController();
+  return { page: fetchPageOnce(req, abort.signal), abort };
+}
 
 port.on('message', (m: WorkerRequest) => {
   if (m.type === 'cancel') return inflight.get(m.id)?.abort();
-  const abort = new AbortController();
+  const { page, abort } = claim(m.req);
   inflight.set(m.id, abort);
-  void fetchPageOnce(m.req, abort.signal)
+  void page
     .then(
-      (page): WorkerReply => ({ type: 'page', id: m.id, page: packPage(page) }),
+      (p): WorkerReply => {
+        readAhead(m.req, p);
+        return { type: 'page', id: m.id, page: packPage(p) };
+      },
       (e: unknown): WorkerReply => ({ type: 'error', id: m.id, error: e instanceof PeerHttpError ? { kind: e.kind, message: e.message } : { kind: 'internal', message: e instanceof Error ? e.message : String(e) } }),
     )
     .then((reply) => {

@@ -3,15 +3,14 @@ import { recordAudit } from '../audit/log.js';
 import { isoFromMs } from '../clock.js';
 import type { NodeDeps } from '../server/deps.js';
 import { fetchDiscovery } from './discovery.js';
-import { PeerHttpError, peerUrl } from './http.js';
+import { PeerHttpError } from './http.js';
 import { ingestChecked } from './ingest.js';
-import type { FetchedPage, PageRequest } from './page.js';
+import { pageUrl, type FetchedPage, type PageRequest } from './page.js';
 import { PageWorkerError } from './pageFetcher.js';
 import { peerRules, peerSender } from './sender.js';
 import { mintPeerToken } from './peerToken.js';
 import { advanceCursor, parseScopes, peerById, recordPullAttempt, updatePeer, type PeerRow } from './peers/repo.js';
 
-export const PAGE_LIMIT = 500;
 export const MAX_PAGES_PER_CYCLE = 2000;
 
 /** A failed cycle: `error` is what the peer record shows; `retryAfterMs` honours a 429. */
@@ -50,14 +49,19 @@ function keyMismatch(deps: NodeDeps, peer: PeerRow, presented: string | null): P
   return new PullFailure('signature_mismatch');
 }
 
-function pageRequest(deps: NodeDeps, peer: PeerRow, cursor: string | null): PageRequest {
+function pageHeaders(deps: NodeDeps, peer: PeerRow): Record<string, string> {
   const token = mintPeerToken(deps.keys.federation, { iss: deps.nodeId, sub: peer.node_id ?? '', scopes: parseScopes(peer.allowed_scopes) }, deps.clock.nowMs());
-  const qs = `limit=${PAGE_LIMIT}${cursor !== null ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+  return { authorization: `Bearer ${token}`, 'stigmem-verify': 'full', accept: 'application/json' };
+}
+
+/** A page request, and a token for the page after it so the worker can ask for that one as soon as this one is read. */
+function pageRequest(deps: NodeDeps, peer: PeerRow, cursor: string | null): PageRequest {
   return {
-    url: peerUrl(peer.node_url, `/v1/federation/facts?${qs}`),
-    headers: { authorization: `Bearer ${token}`, 'stigmem-verify': 'full', accept: 'application/json' },
+    url: pageUrl(peer.node_url, cursor),
+    headers: pageHeaders(deps, peer),
     pin: peer.trusted_public_key,
     rules: peerRules(deps, peer),
+    next: { nodeUrl: peer.node_url, headers: pageHeaders(deps, peer) },
   };
 }
 
