@@ -33,6 +33,7 @@ const body = Buffer.from(encodeJson({ facts: [good, badCid, team, foreign, 'junk
 
 let server: http.Server;
 let base = '';
+let hungArrived = 0;
 let hungClosed = 0;
 /** Answers of /slow/… requests held until the test lets them go. */
 const held: (() => void)[] = [];
@@ -49,7 +50,10 @@ beforeAll(async () => {
     if (req.url === '/unsigned') return send(200, body);
     if (req.url === '/refused') return send(429, '{"detail":"slow down","code":"rate_limited"}', { 'retry-after': '7' });
     if (req.url === '/junk') return send(200, '{"nope":1}');
-    if (req.url === '/hang') return void req.socket.on('close', () => hungClosed++);
+    if (req.url === '/hang') {
+      hungArrived++;
+      return void req.socket.on('close', () => hungClosed++);
+    }
     if (req.url?.startsWith('/paged/v1/federation/facts')) {
       const cursor = new URL(req.url, 'http://x').searchParams.get('cursor');
       paged.log.push({ cursor, auth: String(req.headers.authorization) });
@@ -130,9 +134,10 @@ describe('the page worker', () => {
     const worker = new WorkerPageFetcher(WORKER!);
     try {
       const abort = new AbortController();
-      const hung = worker.fetch(request('/hang'), abort.signal);
-      await new Promise((r) => setTimeout(r, 200));
       const before = hungClosed;
+      const arrived = hungArrived;
+      const hung = worker.fetch(request('/hang'), abort.signal);
+      await waitFor('the request to reach the peer', async () => hungArrived > arrived, 5_000, 10);
       abort.abort();
       await expect(hung).rejects.toSatisfy((e) => e instanceof PeerHttpError && e.kind === 'aborted');
       await waitFor('the worker to drop the connection', async () => hungClosed > before, 5_000, 20);
@@ -259,7 +264,7 @@ describe('the page worker', () => {
     });
 
     it('drops a page read ahead that nobody claims, and aborts a claimed one when its request is cancelled', async () => {
-      const worker = new WorkerPageFetcher(WORKER!, undefined, 300);
+      const worker = new WorkerPageFetcher(WORKER!, undefined, 1_000);
       try {
         paged.hangAfter = hlcs[1]!;
         await worker.fetch(pagedRequest(null), new AbortController().signal);
