@@ -8,8 +8,8 @@ import { loadConfig } from '../../src/main/node/config/env.js';
 import { startNode } from '../../src/main/node/runtime.js';
 import { httpLoad, NO_RATE_LIMITS, printRatio } from './measure.js';
 
-function rawInsertRate(dir: string, n: number): number {
-  const db = new Database(join(dir, 'raw.db'));
+function rawInsertRate(dir: string, n: number, file: string): number {
+  const db = new Database(join(dir, file));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.exec('CREATE TABLE t (id TEXT PRIMARY KEY, entity TEXT, relation TEXT, value TEXT, source TEXT, ts TEXT, confidence REAL, scope TEXT)');
@@ -26,8 +26,9 @@ function rawInsertRate(dir: string, n: number): number {
 export async function benchStorageAndHttp(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'stigmem-bench-'));
   try {
-    const raw = rawInsertRate(dir, 100_000);
-    process.stdout.write(`baseline: raw better-sqlite3 insert (one transaction) ${raw.toFixed(0)} rows/s\n`);
+    // Best of three (each into a new file): one run is at the mercy of a busy moment, and the best is the stricter baseline.
+    const raw = Math.max(...[1, 2, 3].map((i) => rawInsertRate(dir, 100_000, `raw-${i}.db`)));
+    process.stdout.write(`baseline: raw better-sqlite3 insert (one transaction, best of 3) ${raw.toFixed(0)} rows/s\n`);
 
     const bare = Fastify();
     bare.post('/x', async () => ({ ok: true }));
