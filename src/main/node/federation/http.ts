@@ -32,7 +32,13 @@ function responseHeaders(res: IncomingMessage): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(res.headers)) {
     if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+    for (const v of Array.isArray(value) ? value : [value]) {
+      try {
+        headers.append(name, v);
+      } catch {
+        // A value HTTP's parser let through but Headers refuses: no header we read can be one, so leave it out.
+      }
+    }
   }
   return headers;
 }
