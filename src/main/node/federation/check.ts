@@ -41,7 +41,7 @@ export type CheckedItem = Checked | Rejection;
 export type FactRules = Pick<Sender, 'scopeRefusal' | 'sourceRefusal'>;
 
 const MAX_FIELD = 4096;
-export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function text(f: Record<string, unknown>, key: string, required = true): string | null {
   const v = f[key];
@@ -53,7 +53,7 @@ function text(f: Record<string, unknown>, key: string, required = true): string 
   return v;
 }
 
-export function checkFact(rules: FactRules, raw: unknown): Checked {
+function checkFact(rules: FactRules, raw: unknown): Checked {
   if (!isObj(raw)) throw new Rejection('malformed');
   const id = text(raw, 'id')!;
   const entity = text(raw, 'entity')!;

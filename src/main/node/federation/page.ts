@@ -7,7 +7,7 @@ import { checkFacts, packItems, unpackItems, type CheckedItem, type PackedItems 
 import { MAX_PAGE_BYTES, peerRequest, peerUrl, type PeerHttpError, type PeerResponse } from './http.js';
 import { rulesChecks, type PeerRules } from './sender.js';
 
-export const PAGE_LIMIT = 500;
+const PAGE_LIMIT = 500;
 
 /** The URL of a peer's page after `cursor`: the node's thread and the worker's read-ahead must build the same one. */
 export function pageUrl(nodeUrl: string, cursor: string | null): string {
@@ -47,7 +47,7 @@ export function pageNeedsLiterals(doc: unknown): boolean {
   });
 }
 
-export const parsePage = (bytes: Buffer): unknown => parseJsonBytesFast(bytes, pageNeedsLiterals);
+const parsePage = (bytes: Buffer): unknown => parseJsonBytesFast(bytes, pageNeedsLiterals);
 
 function field(json: unknown, key: string): unknown {
   return typeof json === 'object' && json !== null ? (json as Record<string, unknown>)[key] : undefined;
@@ -67,7 +67,7 @@ function signatureOf(res: PeerResponse, pin: string): FetchedPage['signature'] {
 }
 
 /** A response read into a page: a refusal's fields, or the signature verdict and (when it verified or is absent) the checked facts. */
-export function readPage(res: PeerResponse, req: Pick<PageRequest, 'pin' | 'rules'>): FetchedPage {
+function readPage(res: PeerResponse, req: Pick<PageRequest, 'pin' | 'rules'>): FetchedPage {
   const after = Number(res.headers.get('retry-after') ?? '');
   const page: FetchedPage = { status: res.status, detail: textField(res.json, 'detail'), code: textField(res.json, 'code'), retryAfterS: Number.isFinite(after) && after > 0 ? after : null, signature: 'absent', body: null };
   if (res.status !== 200) return page;
