@@ -25,6 +25,11 @@ export interface PageRequest {
   next?: { nodeUrl: string; headers: Record<string, string> };
 }
 
+/** The terms a page is read under (pin and rules): a page read under other terms than the peer's now is not stored. */
+export function termsOf(t: Pick<PageRequest, 'pin' | 'rules'>): string {
+  return JSON.stringify([t.pin, t.rules.scopes, t.rules.authority]);
+}
+
 /** A page as read. `signature` is absent for a reference peer, which does not sign pages. */
 export interface FetchedPage<Items = CheckedItem[]> {
   status: number;

@@ -3,7 +3,7 @@
 // prepares that page while this one is still being read and stored; the node's request for it then finds it started.
 import { parentPort, workerData } from 'node:worker_threads';
 import { PeerHttpError } from './http.js';
-import { fetchPageOnce, packPage, pageUrl, type FetchedPage, type PageRequest } from './page.js';
+import { fetchPageOnce, packPage, pageUrl, termsOf, type FetchedPage, type PageRequest } from './page.js';
 import type { WorkerReply, WorkerRequest } from './pageFetcher.js';
 
 const port = parentPort;
@@ -20,8 +20,8 @@ interface Ahead {
 
 const inflight = new Map<number, AbortController>();
 const ahead = new Map<string, Ahead>();
-// A read-ahead is claimed only by a request for the same URL under the same pin and rules.
-const keyOf = (req: PageRequest): string => JSON.stringify([req.url, req.pin, req.rules]);
+// A read-ahead is claimed only by a request for the same URL under the same terms (pin and rules).
+const keyOf = (req: PageRequest): string => `${req.url}\n${termsOf(req)}`;
 
 function readAhead(req: PageRequest, page: FetchedPage): void {
   if (!req.next || page.status !== 200 || page.signature === 'invalid' || !page.body?.hasMore || page.body.cursor === null || page.body.items.length === 0) return;

@@ -5,7 +5,7 @@ import type { NodeDeps } from '../server/deps.js';
 import { fetchDiscovery } from './discovery.js';
 import { PeerHttpError } from './http.js';
 import { ingestChecked } from './ingest.js';
-import { pageUrl, type FetchedPage, type PageRequest } from './page.js';
+import { pageUrl, termsOf, type FetchedPage, type PageRequest } from './page.js';
 import { PageWorkerError } from './pageFetcher.js';
 import { peerRules, peerSender } from './sender.js';
 import { mintPeerToken } from './peerToken.js';
@@ -67,8 +67,7 @@ function pageRequest(deps: NodeDeps, peer: PeerRow, cursor: string | null): Page
 
 /** Whether a page fetched and checked under `req` may be stored for the peer as it is now (not re-pinned or re-scoped meanwhile). */
 function stillApplies(deps: NodeDeps, live: PeerRow, req: PageRequest): boolean {
-  const rules = peerRules(deps, live);
-  return live.trusted_public_key === req.pin && rules.authority === req.rules.authority && rules.scopes.join('\n') === req.rules.scopes.join('\n');
+  return termsOf({ pin: live.trusted_public_key, rules: peerRules(deps, live) }) === termsOf(req);
 }
 
 async function fetchPage(deps: NodeDeps, req: PageRequest, signal: AbortSignal): Promise<FetchedPage> {
