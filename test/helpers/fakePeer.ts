@@ -6,6 +6,7 @@ import { canonicalAsciiBytes } from '../../src/main/node/json/canonical.js';
 import { computeCid } from '../../src/main/node/facts/cid.js';
 import { generateSeed } from '../../src/main/node/crypto/ed25519.js';
 import { signerFromSeed, type Signer } from '../../src/main/node/identity/signer.js';
+import { closeLocal, listenLocal } from './localServer.js';
 
 export interface FakePeer {
   url: string;
@@ -70,13 +71,7 @@ export async function startFakePeer(opts: { entityUri?: string; signDeclaration?
     res.statusCode = 404;
     res.end('{"detail":"Not Found"}');
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.address();
-  state.port = typeof addr === 'object' && addr ? addr.port : 0;
-  state.url = `http://127.0.0.1:${state.port}`;
-  state.close = () => new Promise((r) => {
-    server.closeAllConnections();
-    server.close(() => r());
-  });
+  ({ port: state.port, url: state.url } = await listenLocal(server));
+  state.close = () => closeLocal(server);
   return state;
 }

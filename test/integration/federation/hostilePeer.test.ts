@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../helpers/process.js';
 import { makeTestNode, type TestNode } from '../../helpers/inject.js';
+import { closeLocal, listenLocal, pinnedPeer } from '../../helpers/localServer.js';
 import { referenceFact } from '../../helpers/fakePeer.js';
 import { encodeJson } from '../../../src/main/node/json/pyjson.js';
 import { generateSeed } from '../../../src/main/node/crypto/ed25519.js';
 import { signerFromSeed } from '../../../src/main/node/identity/signer.js';
 import { builtPageWorker } from '../../../src/main/node/federation/pageFetcher.js';
 import { MAX_PAGE_BYTES } from '../../../src/main/node/federation/http.js';
-import { insertPeer } from '../../../src/main/node/federation/peers/repo.js';
 import { pullCycle, PullFailure } from '../../../src/main/node/federation/pull.js';
 
 const WORKER = builtPageWorker(join(REPO_ROOT, 'out/cli'));
@@ -29,19 +29,14 @@ beforeAll(async () => {
     res.writeHead(answer.status, { 'content-type': 'application/json', ...(answer.sign !== false ? { 'stigmem-signature': key.signB64(body) } : {}), ...answer.headers });
     res.end(body);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.address();
-  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  base = (await listenLocal(server)).url;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-});
+afterAll(() => closeLocal(server));
 
 async function pullOnce(a: Answer): Promise<{ outcome: unknown; node: TestNode }> {
   answer = a;
   const node = await makeTestNode({ STIGMEM_FEDERATION_ENABLED: 'true' }, { pageWorkerFile: WORKER });
-  insertPeer(node.deps.db, { id: 'p1', nodeId: 'stigmem:node:p', nodeUrl: base, entityUri: 'stigmem://org-p.example', trustedPublicKey: key.publicKey, status: 'active', registration: 'pinned', allowedScopes: ['public'], declaration: null, createdAt: 't', establishedAt: 't', error: null });
+  pinnedPeer(node.deps.db, base, key.publicKey);
   const outcome = await pullCycle(node.deps, 'p1', new AbortController().signal).catch((e: unknown) => e);
   return { outcome, node };
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../helpers/process.js';
 import { makeTestNode } from '../../helpers/inject.js';
+import { closeLocal, listenLocal, pinnedPeer } from '../../helpers/localServer.js';
 import { referenceFact } from '../../helpers/fakePeer.js';
 import { waitFor } from '../../helpers/http.js';
 import { encodeJson } from '../../../src/main/node/json/pyjson.js';
@@ -16,7 +17,7 @@ import { Rejection, type CheckedItem } from '../../../src/main/node/federation/c
 import { PeerHttpError } from '../../../src/main/node/federation/http.js';
 import { pageUrl, type FetchedPage, type PageRequest } from '../../../src/main/node/federation/page.js';
 import { builtPageWorker, inlinePageFetcher, PageWorkerError, WorkerPageFetcher, type PageFetcher } from '../../../src/main/node/federation/pageFetcher.js';
-import { insertPeer, updatePeer } from '../../../src/main/node/federation/peers/repo.js';
+import { updatePeer } from '../../../src/main/node/federation/peers/repo.js';
 import { pullCycle, PullFailure } from '../../../src/main/node/federation/pull.js';
 
 // Both shells' builds (npm test runs build-cli and electron-vite build first): `stigmem serve`'s and the desktop's.
@@ -70,14 +71,9 @@ beforeAll(async () => {
     }
     send(404, '{"detail":"Not Found"}');
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.address();
-  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  base = (await listenLocal(server)).url;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-});
+afterAll(() => closeLocal(server));
 
 /** Stand-in worker files: one that throws before it is ready, one that is ready and exits on its first page. */
 function crashingWorker(): string {
@@ -179,7 +175,7 @@ describe('the page worker', () => {
   it('fails a pull cycle with internal_error when the worker dies, and leaves the peer untouched', async () => {
     const node = await makeTestNode({ STIGMEM_FEDERATION_ENABLED: 'true' }, { pageWorkerFile: exitingWorker() });
     try {
-      insertPeer(node.deps.db, { id: 'p1', nodeId: 'stigmem:node:p', nodeUrl: `${base}/signed-peer`, entityUri: 'stigmem://org-p.example', trustedPublicKey: peerKey.publicKey, status: 'active', registration: 'pinned', allowedScopes: ['public'], declaration: null, createdAt: 't', establishedAt: 't', error: null });
+      pinnedPeer(node.deps.db, `${base}/signed-peer`, peerKey.publicKey);
       const failure = await pullCycle(node.deps, 'p1', new AbortController().signal).catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(PullFailure);
       expect((failure as PullFailure).error).toBe('internal_error: page worker exited (code 3)');
@@ -193,7 +189,7 @@ describe('the page worker', () => {
     for (const change of [null, { allowedScopes: ['public', 'company'] }, { trustedPublicKey: otherKey.publicKey }, { entityUri: 'stigmem://org-q.example' }]) {
       const node = await makeTestNode({ STIGMEM_FEDERATION_ENABLED: 'true' }, { pageWorkerFile: WORKER });
       try {
-        insertPeer(node.deps.db, { id: 'p1', nodeId: 'stigmem:node:p', nodeUrl: `${base}/slow`, entityUri: 'stigmem://org-p.example', trustedPublicKey: peerKey.publicKey, status: 'active', registration: 'pinned', allowedScopes: ['public'], declaration: null, createdAt: 't', establishedAt: 't', error: null });
+        pinnedPeer(node.deps.db, `${base}/slow`, peerKey.publicKey);
         const cycle = pullCycle(node.deps, 'p1', new AbortController().signal);
         await waitFor('the page request to arrive', async () => held.length > 0, 5_000, 10);
         if (change) updatePeer(node.deps.db, 'p1', change);
@@ -286,7 +282,7 @@ describe('the page worker', () => {
     it('lets a pull cycle through the worker store every page once, in order', async () => {
       const node = await makeTestNode({ STIGMEM_FEDERATION_ENABLED: 'true' }, { pageWorkerFile: WORKER });
       try {
-        insertPeer(node.deps.db, { id: 'p1', nodeId: 'stigmem:node:p', nodeUrl: `${base}/paged`, entityUri: 'stigmem://org-p.example', trustedPublicKey: peerKey.publicKey, status: 'active', registration: 'pinned', allowedScopes: ['public'], declaration: null, createdAt: 't', establishedAt: 't', error: null });
+        pinnedPeer(node.deps.db, `${base}/paged`, peerKey.publicKey);
         const result = await pullCycle(node.deps, 'p1', new AbortController().signal);
         expect(result).toMatchObject({ received: 6, pages: 3, rejected: 0 });
         expect(node.deps.db.raw.prepare("SELECT id FROM facts WHERE id LIKE 'p-%' ORDER BY seq").pluck().all()).toEqual(['p-0', 'p-1', 'p-2', 'p-3', 'p-4', 'p-5']);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../helpers/process.js';
+import { closeLocal, listenLocal } from '../../helpers/localServer.js';
 import { PeerHttpError, peerRequest } from '../../../src/main/node/federation/http.js';
 
 let server: http.Server;
@@ -43,14 +44,9 @@ beforeAll(async () => {
   });
   // Idle connections stay open on the server's side far longer than the child below may take to exit.
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.address();
-  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  base = (await listenLocal(server)).url;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-});
+afterAll(() => closeLocal(server));
 
 const failure = async (p: Promise<unknown>): Promise<{ kind: string; message: string }> => {
   const e = await p.then(() => null, (x: unknown) => x);
@@ -94,9 +90,8 @@ describe('peerRequest', () => {
     setTimeout(() => abort.abort(), 100);
     expect((await failure(peerRequest(`${base}/silent`, { signal: abort.signal }))).kind).toBe('aborted');
     const closed = http.createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const port = (closed.address() as { port: number }).port;
-    await new Promise((r) => closed.close(r));
+    const { port } = await listenLocal(closed);
+    await closeLocal(closed);
     expect(await failure(peerRequest(`http://127.0.0.1:${port}/x`))).toEqual({ kind: 'unreachable', message: `cannot reach http://127.0.0.1:${port} (ECONNREFUSED)` });
     expect(await failure(peerRequest('ftp://127.0.0.1/x'))).toEqual({ kind: 'unreachable', message: 'cannot reach ftp://127.0.0.1 (not http or https)' });
     expect(await failure(peerRequest('not a url'))).toEqual({ kind: 'unreachable', message: 'not a URL' });
@@ -110,14 +105,12 @@ describe('peerRequest', () => {
       return ctx.skip();
     }
     const tls = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => res.end('{}'));
-    await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
+    const { port } = await listenLocal(tls);
     try {
-      const port = (tls.address() as { port: number }).port;
       const f = await failure(peerRequest(`https://127.0.0.1:${port}/x`));
       expect(f).toEqual({ kind: 'unreachable', message: `cannot reach https://127.0.0.1:${port} (DEPTH_ZERO_SELF_SIGNED_CERT)` });
     } finally {
-      tls.closeAllConnections();
-      await new Promise((r) => tls.close(r));
+      await closeLocal(tls);
     }
   });
 
