@@ -151,6 +151,7 @@ describe('the page worker', () => {
         expect(e instanceof PageWorkerError && e.message).toBe('page worker exited (code 3)');
       }
       expect(worker.fallback).toBeNull();
+      expect(worker.readsAhead).toBe(true);
     } finally {
       await worker.close();
     }
@@ -166,6 +167,7 @@ describe('the page worker', () => {
       expect((await second).status).toBe(429);
       expect(plainPage(await worker.fetch(request('/signed'), new AbortController().signal))).toEqual(await fetchWith(inlinePageFetcher, '/signed'));
       expect(worker.fallback).toMatch(/^page worker failed: boom/);
+      expect(worker.readsAhead).toBe(false);
       expect(notices).toEqual([expect.stringMatching(/^page worker failed: boom.*read on the node's own thread/)]);
     } finally {
       await worker.close();

@@ -8,6 +8,8 @@ import { fetchPageOnce, unpackPage, type FetchedPage, type PageError, type PageR
 import type { PackedItems } from './check.js';
 
 export interface PageFetcher {
+  /** Whether it reads the next page ahead (and so has a use for the token a request brings for it). */
+  readonly readsAhead: boolean;
   fetch(req: PageRequest, signal: AbortSignal): Promise<FetchedPage>;
   close(): Promise<void>;
 }
@@ -21,7 +23,7 @@ export function builtPageWorker(bundleDir: string): string | undefined {
   return existsSync(file) ? file : undefined;
 }
 
-export const inlinePageFetcher: PageFetcher = { fetch: fetchPageOnce, close: async () => undefined };
+export const inlinePageFetcher: PageFetcher = { readsAhead: false, fetch: fetchPageOnce, close: async () => undefined };
 
 export type WorkerRequest = { type: 'fetch'; id: number; req: PageRequest } | { type: 'cancel'; id: number };
 export type WorkerReply =
@@ -58,6 +60,10 @@ export class WorkerPageFetcher implements PageFetcher {
   /** Why pages are read on the node's thread instead, or null while the worker is used. */
   get fallback(): string | null {
     return this.fallbackReason;
+  }
+
+  get readsAhead(): boolean {
+    return this.fallbackReason === null;
   }
 
   fetch(req: PageRequest, signal: AbortSignal): Promise<FetchedPage> {

@@ -54,14 +54,14 @@ function pageHeaders(deps: NodeDeps, peer: PeerRow): Record<string, string> {
   return { authorization: `Bearer ${token}`, 'stigmem-verify': 'full', accept: 'application/json' };
 }
 
-/** A page request, and a token for the page after it so the worker can ask for that one as soon as this one is read. */
+/** A page request and, for a fetcher that reads ahead, a token for the page after it. */
 function pageRequest(deps: NodeDeps, peer: PeerRow, cursor: string | null): PageRequest {
   return {
     url: pageUrl(peer.node_url, cursor),
     headers: pageHeaders(deps, peer),
     pin: peer.trusted_public_key,
     rules: peerRules(deps, peer),
-    next: { nodeUrl: peer.node_url, headers: pageHeaders(deps, peer) },
+    ...(deps.pages.readsAhead ? { next: { nodeUrl: peer.node_url, headers: pageHeaders(deps, peer) } } : {}),
   };
 }
 
