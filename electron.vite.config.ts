@@ -32,8 +32,12 @@ export default defineConfig({
       // Everything in package.json's dependencies stays in node_modules; the native modules must in any case.
       externalizeDeps: { include: ['better-sqlite3', 'keytar'] },
       rolldownOptions: {
-        // The page worker is its own entry: the node starts it from beside index.js (federation/pageFetcher.ts).
-        input: { index: resolve(import.meta.dirname, 'src/main/index.ts'), pageWorker: resolve(import.meta.dirname, 'src/main/node/federation/pageWorker.ts') },
+        // The workers are their own entries, started from beside index.js (federation/pageFetcher.ts, db/upgrade.ts).
+        input: {
+          index: resolve(import.meta.dirname, 'src/main/index.ts'),
+          pageWorker: resolve(import.meta.dirname, 'src/main/node/federation/pageWorker.ts'),
+          upgradeWorker: resolve(import.meta.dirname, 'src/main/node/db/upgradeWorker.ts'),
+        },
       },
     },
   },

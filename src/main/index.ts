@@ -5,8 +5,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bindAdminOperations } from './desktop/ipc.js';
 import { desktopNodeConfig } from './desktop/node-config.js';
+import { DesktopStartup } from './desktop/startup.js';
 import { denyAllPermissions, hardenWebContents, isTrustedSenderUrl, mainWindowOptions } from './desktop/window-options.js';
+import { builtUpgradeWorker, upgradeDatabase } from './node/db/upgrade.js';
 import { builtPageWorker } from './node/federation/pageFetcher.js';
+import type { NodeConfig } from './node/config/env.js';
 import { startNode, type RunningNode } from './node/runtime.js';
 import type { KeychainFallback } from './node/secrets/custody.js';
 
@@ -19,6 +22,7 @@ const devRendererUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDER
 const appUrl = devRendererUrl ?? pathToFileURL(RENDERER_HTML).href;
 
 let node: RunningNode | null = null;
+const startup = new DesktopStartup();
 let mainWindow: BrowserWindow | null = null;
 let isStopping = false;
 
@@ -32,14 +36,11 @@ function createMainWindow(): BrowserWindow {
   return win;
 }
 
-async function startDesktopNode(): Promise<RunningNode> {
-  const { config, warnings } = desktopNodeConfig(app.getPath('userData'), process.env);
-  for (const w of warnings) console.warn(`stigmem: warning: ${w}`);
+async function startDesktopNode(config: NodeConfig): Promise<RunningNode> {
   const running = await startNode(config, {
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-stigmem-capability"]'] },
     // The desktop never falls back from the OS keychain to a key file without the user's consent.
     keys: { confirmFallback: askKeychainFallback },
-    onUpgrade: (m) => console.info(`stigmem: upgrading the database to schema ${m.version} (${m.name})`),
     pageWorkerFile: builtPageWorker(outMainDir),
   });
   for (const n of running.notices) console.info(`stigmem: ${n}`);
@@ -70,20 +71,34 @@ async function onReady(): Promise<void> {
   denyAllPermissions(session.defaultSession);
   bindAdminOperations(ipcMain, {
     currentDeps: () => node?.deps ?? null,
+    startup: () => startup.current(),
     isTrustedSender: (senderUrl) => isTrustedSenderUrl(senderUrl, appUrl),
     reportError: (op, err) => console.error(`stigmem: ${op} failed:`, err),
   });
-  try {
-    node = await startDesktopNode();
-  } catch (e) {
-    dialog.showErrorBox('Stigmem could not start its node', e instanceof Error ? e.message : String(e));
-    app.exit(1);
-    return;
-  }
+  // The window first: it shows the upgrade's progress, or why the node could not start, instead of nothing at all.
   mainWindow = createMainWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow();
   });
+  node = await startup.run({
+    configure: () => {
+      const { config, warnings } = desktopNodeConfig(app.getPath('userData'), process.env);
+      for (const w of warnings) console.warn(`stigmem: warning: ${w}`);
+      return config;
+    },
+    upgrade: (config, onStep) =>
+      upgradeDatabase(config.dbPath, {
+        workerFile: builtUpgradeWorker(outMainDir),
+        onStep: (s) => {
+          console.info(`stigmem: upgrading the database to schema ${s.version} (${s.name}), step ${s.index} of ${s.total}`);
+          onStep(s);
+        },
+        onNotice: (m) => console.warn(`stigmem: ${m}`),
+      }),
+    start: (config) => startDesktopNode(config),
+  });
+  const phase = startup.current();
+  if (phase.phase === 'failed') console.error(`stigmem: the node could not start: ${phase.message}`);
 }
 
 // A second copy would fight the first for the port and the database: hand over to the running one instead.

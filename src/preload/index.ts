@@ -10,7 +10,7 @@ function invoker<N extends OperationName>(op: N): OperationCall<N> {
 }
 
 const stigmem = {
-  node: { status: invoker('node:status') },
+  node: { startup: invoker('node:startup'), status: invoker('node:status') },
   facts: { recent: invoker('facts:recent') },
   identity: { publicKey: invoker('identity:publicKey') },
 } satisfies StigmemApi;

@@ -25,6 +25,16 @@ export interface NodeStatus {
   dbPath: string;
 }
 
+/**
+ * How far the node behind the window has come: the desktop opens its window first and then upgrades the database and
+ * starts the node, which can take a while for a large database. A console is served by a running node: always ready.
+ */
+export type NodeStartup =
+  | { phase: 'starting' }
+  | { phase: 'upgrading'; step: number; steps: number; schemaVersion: number; migration: string }
+  | { phase: 'ready' }
+  | { phase: 'failed'; message: string };
+
 export interface RetiredKey {
   keyId: string;
   fingerprint: string;
@@ -62,6 +72,7 @@ function operation<Input, Res>() {
 }
 
 export const ADMIN_OPERATIONS = {
+  'node:startup': operation<undefined, NodeStartup>()(validateNoArgument),
   'node:status': operation<undefined, NodeStatus>()(validateNoArgument),
   'facts:recent': operation<{ limit?: number } | undefined, RecentFact[]>()(validateRecentFactsQuery),
   'identity:publicKey': operation<undefined, PublicIdentity>()(validateNoArgument),

@@ -1,19 +1,17 @@
 // The headless console in a real browser (Debian's Chromium): a real `stigmem serve` process, the built renderer,
 // the operator signing in with the admin key, and the dashboard showing what the HTTP API just stored.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, spawnNode, type NodeProcess } from '../helpers/process.js';
 import { ensureCliBuilt, ensureRendererBuilt } from './build.js';
+import { CHROMIUM_MISSING, hasChromium, launchChromium, watchPageProblems } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`console e2e skipped: ${CHROMIUM} is missing (apt-get install -y --no-install-recommends chromium fonts-liberation)`);
+if (!hasChromium) console.warn(`console e2e skipped: ${CHROMIUM_MISSING}`);
 
 const ADMIN_KEY = 'e2e-admin-key-0123456789abcdef';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const FACT = { entity: 'stigmem://acme.example/team/ops', relation: 'rel:owns', value: { type: 'string', v: 'the release checklist' }, source: 'stigmem://acme.example/alice', scope: 'company' };
 
 const ENTITY = 'stigmem://acme.example';
@@ -72,13 +70,7 @@ describe('the headless console', () => {
     const value = status.body['value'] as { nodeId: string; fingerprint: string; factCount: number };
     known = { nodeId: value.nodeId, fingerprint: value.fingerprint, factId: String(asserted.body['id']), factCount: value.factCount, retired: folder.retired };
     home = mkdtempSync(join(tmpdir(), 'stigmem-chromium-'));
-    browser = await chromium.launchPersistentContext(join(home, 'profile'), {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      // Chromium writes crash-report folders under ~/.config otherwise.
-      env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') },
-      viewport: { width: 1280, height: 900 },
-    });
+    browser = await launchChromium(home);
   }, 180_000);
 
   afterAll(async () => {
@@ -90,10 +82,7 @@ describe('the headless console', () => {
 
   async function openConsole(): Promise<Page> {
     const page = await browser.newPage();
-    page.on('pageerror', (e) => pageProblems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (/Content Security Policy|Refused to/i.test(m.text())) pageProblems.push(`CSP: ${m.text()}`);
-    });
+    watchPageProblems(page, pageProblems);
     await page.goto(`${node.url}/console`);
     return page;
   }

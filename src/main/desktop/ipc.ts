@@ -1,6 +1,6 @@
 // Binds every contract operation to ipcMain on its derived channel. Electron-free: it takes ipcMain's shape.
-import { ipcChannelOf, OPERATION_NAMES } from '../../shared/contract.js';
-import { fail, type Result } from '../../shared/result.js';
+import { ADMIN_OPERATIONS, ipcChannelOf, OPERATION_NAMES, type NodeStartup } from '../../shared/contract.js';
+import { fail, ok, type Result } from '../../shared/result.js';
 import { runAdminOperation } from '../node/console/handlers.js';
 import type { NodeDeps } from '../node/server/deps.js';
 
@@ -16,6 +16,8 @@ export interface IpcMainLike {
 export interface AdminIpcOptions {
   /** The running node, or null while it starts or after it stopped. */
   currentDeps: () => NodeDeps | null;
+  /** How far the node has come; asked while there is no node yet, so the window can show progress or the failure. */
+  startup: () => NodeStartup;
   isTrustedSender: (senderUrl: string | null) => boolean;
   reportError?: (op: string, err: unknown) => void;
 }
@@ -25,6 +27,10 @@ export function bindAdminOperations(ipcMain: IpcMainLike, opts: AdminIpcOptions)
   for (const op of OPERATION_NAMES) {
     ipcMain.handle(ipcChannelOf(op), async (event, arg) => {
       if (!opts.isTrustedSender(event.senderFrame?.url ?? null)) return fail('forbidden', 'this page may not call the node');
+      if (op === 'node:startup') {
+        const checked = ADMIN_OPERATIONS[op].validate(arg);
+        return checked.ok ? ok(opts.startup()) : checked;
+      }
       const deps = opts.currentDeps();
       if (deps === null) return fail('node_not_running', 'the node is not running');
       return runAdminOperation(deps, op, arg, (err) => opts.reportError?.(op, err));

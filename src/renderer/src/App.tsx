@@ -4,6 +4,7 @@ import { AppHeader } from './components/AppHeader';
 import { Spinner } from './components/Spinner';
 import { DashboardScreen } from './features/dashboard/DashboardScreen';
 import { SignInScreen } from './features/signin/SignInScreen';
+import { StartupScreen } from './features/startup/StartupScreen';
 import { useSession } from './stores/session';
 
 export function App() {
@@ -22,6 +23,7 @@ export function App() {
           <Spinner label="Connecting to the node…" />
         </main>
       ) : null}
+      {phase === 'starting' ? <StartupScreen /> : null}
       {phase === 'signed-out' ? <SignInScreen /> : null}
       {phase === 'signed-in' ? <DashboardScreen /> : null}
     </div>

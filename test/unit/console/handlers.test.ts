@@ -100,6 +100,13 @@ describe('the handler map', () => {
     expect(r).toEqual({ ok: true, value: { publicKey: key.publicKey, keyId: key.keyId, fingerprint: key.fingerprint } });
   });
 
+  it('node:startup is ready on a node that answers (the console and HTTP are served only by a started node)', async () => {
+    expect(await runAdminOperation(node.deps, 'node:startup', undefined)).toEqual({ ok: true, value: { phase: 'ready' } });
+    const res = await node.req('POST', '/console/api/node:startup', {});
+    expect(res.body).toEqual({ ok: true, value: { phase: 'ready' } });
+    expect(await runAdminOperation(node.deps, 'node:startup', { phase: 'failed' })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+  });
+
   it('refuses bad arguments and unknown operations as envelopes', async () => {
     expect(await runAdminOperation(node.deps, 'facts:recent', { limit: 'all' })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
     expect(await runAdminOperation(node.deps, 'node:status', { verbose: true })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });

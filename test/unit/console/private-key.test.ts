@@ -61,7 +61,7 @@ describe('private key material', () => {
 
   it('is in no IPC reply', async () => {
     const handlers = new Map<string, Parameters<IpcMainLike['handle']>[1]>();
-    bindAdminOperations({ handle: (ch, fn) => void handlers.set(ch, fn), removeHandler: (ch) => void handlers.delete(ch) }, { currentDeps: () => node.deps, isTrustedSender: () => true });
+    bindAdminOperations({ handle: (ch, fn) => void handlers.set(ch, fn), removeHandler: (ch) => void handlers.delete(ch) }, { currentDeps: () => node.deps, startup: () => ({ phase: 'ready' }), isTrustedSender: () => true });
     expect([...handlers.keys()].sort()).toEqual([...OPERATION_NAMES].sort());
     for (const [channel, handle] of handlers) {
       const reply = await handle({ senderFrame: { url: 'file:///app/index.html' } }, undefined);

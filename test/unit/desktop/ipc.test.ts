@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bindAdminOperations, type IpcMainLike } from '../../../src/main/desktop/ipc.js';
 import type { NodeDeps } from '../../../src/main/node/server/deps.js';
-import { OPERATION_NAMES } from '../../../src/shared/contract.js';
+import { OPERATION_NAMES, type NodeStartup } from '../../../src/shared/contract.js';
 import { makeTestNode, type TestNode } from '../../helpers/inject.js';
 
 type Handler = Parameters<IpcMainLike['handle']>[1];
@@ -25,13 +25,14 @@ const fromApp = { senderFrame: { url: APP_URL } };
 describe('bindAdminOperations', () => {
   let node: TestNode;
   let deps: NodeDeps | null;
+  let startup: NodeStartup = { phase: 'ready' };
   const { ipcMain, handlers } = fakeIpcMain();
   let unbind: () => void;
 
   beforeAll(async () => {
     node = await makeTestNode();
     deps = node.deps;
-    unbind = bindAdminOperations(ipcMain, { currentDeps: () => deps, isTrustedSender: (url) => url === APP_URL });
+    unbind = bindAdminOperations(ipcMain, { currentDeps: () => deps, startup: () => startup, isTrustedSender: (url) => url === APP_URL });
   });
   afterAll(async () => {
     await node.close();
@@ -66,6 +67,25 @@ describe('bindAdminOperations', () => {
       expect(await handlers.get('node:status')!(fromApp, undefined)).toMatchObject({ ok: false, error: { code: 'node_not_running' } });
     } finally {
       deps = node.deps;
+    }
+  });
+
+  it('answers node:startup from the startup phase while there is no node yet, and only to the app page', async () => {
+    deps = null;
+    try {
+      for (const phase of [
+        { phase: 'starting' },
+        { phase: 'upgrading', step: 2, steps: 3, schemaVersion: 7, migration: 'fact_indexes' },
+        { phase: 'failed', message: 'upgrading the database to schema 8 (fact_checks) failed, so it stays at schema 7: disk I/O error' },
+      ] satisfies NodeStartup[]) {
+        startup = phase;
+        expect(await handlers.get('node:startup')!(fromApp, undefined)).toEqual({ ok: true, value: phase });
+      }
+      expect(await handlers.get('node:startup')!({ senderFrame: { url: 'https://evil.example/' } }, undefined)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(await handlers.get('node:startup')!(fromApp, { phase: 'ready' })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    } finally {
+      deps = node.deps;
+      startup = { phase: 'ready' };
     }
   });
 

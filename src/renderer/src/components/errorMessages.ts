@@ -24,6 +24,10 @@ const BY_CODE: Record<string, ErrorDescription> = {
     title: 'The console answers only its own machine',
     hint: 'Open it on the machine running the node, or through an SSH tunnel to 127.0.0.1.',
   },
+  node_not_running: {
+    title: 'The node is not running',
+    hint: 'It stopped or has not started yet. If this stays, quit Stigmem and start it again; its log says why it stopped.',
+  },
   validation_failed: { title: 'The request was not valid', hint: 'Correct the value and try again.' },
   unknown_operation: { title: 'The node does not know this operation', hint: 'The app and the node may be different versions.' },
   bad_response: { title: 'The node gave an unexpected answer', hint: 'The address may not be a Stigmem node.' },

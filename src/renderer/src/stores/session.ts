@@ -1,10 +1,12 @@
-// Whether the screens may talk to the node: always over IPC; over HTTP once the operator's admin key is accepted.
+// Whether the screens may talk to the node: over IPC once the desktop's node has started; over HTTP once the
+// operator's admin key is accepted.
 import { create } from 'zustand';
 import type { ContractError } from '../../../shared/result';
 import { transport } from '../transport';
 import { isSignInError } from './loadable';
+import { useStartup } from './startup';
 
-export type SessionPhase = 'checking' | 'signed-out' | 'signed-in';
+export type SessionPhase = 'checking' | 'starting' | 'signed-out' | 'signed-in';
 
 interface SessionState {
   phase: SessionPhase;
@@ -25,7 +27,12 @@ export const useSession = create<SessionState>()((set) => ({
 
   async start() {
     const keyStore = transport.adminKey;
-    if (keyStore === null) return set({ phase: 'signed-in', error: null });
+    if (keyStore === null) {
+      // The desktop opens its window before its node has started; the startup screen shows how far it is.
+      set({ phase: 'starting', error: null });
+      if (await useStartup.getState().waitUntilReady()) set({ phase: 'signed-in' });
+      return;
+    }
     if (keyStore.current() === null) return set({ phase: 'signed-out', error: null });
     const check = await transport.api.node.status();
     if (!check.ok && isSignInError(check.error)) {

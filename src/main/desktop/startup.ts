@@ -1,0 +1,36 @@
+// The desktop's start, after its window is open: upgrade the database off the main thread, then start the node, and
+// keep the phase the window asks for (node:startup) current, so a long upgrade shows progress and a failure its reason.
+import type { NodeStartup } from '../../shared/contract.js';
+import type { UpgradeStep } from '../node/db/upgrade.js';
+
+export interface StartupSteps<C, T> {
+  /** Read the configuration (a malformed value fails here, and the window says which). */
+  configure(): C;
+  upgrade(config: C, onStep: (step: UpgradeStep) => void): Promise<unknown>;
+  start(config: C): Promise<T>;
+}
+
+export class DesktopStartup {
+  private state: NodeStartup = { phase: 'starting' };
+
+  current(): NodeStartup {
+    return this.state;
+  }
+
+  /** The started node, or null when a step failed (the phase then says why). */
+  async run<C, T>(steps: StartupSteps<C, T>): Promise<T | null> {
+    try {
+      const config = steps.configure();
+      await steps.upgrade(config, (s) => {
+        this.state = { phase: 'upgrading', step: s.index, steps: s.total, schemaVersion: s.version, migration: s.name };
+      });
+      this.state = { phase: 'starting' };
+      const started = await steps.start(config);
+      this.state = { phase: 'ready' };
+      return started;
+    } catch (e) {
+      this.state = { phase: 'failed', message: e instanceof Error ? e.message : String(e) };
+      return null;
+    }
+  }
+}

@@ -1,0 +1,28 @@
+// Debian's Chromium for the browser tests: where it is, whether it is there, and a headless profile in a private home.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+export const CHROMIUM_MISSING = `${CHROMIUM} is missing (apt-get install -y --no-install-recommends chromium fonts-liberation)`;
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export function launchChromium(home: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(join(home, 'profile'), {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    // Chromium writes crash-report folders under ~/.config otherwise.
+    env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') },
+    viewport: { width: 1280, height: 900 },
+  });
+}
+
+/** Collect the page's script errors and CSP refusals into `problems`. */
+export function watchPageProblems(page: Page, problems: string[]): void {
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
+  });
+}
