@@ -1,6 +1,7 @@
 // The admin contract: one map of operations (name → argument validator, request and result types). The IPC channel
 // and the console's HTTP path are both derived from the operation name, so no name is ever typed twice.
 import type { Result } from './result.js';
+import { validateAddPeer, validatePeerRef, validateRepinPeer, type AddPeerInput, type PeerRef, type PeerSummary, type RemovedPeer, type RepinPeerInput } from './peers.js';
 import { validateNoArgument, validateRecentFactsQuery } from './validators.js';
 
 /** What the dashboard shows about the running node. Public material only: there is no private-key operation. */
@@ -17,6 +18,9 @@ export interface NodeStatus {
   keyId: string;
   /** The key id's first 128 bits in groups of four, for reading aloud. */
   fingerprint: string;
+  /** The key peers pin for replication (the identity key unless a separate federation key is configured). */
+  federationPublicKey: string;
+  federationFingerprint: string;
   /** Keys this node rotated away from whose signatures still verify (their dual-trust window is open), newest first. */
   retiredKeys: RetiredKey[];
   factCount: number;
@@ -76,6 +80,10 @@ export const ADMIN_OPERATIONS = {
   'node:status': operation<undefined, NodeStatus>()(validateNoArgument),
   'facts:recent': operation<{ limit?: number } | undefined, RecentFact[]>()(validateRecentFactsQuery),
   'identity:publicKey': operation<undefined, PublicIdentity>()(validateNoArgument),
+  'peers:list': operation<undefined, PeerSummary[]>()(validateNoArgument),
+  'peers:add': operation<AddPeerInput, PeerSummary>()(validateAddPeer),
+  'peers:repin': operation<RepinPeerInput, PeerSummary>()(validateRepinPeer),
+  'peers:remove': operation<PeerRef, RemovedPeer>()(validatePeerRef),
 } as const satisfies Record<`${string}:${string}`, OperationSpec<unknown, unknown, unknown>>;
 
 export type OperationName = keyof typeof ADMIN_OPERATIONS;

@@ -8,14 +8,14 @@ export interface RecentFactsQuery {
   limit: number;
 }
 
-function isPlainObject(x: unknown): x is Record<string, unknown> {
+export function isPlainObject(x: unknown): x is Record<string, unknown> {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
   const proto = Object.getPrototypeOf(x) as unknown;
   return proto === Object.prototype || proto === null;
 }
 
 /** Own keys not in `allowed` (JSON.parse makes `__proto__` an own key, so it is caught here too). */
-function unexpectedKeys(x: Record<string, unknown>, allowed: readonly string[]): string[] {
+export function unexpectedKeys(x: Record<string, unknown>, allowed: readonly string[]): string[] {
   return Object.keys(x).filter((k) => !allowed.includes(k));
 }
 

@@ -3,13 +3,16 @@ import { useEffect } from 'react';
 import { AppHeader } from './components/AppHeader';
 import { Spinner } from './components/Spinner';
 import { DashboardScreen } from './features/dashboard/DashboardScreen';
+import { PeersScreen } from './features/peers/PeersScreen';
 import { SignInScreen } from './features/signin/SignInScreen';
 import { StartupScreen } from './features/startup/StartupScreen';
+import { useNav } from './stores/nav';
 import { useSession } from './stores/session';
 
 export function App() {
   const phase = useSession((s) => s.phase);
   const start = useSession((s) => s.start);
+  const screen = useNav((s) => s.screen);
 
   useEffect(() => {
     void start();
@@ -25,7 +28,8 @@ export function App() {
       ) : null}
       {phase === 'starting' ? <StartupScreen /> : null}
       {phase === 'signed-out' ? <SignInScreen /> : null}
-      {phase === 'signed-in' ? <DashboardScreen /> : null}
+      {phase === 'signed-in' && screen === 'overview' ? <DashboardScreen /> : null}
+      {phase === 'signed-in' && screen === 'peers' ? <PeersScreen /> : null}
     </div>
   );
 }

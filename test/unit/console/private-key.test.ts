@@ -29,6 +29,18 @@ function expectNoSecret(text: string, where: string): void {
   expect(text.includes(ADMIN_KEY), `${where} contains the admin key`).toBe(false);
 }
 
+/** A valid argument for each operation; the peer operations act on the peer the add created. */
+function argumentsInOrder(): (op: string, previous: unknown) => unknown {
+  let peerId = '';
+  return (op, previous) => {
+    if (op === 'peers:repin' || op === 'peers:remove') peerId ||= (previous as { id: string }).id;
+    if (op === 'peers:add') return { url: 'http://127.0.0.1:9', publicKey: 'A'.repeat(43) };
+    if (op === 'peers:repin') return { id: peerId, publicKey: 'B'.repeat(43) };
+    if (op === 'peers:remove') return { id: peerId };
+    return undefined;
+  };
+}
+
 describe('private key material', () => {
   let node: TestNode;
   beforeAll(async () => {
@@ -44,17 +56,25 @@ describe('private key material', () => {
   });
 
   it('is in no operation result, called directly', async () => {
+    const argFor = argumentsInOrder();
+    let previous: unknown;
     for (const op of OPERATION_NAMES) {
-      const r = await runAdminOperation(node.deps, op, undefined);
+      const r = await runAdminOperation(node.deps, op, argFor(op, previous));
       expect(r.ok, op).toBe(true);
+      previous = r.ok ? r.value : undefined;
       expectNoSecret(JSON.stringify(r), op);
     }
   });
 
   it('is in no console API answer', async () => {
+    const argFor = argumentsInOrder();
+    let previous: unknown;
     for (const op of OPERATION_NAMES) {
-      const res = await node.req('POST', `/console/api/${op}`);
+      const arg = argFor(op, previous);
+      const res = await node.req('POST', `/console/api/${op}`, arg);
       expect(res.status, op).toBe(200);
+      expect(res.body.ok, op).toBe(true);
+      previous = res.body.value;
       expectNoSecret(res.text, `POST /console/api/${op}`);
     }
   });
@@ -63,9 +83,12 @@ describe('private key material', () => {
     const handlers = new Map<string, Parameters<IpcMainLike['handle']>[1]>();
     bindAdminOperations({ handle: (ch, fn) => void handlers.set(ch, fn), removeHandler: (ch) => void handlers.delete(ch) }, { currentDeps: () => node.deps, startup: () => ({ phase: 'ready' }), isTrustedSender: () => true });
     expect([...handlers.keys()].sort()).toEqual([...OPERATION_NAMES].sort());
+    const argFor = argumentsInOrder();
+    let previous: unknown;
     for (const [channel, handle] of handlers) {
-      const reply = await handle({ senderFrame: { url: 'file:///app/index.html' } }, undefined);
+      const reply = await handle({ senderFrame: { url: 'file:///app/index.html' } }, argFor(channel, previous));
       expect(reply.ok, channel).toBe(true);
+      previous = reply.ok ? reply.value : undefined;
       expectNoSecret(JSON.stringify(reply), `IPC ${channel}`);
     }
   });

@@ -1,22 +1,20 @@
 // The admin handler map: one implementation per contract operation, shared by Electron's IPC and the HTTP console.
 import {
-  ADMIN_OPERATIONS,
   isOperationName,
-  type ArgsOf,
   type NodeStatus,
   type OperationName,
   type PublicIdentity,
   type RecentFact,
-  type ResultOf,
 } from '../../../shared/contract.js';
 import { fail, ok, type Result } from '../../../shared/result.js';
 import { humanFingerprintOfKeyId } from '../crypto/ed25519.js';
 import { sql } from '../db/sql.js';
 import { previousKeysTrustedAt } from '../rotation/store.js';
 import type { NodeDeps } from '../server/deps.js';
+import { PEER_HANDLERS } from './peerHandlers.js';
+import { withValidArgument, type AdminHandler } from './validArgument.js';
 
-/** A handler takes the raw argument (`unknown`) and answers with an envelope, never an exception. */
-export type AdminHandler<N extends OperationName> = (deps: NodeDeps, arg: unknown) => Result<ResultOf<N>> | Promise<Result<ResultOf<N>>>;
+export type { AdminHandler };
 
 type AdminHandlerMap = { readonly [N in OperationName]: AdminHandler<N> };
 
@@ -25,14 +23,6 @@ const startedAtMs = new WeakMap<NodeDeps, number>();
 /** Uptime counts from here: called when the node's app is assembled. */
 export function markNodeStarted(deps: NodeDeps): void {
   if (!startedAtMs.has(deps)) startedAtMs.set(deps, deps.clock.nowMs());
-}
-
-/** Run the contract's validator for `op` first; the implementation only ever sees a valid argument. */
-function withValidArgument<N extends OperationName>(op: N, impl: (deps: NodeDeps, args: ArgsOf<N>) => Result<ResultOf<N>>): AdminHandler<N> {
-  return (deps, arg) => {
-    const checked = ADMIN_OPERATIONS[op].validate(arg) as Result<ArgsOf<N>>;
-    return checked.ok ? impl(deps, checked.value) : checked;
-  };
 }
 
 function countOf(deps: NodeDeps, query: ReturnType<typeof sql>): number {
@@ -55,6 +45,8 @@ function nodeStatus(deps: NodeDeps): NodeStatus {
     isFederationEnabled: deps.config.federationEnabled,
     keyCustody: deps.keys.org.custody,
     ...publicIdentity(deps),
+    federationPublicKey: deps.keys.federation.publicKey,
+    federationFingerprint: deps.keys.federation.fingerprint,
     retiredKeys: previousKeysTrustedAt(deps.db, deps.clock.nowMs()).map((k) => ({
       keyId: k.keyId, fingerprint: humanFingerprintOfKeyId(k.keyId), rotatedAt: k.rotatedAt, trustedUntil: k.trustedUntil,
     })),
@@ -103,6 +95,7 @@ export const ADMIN_HANDLERS = {
   'node:status': withValidArgument('node:status', (deps) => ok(nodeStatus(deps))),
   'facts:recent': withValidArgument('facts:recent', (deps, args) => ok(recentFacts(deps, args.limit))),
   'identity:publicKey': withValidArgument('identity:publicKey', (deps) => ok(publicIdentity(deps))),
+  ...PEER_HANDLERS,
 } satisfies AdminHandlerMap;
 
 /** Dispatch one operation by name: unknown names and handler failures come back as envelopes too. */

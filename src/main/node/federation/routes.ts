@@ -9,8 +9,9 @@ import { badRequest, conflict, forbidden, HttpError, notFound } from '../errors.
 import type { App, NodeDeps } from '../server/deps.js';
 import { authenticatePeer } from './peerAuth.js';
 import { toPeerRecord } from './peers/record.js';
-import { registerPeer, repinPeer, type RegisterBody } from './peers/register.js';
-import { listPeers, markRemoved, peerById, updatePeer } from './peers/repo.js';
+import type { RegisterBody } from './peers/register.js';
+import { listPeers, peerById, updatePeer } from './peers/repo.js';
+import { addPeer, attachPeerLoops, changePeer, removePeer } from './peers/service.js';
 import { PullScheduler } from './scheduler.js';
 import { ApproveBody, AuditQuery, ErrorBody, PatchPeerBody, PeerParams, PeerRecord, PullQuery, RegisterPeerBody } from './schemas.js';
 import { PAGE_SIGNATURE_HEADER, permittedScopes, REFERENCE_MAX_PAST_MS, servablePage, signedPage } from './serve.js';
@@ -28,6 +29,7 @@ function classify(body: Record<string, unknown>): RegisterBody {
 
 export function registerFederation(app: App, deps: NodeDeps): PullScheduler {
   const scheduler = new PullScheduler(deps);
+  attachPeerLoops(deps, scheduler);
   app.addHook('onReady', async () => scheduler.start());
   app.addHook('onClose', async () => {
     await scheduler.stop();
@@ -37,9 +39,7 @@ export function registerFederation(app: App, deps: NodeDeps): PullScheduler {
   app.post('/v1/federation/peers', { schema: { tags, summary: 'Register a peer', body: RegisterPeerBody, response: { 201: PeerRecord, 409: ErrorBody, 422: ErrorBody } } }, async (req, reply) => {
     const body = classify(req.body as Record<string, unknown>);
     const principal = body.kind === 'declaration' ? requirePermission(req, 'federate') : requirePermission(req, 'admin', 'admin permission required');
-    const row = await registerPeer(deps, body, principal.entityUri);
-    if (row.status === 'active' || row.status === 'unreachable') scheduler.kick(row.id);
-    return reply.code(201).send(toPeerRecord(row));
+    return reply.code(201).send(toPeerRecord(await addPeer(deps, body, principal.entityUri)));
   });
 
   app.get('/v1/federation/peers', { schema: { tags, summary: 'List peers', response: { 200: Type.Object({ peers: Type.Array(PeerRecord) }) } } }, async (req) => {
@@ -58,21 +58,14 @@ export function registerFederation(app: App, deps: NodeDeps): PullScheduler {
     const principal = requirePermission(req, 'admin', 'admin permission required');
     const row = peerById(deps.db, req.params.id);
     if (!row || row.status === 'removed') throw notFound('peer not found');
-    const updated = await repinPeer(deps, row, req.body, principal.entityUri);
-    scheduler.kick(updated.id);
-    return toPeerRecord(updated);
+    return toPeerRecord(await changePeer(deps, row, req.body, principal.entityUri));
   });
 
   app.delete('/v1/federation/peers/:id', { schema: { tags, summary: 'Remove a peer (replicated facts are kept)', params: PeerParams, response: { 204: Type.Null(), 404: ErrorBody } } }, async (req, reply) => {
     const principal = requirePermission(req, 'admin', 'admin permission required');
     const row = peerById(deps.db, req.params.id);
     if (!row || row.status === 'removed') throw notFound('peer not found');
-    scheduler.remove(row.id);
-    const nowMs = deps.clock.nowMs();
-    deps.db.transaction(() => {
-      markRemoved(deps.db, row.id, isoFromMs(nowMs));
-      recordAudit(deps.db, { category: 'federation', eventType: 'peer_removed', actor: principal.entityUri, peerId: row.id, detail: { node_id: row.node_id, facts_retained: row.facts_received } }, nowMs);
-    });
+    removePeer(deps, row, principal.entityUri);
     return reply.code(204).send(null);
   });
 

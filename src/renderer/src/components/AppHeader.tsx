@@ -1,6 +1,7 @@
 // The bar across the top: product name, which node this is, refresh and (in the console) sign-out.
 import iconUrl from '../../../../resources/icon.svg';
 import { useDashboard } from '../stores/dashboard';
+import { useNav, type Screen } from '../stores/nav';
 import { useSession } from '../stores/session';
 import { transport } from '../transport';
 
@@ -10,6 +11,11 @@ export function AppHeader() {
   const { status, refresh, reset } = useDashboard();
   const isSignedIn = phase === 'signed-in';
   const isBusy = status.phase === 'loading';
+  const { screen, show } = useNav();
+  const tabs: [Screen, string][] = [
+    ['overview', 'Overview'],
+    ['peers', 'Peers'],
+  ];
 
   return (
     <header className="app-header">
@@ -18,6 +24,15 @@ export function AppHeader() {
         <span className="app-header__name">Stigmem</span>
         {status.value ? <span className="app-header__node mono">{status.value.nodeUrl}</span> : null}
       </div>
+      {isSignedIn ? (
+        <nav className="nav" aria-label="Screens">
+          {tabs.map(([id, label]) => (
+            <button key={id} type="button" className="nav__tab" aria-current={screen === id ? 'page' : undefined} onClick={() => show(id)} data-testid={`nav-${id}`}>
+              {label}
+            </button>
+          ))}
+        </nav>
+      ) : null}
       {isSignedIn ? (
         <div className="app-header__actions">
           <button type="button" className="button button--secondary" onClick={() => void refresh()} disabled={isBusy}>

@@ -1,0 +1,112 @@
+// One peer: where it is, the pinned key, how replication goes, and the two changes an operator makes to it.
+import { useState } from 'react';
+import type { PeerSummary } from '../../../../shared/peers';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { formatCount, formatTimestamp } from '../../components/format';
+import { usePeers } from '../../stores/peers';
+import { KeyCheck, useFingerprint } from './KeyCheck';
+
+const STATUS_CLASS: Record<string, string> = { active: 'badge--on', key_mismatch: 'badge--bad', unreachable: 'badge--warn' };
+
+function RepinPanel({ peer, onDone }: { peer: PeerSummary; onDone: () => void }) {
+  const { repin, busy, changeError } = usePeers();
+  const [publicKey, setPublicKey] = useState('');
+  const [matches, setMatches] = useState(false);
+  const { fingerprint } = useFingerprint(publicKey.trim());
+  const error = changeError?.kind === 'repin' ? changeError.error : null;
+  const send = async (): Promise<void> => {
+    if ((await repin(peer.id, publicKey.trim())) !== null) onDone();
+  };
+  return (
+    <div className="row-panel" data-testid="repin-panel">
+      <label className="field">
+        <span className="field__label">The new federation public key of {peer.url}</span>
+        <input className="field__input" value={publicKey} onChange={(e) => (setPublicKey(e.target.value), setMatches(false))} spellCheck={false} data-testid="repin-key" />
+      </label>
+      {fingerprint !== null ? <KeyCheck fingerprint={fingerprint} who={peer.url} matches={matches} onMatches={setMatches} /> : null}
+      {error ? <ErrorNotice error={error} /> : null}
+      <div className="row-panel__actions">
+        <button type="button" className="button button--secondary" onClick={onDone}>
+          Cancel
+        </button>
+        <button type="button" className="button button--primary" disabled={!matches || busy !== null} onClick={() => void send()} data-testid="repin-submit">
+          {busy === 'repin' ? 'Checking the peer…' : 'Pin the new key'}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function RemovePanel({ peer, onDone }: { peer: PeerSummary; onDone: () => void }) {
+  const { remove, busy, changeError } = usePeers();
+  const error = changeError?.kind === 'remove' ? changeError.error : null;
+  const send = async (): Promise<void> => {
+    if ((await remove(peer.id)) !== null) onDone();
+  };
+  return (
+    <div className="row-panel row-panel--danger" role="alertdialog" aria-label={`Remove ${peer.url}`} data-testid="remove-panel">
+      <p>
+        Stop replicating with <span className="mono">{peer.url}</span>? Its pull stops at once. The {formatCount(peer.factsReceived)} facts it sent
+        stay in this node, and it can be added again later.
+      </p>
+      {error ? <ErrorNotice error={error} /> : null}
+      <div className="row-panel__actions">
+        <button type="button" className="button button--secondary" onClick={onDone} autoFocus>
+          Keep it
+        </button>
+        <button type="button" className="button button--danger" disabled={busy !== null} onClick={() => void send()} data-testid="remove-confirm">
+          {busy === 'remove' ? 'Removing…' : 'Remove peer'}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function PeerRow({ peer }: { peer: PeerSummary }) {
+  const [panel, setPanel] = useState<'repin' | 'remove' | null>(null);
+  const close = (): void => setPanel(null);
+  return (
+    <>
+      <tr data-testid="peer-row" data-peer-id={peer.id} data-status={peer.status}>
+        <td className="peer-cell">
+          <div className="mono wrap">{peer.url}</div>
+          {peer.nodeId ? <div className="muted mono small wrap">{peer.nodeId}</div> : null}
+        </td>
+        <td>
+          <span className={`badge ${STATUS_CLASS[peer.status] ?? 'badge--off'}`} data-testid="peer-status">
+            {peer.status}
+          </span>
+          {peer.error ? (
+            <div className="peer-error" data-testid="peer-error">
+              {peer.error}
+            </div>
+          ) : null}
+        </td>
+        <td className="mono peer-fingerprint" data-testid="peer-fingerprint">
+          {peer.fingerprint ?? '—'}
+        </td>
+        <td className="nowrap">
+          {peer.lastPull ? formatTimestamp(peer.lastPull) : 'not yet'}
+          {peer.pullLagMs !== null ? <div className="muted small">lag {formatCount(peer.pullLagMs)} ms</div> : null}
+        </td>
+        <td className="nowrap" data-testid="peer-facts">
+          {formatCount(peer.factsReceived)}
+          {peer.factsRejected > 0 ? <div className="muted small">{formatCount(peer.factsRejected)} rejected</div> : null}
+        </td>
+        <td className="peer-actions">
+          <button type="button" className="button button--ghost" onClick={() => setPanel('repin')} data-testid="repin-open">
+            Re-pin…
+          </button>
+          <button type="button" className="button button--ghost" onClick={() => setPanel('remove')} data-testid="remove-open">
+            Remove…
+          </button>
+        </td>
+      </tr>
+      {panel !== null ? (
+        <tr className="row-panel-row">
+          <td colSpan={6}>{panel === 'repin' ? <RepinPanel peer={peer} onDone={close} /> : <RemovePanel peer={peer} onDone={close} />}</td>
+        </tr>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,36 @@
+// What the other operator needs to add this node: its URL, the key to pin, and the fingerprint to read aloud.
+import type { NodeStatus } from '../../../../shared/contract';
+import { Fingerprint } from '../../components/Fingerprint';
+
+export function ShareCard({ status }: { status: NodeStatus | null }) {
+  return (
+    <section className="card" aria-labelledby="share-title">
+      <h2 id="share-title" className="card__title">
+        This node, for your peer
+      </h2>
+      {status === null ? null : (
+        <>
+          <div className="fingerprint-block">
+            <Fingerprint value={status.federationFingerprint} />
+            <span className="fingerprint-block__caption">Read this to the other operator when they pin your key.</span>
+          </div>
+          <dl className="props">
+            <dt>URL</dt>
+            <dd className="mono wrap" data-testid="self-url">
+              {status.nodeUrl}
+            </dd>
+            <dt>Federation key</dt>
+            <dd className="mono wrap" data-testid="self-federation-key">
+              {status.federationPublicKey}
+            </dd>
+          </dl>
+          {status.isFederationEnabled ? null : (
+            <p className="card__note" data-testid="federation-off">
+              Replication is off on this node (STIGMEM_FEDERATION_ENABLED): peers can be added, but nothing is pulled until it is on.
+            </p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,14 @@
+// Which screen a signed-in operator is on.
+import { create } from 'zustand';
+
+export type Screen = 'overview' | 'peers';
+
+interface NavState {
+  screen: Screen;
+  show(screen: Screen): void;
+}
+
+export const useNav = create<NavState>()((set) => ({
+  screen: 'overview',
+  show: (screen) => set({ screen }),
+}));
