@@ -13,7 +13,7 @@ const stigmem = {
   node: { startup: invoker('node:startup'), status: invoker('node:status') },
   facts: { recent: invoker('facts:recent') },
   identity: { publicKey: invoker('identity:publicKey') },
-  peers: { list: invoker('peers:list'), add: invoker('peers:add'), repin: invoker('peers:repin'), remove: invoker('peers:remove') },
+  peers: { list: invoker('peers:list'), add: invoker('peers:add'), repin: invoker('peers:repin'), remove: invoker('peers:remove'), events: invoker('peers:events') },
 } satisfies StigmemApi;
 
 contextBridge.exposeInMainWorld('stigmem', stigmem);

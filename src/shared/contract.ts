@@ -1,7 +1,19 @@
 // The admin contract: one map of operations (name → argument validator, request and result types). The IPC channel
 // and the console's HTTP path are both derived from the operation name, so no name is ever typed twice.
 import type { Result } from './result.js';
-import { validateAddPeer, validatePeerRef, validateRepinPeer, type AddPeerInput, type PeerRef, type PeerSummary, type RemovedPeer, type RepinPeerInput } from './peers.js';
+import {
+  validateAddPeer,
+  validateFederationEventsQuery,
+  validatePeerRef,
+  validateRepinPeer,
+  type AddPeerInput,
+  type FederationEventsPage,
+  type FederationEventsQuery,
+  type PeerRef,
+  type PeerSummary,
+  type RemovedPeer,
+  type RepinPeerInput,
+} from './peers.js';
 import { validateNoArgument, validateRecentFactsQuery } from './validators.js';
 
 /** What the dashboard shows about the running node. Public material only: there is no private-key operation. */
@@ -84,6 +96,7 @@ export const ADMIN_OPERATIONS = {
   'peers:add': operation<AddPeerInput, PeerSummary>()(validateAddPeer),
   'peers:repin': operation<RepinPeerInput, PeerSummary>()(validateRepinPeer),
   'peers:remove': operation<PeerRef, RemovedPeer>()(validatePeerRef),
+  'peers:events': operation<Partial<FederationEventsQuery> | undefined, FederationEventsPage>()(validateFederationEventsQuery),
 } as const satisfies Record<`${string}:${string}`, OperationSpec<unknown, unknown, unknown>>;
 
 export type OperationName = keyof typeof ADMIN_OPERATIONS;

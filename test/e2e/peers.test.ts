@@ -130,6 +130,13 @@ describe('the Peers screen', () => {
     await page.getByTestId('remove-confirm').click();
     await page.getByTestId('peers-empty').waitFor();
     expect(await page.getByTestId('peer-added').count()).toBe(0);
+    // The activity log tells the story, newest first.
+    await page.locator('[data-testid=event-row][data-event=peer_removed]').waitFor();
+    const logged = await page.getByTestId('event-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-event')));
+    const story = ['peer_removed', 'pull_completed', 'peer_repinned', 'signature_mismatch'].map((e) => logged.indexOf(e));
+    expect(story.every((at, i) => at >= 0 && (i === 0 || at > story[i - 1]!)), JSON.stringify(logged)).toBe(true);
+    // A pulled from B before B's operator added A: B refused its token, and said so.
+    expect(logged).toContain('rejected_token');
 
     const peersOnB = await api(`${b.url}/v1/federation/peers`, 'GET');
     expect(peersOnB.body['peers']).toEqual([]);

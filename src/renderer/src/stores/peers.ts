@@ -1,7 +1,7 @@
 // The peers screen's data: the peer list (refreshed while the screen is open) and the one change in progress.
 import { create } from 'zustand';
 import type { NodeStatus } from '../../../shared/contract';
-import type { AddPeerInput, PeerSummary, RemovedPeer } from '../../../shared/peers';
+import { DEFAULT_EVENTS_LIMIT, MAX_EVENTS_LIMIT, type AddPeerInput, type FederationEventsPage, type PeerSummary, type RemovedPeer } from '../../../shared/peers';
 import type { ContractError, Result } from '../../../shared/result';
 import { transport } from '../transport';
 import { idle, isSignInError, loading, settled, type Loadable } from './loadable';
@@ -13,6 +13,10 @@ interface PeersState {
   peers: Loadable<PeerSummary[]>;
   /** This node, for the card the operator reads to the other side. */
   self: Loadable<NodeStatus>;
+  /** The newest federation audit events (`eventsLimit` of them). */
+  events: Loadable<FederationEventsPage>;
+  eventsLimit: number;
+  showMoreEvents(): Promise<void>;
   /** The change being sent (add, re-pin or remove), so its button can say so. */
   busy: 'add' | 'repin' | 'remove' | null;
   /** Why the last change was refused, and which kind of change it was. */
@@ -42,14 +46,21 @@ export const usePeers = create<PeersState>()((set, get) => {
   return {
     peers: idle(),
     self: idle(),
+    events: idle(),
+    eventsLimit: DEFAULT_EVENTS_LIMIT,
     busy: null,
     changeError: null,
 
     async refresh() {
-      set({ peers: loading(get().peers), self: loading(get().self) });
-      const [peers, self] = await Promise.all([transport.api.peers.list(), transport.api.node.status()]);
-      set({ peers: settled(get().peers, peers), self: settled(get().self, self) });
+      set({ peers: loading(get().peers), self: loading(get().self), events: loading(get().events) });
+      const [peers, self, events] = await Promise.all([transport.api.peers.list(), transport.api.node.status(), transport.api.peers.events({ limit: get().eventsLimit })]);
+      set({ peers: settled(get().peers, peers), self: settled(get().self, self), events: settled(get().events, events) });
       expireOnSignInError(peers);
+    },
+
+    async showMoreEvents() {
+      set({ eventsLimit: Math.min(MAX_EVENTS_LIMIT, get().eventsLimit + DEFAULT_EVENTS_LIMIT) });
+      await get().refresh();
     },
 
     add: (input) => change('add', () => transport.api.peers.add(input)),

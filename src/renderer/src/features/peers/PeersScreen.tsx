@@ -4,6 +4,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Spinner } from '../../components/Spinner';
 import { PEERS_REFRESH_MS, usePeers } from '../../stores/peers';
 import { AddPeerCard } from './AddPeerCard';
+import { PeerEvents } from './PeerEvents';
 import { PeerRow } from './PeerRow';
 import { ShareCard } from './ShareCard';
 
@@ -62,6 +63,7 @@ export function PeersScreen() {
           </div>
         ) : null}
       </section>
+      <PeerEvents />
     </main>
   );
 }
