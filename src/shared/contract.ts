@@ -14,6 +14,14 @@ import {
   type RemovedPeer,
   type RepinPeerInput,
 } from './peers.js';
+import {
+  validateQuarantineDecision,
+  validateQuarantineQuery,
+  type QuarantineDecision,
+  type QuarantineOutcome,
+  type QuarantinePage,
+  type QuarantineQuery,
+} from './quarantine.js';
 import { validateNoArgument, validateRecentFactsQuery } from './validators.js';
 
 /** What the dashboard shows about the running node. Public material only: there is no private-key operation. */
@@ -97,6 +105,8 @@ export const ADMIN_OPERATIONS = {
   'peers:repin': operation<RepinPeerInput, PeerSummary>()(validateRepinPeer),
   'peers:remove': operation<PeerRef, RemovedPeer>()(validatePeerRef),
   'peers:events': operation<Partial<FederationEventsQuery> | undefined, FederationEventsPage>()(validateFederationEventsQuery),
+  'quarantine:list': operation<Partial<QuarantineQuery> | undefined, QuarantinePage>()(validateQuarantineQuery),
+  'quarantine:decide': operation<QuarantineDecision, QuarantineOutcome>()(validateQuarantineDecision),
 } as const satisfies Record<`${string}:${string}`, OperationSpec<unknown, unknown, unknown>>;
 
 export type OperationName = keyof typeof ADMIN_OPERATIONS;

@@ -6,32 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toBase64Url } from '../../src/main/node/crypto/base64url.js';
-import { generateSeed } from '../../src/main/node/crypto/ed25519.js';
-import { signerFromSeed, type Signer } from '../../src/main/node/identity/signer.js';
+import type { Signer } from '../../src/main/node/identity/signer.js';
 import { spawnNode, type NodeProcess } from '../helpers/process.js';
 import { ensureCliBuilt, ensureRendererBuilt } from './build.js';
 import { CHROMIUM_MISSING, hasChromium, launchChromium, watchPageProblems } from './chromium.js';
+import { adminApi, E2E_ADMIN_KEY, orgEnv } from './orgs.js';
 
 if (!hasChromium) console.warn(`peers e2e skipped: ${CHROMIUM_MISSING}`);
 
-const ADMIN_KEY = 'e2e-peers-admin-key-0123456789abcdef';
+const ADMIN_KEY = E2E_ADMIN_KEY;
+const api = adminApi;
 const FACTS = 12;
-
-function orgEnv(name: string): { env: Record<string, string>; key: Signer } {
-  const seed = generateSeed();
-  const key = signerFromSeed(seed, 'e2e');
-  const env = {
-    STIGMEM_ADMIN_KEY: ADMIN_KEY, STIGMEM_ENTITY_URI: `stigmem://${name}.example`, STIGMEM_FEDERATION_ENABLED: 'true', STIGMEM_FEDERATION_PULL_INTERVAL_S: '1',
-    STIGMEM_FEDERATION_PRIVKEY: toBase64Url(seed), STIGMEM_FEDERATION_PUBKEY: key.publicKey,
-  };
-  return { env, key };
-}
-
-async function api(url: string, method: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(url, { method, headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
 
 describe('the Peers screen', () => {
   let a: NodeProcess;

@@ -37,6 +37,8 @@ function argumentsInOrder(): (op: string, previous: unknown) => unknown {
     if (op === 'peers:add') return { url: 'http://127.0.0.1:9', publicKey: 'A'.repeat(43) };
     if (op === 'peers:repin') return { id: peerId, publicKey: 'B'.repeat(43) };
     if (op === 'peers:remove') return { id: peerId };
+    // A decision on no held fact is still an answer (each id comes back refused).
+    if (op === 'quarantine:decide') return { factIds: ['none-held'], action: 'reject', reason: 'checking the answer' };
     return undefined;
   };
 }

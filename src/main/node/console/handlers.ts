@@ -11,10 +11,13 @@ import { humanFingerprintOfKeyId } from '../crypto/ed25519.js';
 import { sql } from '../db/sql.js';
 import { previousKeysTrustedAt } from '../rotation/store.js';
 import type { NodeDeps } from '../server/deps.js';
+import { displayValue } from './display.js';
 import { PEER_HANDLERS } from './peerHandlers.js';
+import { QUARANTINE_HANDLERS } from './quarantineHandlers.js';
 import { withValidArgument, type AdminHandler } from './validArgument.js';
 
 export type { AdminHandler };
+export { displayValue };
 
 type AdminHandlerMap = { readonly [N in OperationName]: AdminHandler<N> };
 
@@ -68,10 +71,6 @@ interface FactRow {
   timestamp: string;
 }
 
-/** Values are stored as their text (numbers keep their literal); a null value has no text worth showing. */
-export function displayValue(valueType: string, stored: string): string {
-  return valueType === 'null' ? 'null' : stored;
-}
 
 function recentFacts(deps: NodeDeps, limit: number): RecentFact[] {
   const rows = deps.db.all<FactRow>(
@@ -96,6 +95,7 @@ export const ADMIN_HANDLERS = {
   'facts:recent': withValidArgument('facts:recent', (deps, args) => ok(recentFacts(deps, args.limit))),
   'identity:publicKey': withValidArgument('identity:publicKey', (deps) => ok(publicIdentity(deps))),
   ...PEER_HANDLERS,
+  ...QUARANTINE_HANDLERS,
 } satisfies AdminHandlerMap;
 
 /** Dispatch one operation by name: unknown names and handler failures come back as envelopes too. */

@@ -2,6 +2,8 @@
 import iconUrl from '../../../../resources/icon.svg';
 import { useDashboard } from '../stores/dashboard';
 import { useNav, type Screen } from '../stores/nav';
+import { usePeers } from '../stores/peers';
+import { useQuarantine } from '../stores/quarantine';
 import { useSession } from '../stores/session';
 import { transport } from '../transport';
 
@@ -10,11 +12,15 @@ export function AppHeader() {
   const signOut = useSession((s) => s.signOut);
   const { status, refresh, reset } = useDashboard();
   const isSignedIn = phase === 'signed-in';
-  const isBusy = status.phase === 'loading';
   const { screen, show } = useNav();
+  const isQuarantineBusy = useQuarantine((s) => s.page.phase === 'loading');
+  // The peers screen refreshes itself every few seconds; its button asks now without a busy label flickering.
+  const isBusy = screen === 'overview' ? status.phase === 'loading' : screen === 'quarantine' ? isQuarantineBusy : false;
+  const refreshScreen = (): Promise<void> => (screen === 'peers' ? usePeers.getState().refresh() : screen === 'quarantine' ? useQuarantine.getState().refresh() : refresh());
   const tabs: [Screen, string][] = [
     ['overview', 'Overview'],
     ['peers', 'Peers'],
+    ['quarantine', 'Quarantine'],
   ];
 
   return (
@@ -35,7 +41,7 @@ export function AppHeader() {
       ) : null}
       {isSignedIn ? (
         <div className="app-header__actions">
-          <button type="button" className="button button--secondary" onClick={() => void refresh()} disabled={isBusy}>
+          <button type="button" className="button button--secondary" onClick={() => void refreshScreen()} disabled={isBusy}>
             {isBusy ? 'Refreshing…' : 'Refresh'}
           </button>
           {transport.adminKey ? (

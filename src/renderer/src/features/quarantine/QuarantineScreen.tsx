@@ -1,0 +1,129 @@
+// Quarantine review: facts held because their source's trust was below the threshold, to promote or reject.
+import { useEffect } from 'react';
+import { QUARANTINE_VIEWS } from '../../../../shared/quarantine';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { formatCount, formatTimestamp } from '../../components/format';
+import { Spinner } from '../../components/Spinner';
+import { useQuarantine } from '../../stores/quarantine';
+import { DecisionBar } from './DecisionBar';
+
+function Outcome() {
+  const outcome = useQuarantine((s) => s.outcome);
+  if (outcome === null) return null;
+  const { decided, refused } = outcome.result;
+  return (
+    <div className="outcome" role="status" data-testid="decision-outcome">
+      <p className="form__done">
+        {formatCount(decided.length)} {outcome.action === 'promote' ? 'promoted' : 'rejected'}.
+      </p>
+      {refused.map((r) => (
+        <p key={r.factId} className="form__warn" data-testid="decision-refused">
+          <span className="mono">{r.factId}</span> was left as it was: {r.message} ({r.code})
+        </p>
+      ))}
+    </div>
+  );
+}
+
+export function QuarantineScreen() {
+  const { view, page, selected, show, refresh, toggle, selectAll } = useQuarantine();
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const items = page.value?.items ?? null;
+  const isPending = view === 'pending';
+  const allChosen = items !== null && items.length > 0 && items.every((i) => selected.has(i.factId));
+
+  return (
+    <main className="dashboard" data-testid="quarantine-screen">
+      <section className="card" aria-labelledby="quarantine-title">
+        <div className="card__header">
+          <h2 id="quarantine-title" className="card__title">
+            Quarantine
+          </h2>
+          <div className="nav" role="tablist" aria-label="Which facts">
+            {QUARANTINE_VIEWS.map((v) => (
+              <button key={v} type="button" role="tab" className="nav__tab" aria-selected={view === v} aria-current={view === v ? 'page' : undefined} onClick={() => void show(v)} data-testid={`view-${v}`}>
+                {v}
+              </button>
+            ))}
+          </div>
+        </div>
+        <p className="card__note">
+          Facts from peers and token holders whose source trust is below the threshold wait here. Nothing here is recalled until it is promoted.
+          {page.value ? <span data-testid="quarantine-total"> {formatCount(page.value.total)} {view}.</span> : null}
+        </p>
+        {isPending ? <DecisionBar /> : null}
+        <Outcome />
+        {page.error ? <ErrorNotice error={page.error} onRetry={() => void refresh()} /> : null}
+        {items === null && page.phase !== 'error' ? <Spinner label="Loading…" /> : null}
+        {items !== null && items.length === 0 ? (
+          <p className="empty" data-testid="quarantine-empty">
+            No {view} facts.
+          </p>
+        ) : null}
+        {items !== null && items.length > 0 ? (
+          <div className="table-scroll">
+            <table className="table" data-testid="quarantine-table">
+              <thead>
+                <tr>
+                  {isPending ? (
+                    <th scope="col">
+                      <input type="checkbox" aria-label="Choose all" checked={allChosen} onChange={(e) => selectAll(e.target.checked)} data-testid="choose-all" />
+                    </th>
+                  ) : null}
+                  <th scope="col">Fact</th>
+                  <th scope="col">Value</th>
+                  <th scope="col">Source (trust)</th>
+                  <th scope="col">Held because</th>
+                  <th scope="col">{isPending ? 'Arrived' : 'Decided'}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((i) => (
+                  <tr key={i.factId} data-testid="quarantine-row" data-fact-id={i.factId}>
+                    {isPending ? (
+                      <td>
+                        <input type="checkbox" aria-label={`Choose ${i.entity} ${i.relation}`} checked={selected.has(i.factId)} onChange={() => toggle(i.factId)} data-testid="choose" />
+                      </td>
+                    ) : null}
+                    <td>
+                      <div className="mono wrap">{i.entity}</div>
+                      <div className="mono small muted">
+                        {i.relation} · <span className={`scope scope--${i.scope}`}>{i.scope}</span>
+                      </div>
+                    </td>
+                    <td className="table__value quarantine-value" title={i.valueType}>
+                      {i.value}
+                    </td>
+                    <td>
+                      <div className="mono wrap">{i.source}</div>
+                      <div className="small muted">
+                        trust {i.sourceTrust ?? '—'}
+                        {i.receivedFrom ? ` · via ${i.receivedFrom}` : ''}
+                      </div>
+                    </td>
+                    <td className="small">{i.reason ?? '—'}</td>
+                    <td className="nowrap small">
+                      {isPending ? (
+                        formatTimestamp(i.timestamp)
+                      ) : (
+                        <>
+                          {i.decidedAt ? formatTimestamp(i.decidedAt) : '—'}
+                          <div className="muted wrap">by {i.decidedBy ?? '—'}</div>
+                          {i.decisionReason ? <div className="muted wrap" data-testid="decision-reason-shown">“{i.decisionReason}”</div> : null}
+                        </>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+      </section>
+    </main>
+  );
+}

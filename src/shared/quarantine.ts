@@ -1,0 +1,84 @@
+// The quarantine screen's part of the admin contract: facts held for review, and a moderator's decision on them.
+import { fail, ok, type Result } from './result.js';
+import { isPlainObject, unexpectedKeys } from './validators.js';
+
+export const QUARANTINE_VIEWS = ['pending', 'promoted', 'rejected'] as const;
+export type QuarantineView = (typeof QUARANTINE_VIEWS)[number];
+
+export interface QuarantinedItem {
+  factId: string;
+  entity: string;
+  relation: string;
+  /** The value as stored (strings as they are, numbers as their literal). */
+  value: string;
+  valueType: string;
+  scope: string;
+  source: string;
+  /** The source's trust score when the fact arrived (why it was held, with `reason`). */
+  sourceTrust: number | null;
+  receivedFrom: string | null;
+  timestamp: string;
+  status: string;
+  reason: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionReason: string | null;
+}
+
+export interface QuarantineQuery {
+  status: QuarantineView;
+  limit: number;
+}
+
+export interface QuarantinePage {
+  items: QuarantinedItem[];
+  /** How many facts have this status in all. */
+  total: number;
+}
+
+export interface QuarantineDecision {
+  factIds: string[];
+  action: 'promote' | 'reject';
+  /** Why: required to reject, optional to promote. */
+  reason?: string;
+}
+
+export interface QuarantineOutcome {
+  decided: string[];
+  /** Facts left as they were, each with the node's code and words (already decided, not found, …). */
+  refused: { factId: string; code: string; message: string }[];
+}
+
+export const MAX_DECISION_BATCH = 100;
+export const MAX_QUARANTINE_LIMIT = 200;
+const MAX_REASON = 1000;
+
+function objectWith(arg: unknown, allowed: readonly string[], example: string): Result<Record<string, unknown>> {
+  if (!isPlainObject(arg)) return fail('validation_failed', `expected an object like ${example}`);
+  const extra = unexpectedKeys(arg, allowed)[0];
+  return extra === undefined ? ok(arg) : fail('validation_failed', `unexpected field ${JSON.stringify(extra.slice(0, 40))}`);
+}
+
+export function validateQuarantineQuery(arg: unknown): Result<QuarantineQuery> {
+  if (arg === undefined || arg === null) return ok({ status: 'pending', limit: 50 });
+  const f = objectWith(arg, ['status', 'limit'], '{"status": "pending", "limit": 50}');
+  if (!f.ok) return f;
+  const { status = 'pending', limit = 50 } = f.value;
+  if (!(QUARANTINE_VIEWS as readonly unknown[]).includes(status)) return fail('validation_failed', `status is one of ${QUARANTINE_VIEWS.join(', ')}`);
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_QUARANTINE_LIMIT) return fail('validation_failed', `limit must be a whole number from 1 to ${MAX_QUARANTINE_LIMIT}`);
+  return ok({ status: status as QuarantineView, limit });
+}
+
+export function validateQuarantineDecision(arg: unknown): Result<QuarantineDecision> {
+  const f = objectWith(arg, ['factIds', 'action', 'reason'], '{"factIds": ["…"], "action": "reject", "reason": "…"}');
+  if (!f.ok) return f;
+  const { factIds, action, reason } = f.value;
+  if (action !== 'promote' && action !== 'reject') return fail('validation_failed', 'action is promote or reject');
+  if (!Array.isArray(factIds) || factIds.length === 0 || factIds.length > MAX_DECISION_BATCH) return fail('validation_failed', `choose 1 to ${MAX_DECISION_BATCH} facts`);
+  if (!factIds.every((id) => typeof id === 'string' && id !== '' && id.length <= 256)) return fail('validation_failed', 'fact ids are non-empty text');
+  if (reason !== undefined && typeof reason !== 'string') return fail('validation_failed', 'reason is text');
+  const why = typeof reason === 'string' ? reason.trim() : '';
+  if (why.length > MAX_REASON) return fail('validation_failed', `the reason is longer than ${MAX_REASON} characters`);
+  if (action === 'reject' && why === '') return fail('validation_failed', 'say why these facts are rejected (it is recorded with the decision)');
+  return ok({ factIds: [...new Set(factIds as string[])], action, ...(why !== '' ? { reason: why } : {}) });
+}

@@ -1,0 +1,136 @@
+// The Quarantine screen in a real browser (Debian's Chromium) against two real `stigmem serve` processes: node B
+// (strict trust) holds what node A sends; its operator reads the held facts, promotes one and rejects the rest with a
+// reason, after confirming each; the promoted fact joins B's facts and the rejected ones keep their reason.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnNode, type NodeProcess } from '../helpers/process.js';
+import { ensureCliBuilt, ensureRendererBuilt } from './build.js';
+import { CHROMIUM_MISSING, hasChromium, launchChromium, watchPageProblems } from './chromium.js';
+import { adminApi, E2E_ADMIN_KEY, orgEnv } from './orgs.js';
+
+if (!hasChromium) console.warn(`quarantine e2e skipped: ${CHROMIUM_MISSING}`);
+
+const VALUES = ['alpha', 'beta', 'gamma'];
+const SOURCE = 'stigmem://org-a.example/agent/unvetted';
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('the Quarantine screen', () => {
+  let a: NodeProcess;
+  let b: NodeProcess;
+  let browser: BrowserContext;
+  let home: string;
+  const dirs: string[] = [];
+  const problems: string[] = [];
+  const idOf = new Map<string, string>();
+
+  beforeAll(async () => {
+    if (!hasChromium) return;
+    ensureRendererBuilt();
+    ensureCliBuilt();
+    const orgA = orgEnv('org-a');
+    const orgB = orgEnv('org-b', { STIGMEM_TRUST_MODE: 'strict' });
+    for (let i = 0; i < 2; i++) dirs.push(mkdtempSync(join(tmpdir(), 'stigmem-e2e-quarantine-')));
+    a = await spawnNode(orgA.env, { dir: dirs[0]! });
+    b = await spawnNode(orgB.env, { dir: dirs[1]! });
+    for (const v of VALUES) {
+      const r = await adminApi(`${a.url}/v1/facts`, 'POST', { entity: `stigmem://org-a.example/claim/${v}`, relation: 'memory:status', value: { type: 'string', v }, source: SOURCE, scope: 'public' });
+      expect(r.status).toBe(201);
+      idOf.set(v, String(r.body['id']));
+    }
+    expect((await adminApi(`${a.url}/v1/federation/peers`, 'POST', { peer_url: b.url, trusted_public_key: orgB.key.publicKey })).status).toBe(201);
+    expect((await adminApi(`${b.url}/v1/federation/peers`, 'POST', { peer_url: a.url, trusted_public_key: orgA.key.publicKey })).status).toBe(201);
+    await until('B to hold what A sent', async () => ((await adminApi(`${b.url}/v1/quarantine?quarantine_status=pending`, 'GET')).body['total'] === VALUES.length ? true : undefined));
+    home = mkdtempSync(join(tmpdir(), 'stigmem-chromium-'));
+    browser = await launchChromium(home);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await a?.cleanup();
+    await b?.cleanup();
+    for (const d of [...dirs, home]) if (d) rmSync(d, { recursive: true, force: true });
+  });
+
+  async function quarantineScreenOfB(): Promise<Page> {
+    const page = await browser.newPage();
+    watchPageProblems(page, problems);
+    await page.goto(`${b.url}/console`);
+    await page.getByTestId('admin-key-input').fill(E2E_ADMIN_KEY);
+    await page.getByTestId('signin-submit').click();
+    await page.getByTestId('nav-quarantine').click();
+    await page.getByTestId('quarantine-table').waitFor();
+    return page;
+  }
+
+  const row = (page: Page, v: string) => page.locator(`[data-testid=quarantine-row][data-fact-id="${idOf.get(v)}"]`);
+
+  it.skipIf(!hasChromium)('promotes one held fact and rejects the others with a reason, each after a confirmation', async () => {
+    const page = await quarantineScreenOfB();
+    expect(await page.getByTestId('quarantine-row').count()).toBe(VALUES.length);
+    expect(await page.getByTestId('quarantine-total').textContent()).toBe(` ${VALUES.length} pending.`);
+    const first = await row(page, 'alpha').locator('td').allTextContents();
+    expect(first[1]).toContain('stigmem://org-a.example/claim/alpha');
+    expect(first[2]).toBe('alpha');
+    expect(first[3]).toContain(SOURCE);
+    expect(first[4]).toMatch(/^auto-quarantine: source_trust below threshold/);
+    expect(await page.getByTestId('promote-open').isDisabled()).toBe(true);
+
+    // Promote alpha: the panel says what promotion does; cancelling changes nothing.
+    await row(page, 'alpha').getByTestId('choose').check();
+    await page.getByTestId('promote-open').click();
+    expect(await page.getByTestId('decision-panel').textContent()).toContain('Promote 1 fact? They join this node');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.getByTestId('decision-panel').count()).toBe(0);
+    await page.getByTestId('promote-open').click();
+    await page.getByTestId('decision-confirm').click();
+    await page.getByTestId('decision-outcome').filter({ hasText: '1 promoted.' }).waitFor();
+    await page.getByTestId('quarantine-total').filter({ hasText: `${VALUES.length - 1} pending.` }).waitFor();
+    expect(await row(page, 'alpha').count()).toBe(0);
+
+    // Reject the rest: nothing is sent until a reason is given.
+    await page.getByTestId('choose-all').check();
+    await page.getByTestId('reject-open').click();
+    expect(await page.getByTestId('decision-confirm').isDisabled()).toBe(true);
+    await page.getByTestId('decision-reason').fill('unvetted agent, not corroborated');
+    await page.getByTestId('decision-confirm').click();
+    await page.getByTestId('decision-outcome').filter({ hasText: '2 rejected.' }).waitFor();
+    await page.getByTestId('quarantine-empty').waitFor();
+    await page.screenshot({ path: join(home, 'quarantine-decided.png'), fullPage: true });
+
+    await page.getByTestId('view-rejected').click();
+    await page.getByTestId('quarantine-row').first().waitFor();
+    expect(await page.getByTestId('quarantine-row').count()).toBe(2);
+    expect(await page.getByTestId('decision-reason-shown').allTextContents()).toEqual(['“unvetted agent, not corroborated”', '“unvetted agent, not corroborated”']);
+    await page.getByTestId('view-promoted').click();
+    await row(page, 'alpha').waitFor();
+
+    // What the decisions did to B's facts: alpha is recalled, beta and gamma are not.
+    const recalled = await adminApi(`${b.url}/v1/facts?source=${encodeURIComponent(SOURCE)}`, 'GET');
+    expect((recalled.body['facts'] as { id: string }[]).map((f) => f.id)).toEqual([idOf.get('alpha')]);
+
+    // A fact held after the screen loaded appears on Refresh.
+    await page.getByTestId('view-pending').click();
+    await page.getByTestId('quarantine-empty').waitFor();
+    const late = await adminApi(`${a.url}/v1/facts`, 'POST', { entity: 'stigmem://org-a.example/claim/delta', relation: 'memory:status', value: { type: 'string', v: 'delta' }, source: SOURCE, scope: 'public' });
+    await until('B to hold the late fact', async () => ((await adminApi(`${b.url}/v1/quarantine?quarantine_status=pending`, 'GET')).body['total'] === 1 ? true : undefined));
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator(`[data-testid=quarantine-row][data-fact-id="${String(late.body['id'])}"]`).waitFor();
+    await page.close();
+  }, 60_000);
+
+  it.skipIf(!hasChromium)('loaded without script errors or CSP violations', () => {
+    expect(problems).toEqual([]);
+  });
+});
