@@ -22,6 +22,7 @@ import {
   type QuarantinePage,
   type QuarantineQuery,
 } from './quarantine.js';
+import { validateTrustOverride, validateTrustSourceRef, type TrustedSource, type TrustOverrideInput, type TrustOverview, type TrustSourceRef } from './trust.js';
 import { validateNoArgument, validateRecentFactsQuery } from './validators.js';
 
 /** What the dashboard shows about the running node. Public material only: there is no private-key operation. */
@@ -107,6 +108,9 @@ export const ADMIN_OPERATIONS = {
   'peers:events': operation<Partial<FederationEventsQuery> | undefined, FederationEventsPage>()(validateFederationEventsQuery),
   'quarantine:list': operation<Partial<QuarantineQuery> | undefined, QuarantinePage>()(validateQuarantineQuery),
   'quarantine:decide': operation<QuarantineDecision, QuarantineOutcome>()(validateQuarantineDecision),
+  'trust:list': operation<undefined, TrustOverview>()(validateNoArgument),
+  'trust:set': operation<TrustOverrideInput, TrustedSource>()(validateTrustOverride),
+  'trust:clear': operation<TrustSourceRef, TrustedSource>()(validateTrustSourceRef),
 } as const satisfies Record<`${string}:${string}`, OperationSpec<unknown, unknown, unknown>>;
 
 export type OperationName = keyof typeof ADMIN_OPERATIONS;

@@ -14,6 +14,7 @@ import type { NodeDeps } from '../server/deps.js';
 import { displayValue } from './display.js';
 import { PEER_HANDLERS } from './peerHandlers.js';
 import { QUARANTINE_HANDLERS } from './quarantineHandlers.js';
+import { TRUST_HANDLERS } from './trustHandlers.js';
 import { withValidArgument, type AdminHandler } from './validArgument.js';
 
 export type { AdminHandler };
@@ -96,6 +97,7 @@ export const ADMIN_HANDLERS = {
   'identity:publicKey': withValidArgument('identity:publicKey', (deps) => ok(publicIdentity(deps))),
   ...PEER_HANDLERS,
   ...QUARANTINE_HANDLERS,
+  ...TRUST_HANDLERS,
 } satisfies AdminHandlerMap;
 
 /** Dispatch one operation by name: unknown names and handler failures come back as envelopes too. */

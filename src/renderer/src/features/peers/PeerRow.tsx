@@ -93,13 +93,15 @@ export function PeerRow({ peer }: { peer: PeerSummary }) {
           {formatCount(peer.factsReceived)}
           {peer.factsRejected > 0 ? <div className="muted small">{formatCount(peer.factsRejected)} rejected</div> : null}
         </td>
-        <td className="peer-actions">
-          <button type="button" className="button button--ghost" onClick={() => setPanel('repin')} data-testid="repin-open">
-            Re-pin…
-          </button>
-          <button type="button" className="button button--ghost" onClick={() => setPanel('remove')} data-testid="remove-open">
-            Remove…
-          </button>
+        <td className="nowrap">
+          <div className="row-actions">
+            <button type="button" className="button button--ghost" onClick={() => setPanel('repin')} data-testid="repin-open">
+              Re-pin…
+            </button>
+            <button type="button" className="button button--ghost" onClick={() => setPanel('remove')} data-testid="remove-open">
+              Remove…
+            </button>
+          </div>
         </td>
       </tr>
       {panel !== null ? (

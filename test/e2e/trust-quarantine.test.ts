@@ -1,6 +1,6 @@
-// The Quarantine screen in a real browser (Debian's Chromium) against two real `stigmem serve` processes: node B
-// (strict trust) holds what node A sends; its operator reads the held facts, promotes one and rejects the rest with a
-// reason, after confirming each; the promoted fact joins B's facts and the rejected ones keep their reason.
+// The Quarantine and Trust screens in a real browser (Debian's Chromium) against two real `stigmem serve` processes:
+// node B (strict trust) holds what node A sends; its operator promotes one held fact and rejects the rest with a
+// reason, after confirming each; then trusts A's agents by prefix, so A's next fact is admitted, and takes it back.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { ensureCliBuilt, ensureRendererBuilt } from './build.js';
 import { CHROMIUM_MISSING, hasChromium, launchChromium, watchPageProblems } from './chromium.js';
 import { adminApi, E2E_ADMIN_KEY, orgEnv } from './orgs.js';
 
-if (!hasChromium) console.warn(`quarantine e2e skipped: ${CHROMIUM_MISSING}`);
+if (!hasChromium) console.warn(`trust and quarantine e2e skipped: ${CHROMIUM_MISSING}`);
 
 const VALUES = ['alpha', 'beta', 'gamma'];
 const SOURCE = 'stigmem://org-a.example/agent/unvetted';
@@ -26,7 +26,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-describe('the Quarantine screen', () => {
+describe('the Quarantine and Trust screens', () => {
   let a: NodeProcess;
   let b: NodeProcess;
   let browser: BrowserContext;
@@ -63,21 +63,21 @@ describe('the Quarantine screen', () => {
     for (const d of [...dirs, home]) if (d) rmSync(d, { recursive: true, force: true });
   });
 
-  async function quarantineScreenOfB(): Promise<Page> {
+  async function screenOfB(screen: 'quarantine' | 'trust'): Promise<Page> {
     const page = await browser.newPage();
     watchPageProblems(page, problems);
     await page.goto(`${b.url}/console`);
     await page.getByTestId('admin-key-input').fill(E2E_ADMIN_KEY);
     await page.getByTestId('signin-submit').click();
-    await page.getByTestId('nav-quarantine').click();
-    await page.getByTestId('quarantine-table').waitFor();
+    await page.getByTestId(`nav-${screen}`).click();
+    await page.getByTestId(`${screen}-table`).waitFor();
     return page;
   }
 
   const row = (page: Page, v: string) => page.locator(`[data-testid=quarantine-row][data-fact-id="${idOf.get(v)}"]`);
 
   it.skipIf(!hasChromium)('promotes one held fact and rejects the others with a reason, each after a confirmation', async () => {
-    const page = await quarantineScreenOfB();
+    const page = await screenOfB('quarantine');
     expect(await page.getByTestId('quarantine-row').count()).toBe(VALUES.length);
     expect(await page.getByTestId('quarantine-total').textContent()).toBe(` ${VALUES.length} pending.`);
     const first = await row(page, 'alpha').locator('td').allTextContents();
@@ -127,6 +127,48 @@ describe('the Quarantine screen', () => {
     await until('B to hold the late fact', async () => ((await adminApi(`${b.url}/v1/quarantine?quarantine_status=pending`, 'GET')).body['total'] === 1 ? true : undefined));
     await page.getByRole('button', { name: 'Refresh' }).click();
     await page.locator(`[data-testid=quarantine-row][data-fact-id="${String(late.body['id'])}"]`).waitFor();
+    await page.close();
+  }, 60_000);
+
+  it.skipIf(!hasChromium)('trusts a source by prefix after showing what the score will do, admits its next fact, and removes the override after asking', async () => {
+    const page = await screenOfB('trust');
+    expect(await page.getByTestId('trust-mode').textContent()).toBe('strict');
+    const source = page.locator(`[data-testid=trust-row][data-source="${SOURCE}"]`);
+    expect(await source.getAttribute('data-origin')).toBe('strict_unverified');
+    expect(await source.getByTestId('trust-score').textContent()).toBe('0.15');
+    expect(await source.getByTestId('below-threshold').count()).toBe(1);
+
+    await page.getByTestId('score-source').fill('stigmem://org-a.example/agent/');
+    await page.getByTestId('score-value').fill('0.9');
+    expect(await page.getByTestId('score-effect').textContent()).toContain('At or above the threshold (0.3)');
+    await page.getByTestId('score-value').fill('0.2');
+    expect(await page.getByTestId('score-effect').textContent()).toContain('held in quarantine');
+    await page.getByTestId('score-value').fill('0.9');
+    await page.getByTestId('score-note').fill('org A agents vetted by phone');
+    await page.getByTestId('score-save').click();
+    const prefix = page.locator('[data-testid=trust-row][data-source="stigmem://org-a.example/agent"]');
+    await prefix.waitFor();
+    expect(await prefix.getAttribute('data-origin')).toBe('override');
+    await page.locator(`[data-testid=trust-row][data-source="${SOURCE}"][data-origin=override]`).waitFor();
+    expect(await source.getByTestId('below-threshold').count()).toBe(0);
+    expect(await source.textContent()).toContain('org A agents vetted by phone');
+    await page.screenshot({ path: join(home, 'trust.png'), fullPage: true });
+
+    // A's next fact from that agent is admitted: B recalls it, nothing new is held.
+    const next = await adminApi(`${a.url}/v1/facts`, 'POST', { entity: 'stigmem://org-a.example/claim/epsilon', relation: 'memory:status', value: { type: 'string', v: 'epsilon' }, source: SOURCE, scope: 'public' });
+    await until('B to admit the fact', async () => {
+      const r = await adminApi(`${b.url}/v1/facts?entity=${encodeURIComponent('stigmem://org-a.example/claim/epsilon')}`, 'GET');
+      return (r.body['facts'] as { id: string }[]).some((f) => f.id === next.body['id']) ? true : undefined;
+    });
+    expect((await adminApi(`${b.url}/v1/quarantine?quarantine_status=pending`, 'GET')).body['total']).toBe(1);
+
+    await prefix.getByTestId('trust-clear-open').click();
+    await page.getByRole('button', { name: 'Keep it' }).click();
+    expect(await prefix.count()).toBe(1);
+    await prefix.getByTestId('trust-clear-open').click();
+    await page.getByTestId('trust-clear-confirm').click();
+    await page.locator(`[data-testid=trust-row][data-source="${SOURCE}"][data-origin=strict_unverified]`).waitFor();
+    expect(await source.getByTestId('below-threshold').count()).toBe(1);
     await page.close();
   }, 60_000);
 

@@ -1,0 +1,85 @@
+// Trust tuning: the mode and threshold in force, each source's score and how it was reached, and operator scores.
+import { useEffect } from 'react';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Spinner } from '../../components/Spinner';
+import { useTrust } from '../../stores/trust';
+import { ScoreForm } from './ScoreForm';
+import { SourceRow } from './SourceRow';
+
+export function TrustScreen() {
+  const { overview, refresh } = useTrust();
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const settings = overview.value?.settings ?? null;
+  const sources = overview.value?.sources ?? null;
+  return (
+    <main className="dashboard" data-testid="trust-screen">
+      <div className="dashboard__grid">
+        <section className="card" aria-labelledby="trust-settings-title">
+          <h2 id="trust-settings-title" className="card__title">
+            Trust settings
+          </h2>
+          {settings ? (
+            <dl className="props">
+              <dt>Mode</dt>
+              <dd data-testid="trust-mode">{settings.mode}</dd>
+              <dt>Quarantine below</dt>
+              <dd data-testid="trust-threshold">{settings.threshold}</dd>
+              <dt>Weights</dt>
+              <dd className="small">
+                {Object.entries(settings.weights)
+                  .map(([k, v]) => `${k.replace(/_/g, ' ')} ${v}`)
+                  .join(' · ')}
+              </dd>
+            </dl>
+          ) : null}
+          <p className="card__note">Set by STIGMEM_TRUST_MODE, STIGMEM_TRUST_QUARANTINE_THRESHOLD and the weight variables when the node starts.</p>
+        </section>
+        <section className="card" aria-labelledby="trust-set-title">
+          <h2 id="trust-set-title" className="card__title">
+            Set a score
+          </h2>
+          <ScoreForm />
+        </section>
+      </div>
+      <section className="card" aria-labelledby="trust-sources-title">
+        <h2 id="trust-sources-title" className="card__title">
+          Sources
+        </h2>
+        {overview.error ? <ErrorNotice error={overview.error} onRetry={() => void refresh()} /> : null}
+        {sources === null && overview.phase !== 'error' ? <Spinner label="Loading…" /> : null}
+        {sources !== null && sources.length === 0 ? (
+          <p className="empty" data-testid="trust-empty">
+            No sources yet: they appear when facts arrive from peers or token holders, or when you set a score.
+          </p>
+        ) : null}
+        {sources !== null && sources.length > 0 ? (
+          <div className="table-scroll">
+            <table className="table" data-testid="trust-table">
+              <thead>
+                <tr>
+                  <th scope="col">Source</th>
+                  <th scope="col">Score</th>
+                  <th scope="col">How</th>
+                  <th scope="col">Formula</th>
+                  <th scope="col">Seen</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {sources.map((s) => (
+                  <SourceRow key={s.source} s={s} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+      </section>
+    </main>
+  );
+}
