@@ -22,12 +22,15 @@ import {
   type QuarantinePage,
   type QuarantineQuery,
 } from './quarantine.js';
+import { validateIssueToken, validateRevokeToken, type IssuedToken, type IssuedTokenResult, type IssueTokenInput, type RevokedToken, type RevokeTokenInput } from './tokens.js';
 import { validateTrustOverride, validateTrustSourceRef, type TrustedSource, type TrustOverrideInput, type TrustOverview, type TrustSourceRef } from './trust.js';
 import { validateNoArgument, validateRecentFactsQuery } from './validators.js';
 
 /** What the dashboard shows about the running node. Public material only: there is no private-key operation. */
 export interface NodeStatus {
   nodeId: string;
+  /** The organisation this node acts for (STIGMEM_ENTITY_URI, else derived from the node URL). */
+  orgEntityUri: string;
   nodeUrl: string;
   version: string;
   protocolVersion: string;
@@ -111,6 +114,9 @@ export const ADMIN_OPERATIONS = {
   'trust:list': operation<undefined, TrustOverview>()(validateNoArgument),
   'trust:set': operation<TrustOverrideInput, TrustedSource>()(validateTrustOverride),
   'trust:clear': operation<TrustSourceRef, TrustedSource>()(validateTrustSourceRef),
+  'tokens:list': operation<undefined, IssuedToken[]>()(validateNoArgument),
+  'tokens:issue': operation<IssueTokenInput, IssuedTokenResult>()(validateIssueToken),
+  'tokens:revoke': operation<RevokeTokenInput, RevokedToken>()(validateRevokeToken),
 } as const satisfies Record<`${string}:${string}`, OperationSpec<unknown, unknown, unknown>>;
 
 export type OperationName = keyof typeof ADMIN_OPERATIONS;

@@ -5,6 +5,7 @@ import { Spinner } from './components/Spinner';
 import { DashboardScreen } from './features/dashboard/DashboardScreen';
 import { PeersScreen } from './features/peers/PeersScreen';
 import { QuarantineScreen } from './features/quarantine/QuarantineScreen';
+import { TokensScreen } from './features/tokens/TokensScreen';
 import { TrustScreen } from './features/trust/TrustScreen';
 import { SignInScreen } from './features/signin/SignInScreen';
 import { StartupScreen } from './features/startup/StartupScreen';
@@ -34,6 +35,7 @@ export function App() {
       {phase === 'signed-in' && screen === 'peers' ? <PeersScreen /> : null}
       {phase === 'signed-in' && screen === 'trust' ? <TrustScreen /> : null}
       {phase === 'signed-in' && screen === 'quarantine' ? <QuarantineScreen /> : null}
+      {phase === 'signed-in' && screen === 'tokens' ? <TokensScreen /> : null}
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { runAdminOperation } from '../../../src/main/node/console/handlers.js';
 import { pkcs8PemFromSeed } from '../../../src/main/node/crypto/ed25519.js';
 import { OPERATION_NAMES } from '../../../src/shared/contract.js';
 import { ADMIN_KEY, makeTestNode, type TestNode } from '../../helpers/inject.js';
+import { manifestBody } from '../tokens/helpers.js';
 
 const SEED = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 11) & 0xff));
 
@@ -32,8 +33,12 @@ function expectNoSecret(text: string, where: string): void {
 /** A valid argument for each operation; the peer operations act on the peer the add created. */
 function argumentsInOrder(): (op: string, previous: unknown) => unknown {
   let peerId = '';
+  let tokenId = '';
   return (op, previous) => {
     if (op === 'peers:repin' || op === 'peers:remove') peerId ||= (previous as { id: string }).id;
+    if (op === 'tokens:revoke') tokenId ||= (previous as { token: { tokenId: string } }).token.tokenId;
+    if (op === 'tokens:issue') return { subject: 'stigmem://other.example/agent/bot', verb: 'write', object: 'stigmem://other.example/scope/shared', ttlSeconds: 3600 };
+    if (op === 'tokens:revoke') return { tokenId, reason: 'checking the answer' };
     if (op === 'peers:add') return { url: 'http://127.0.0.1:9', publicKey: 'A'.repeat(43) };
     if (op === 'peers:repin') return { id: peerId, publicKey: 'B'.repeat(43) };
     if (op === 'peers:remove') return { id: peerId };
@@ -49,6 +54,9 @@ describe('private key material', () => {
   let node: TestNode;
   beforeAll(async () => {
     node = await makeTestNode({ STIGMEM_NODE_PRIVATE_KEY: SEED.toString('base64url') });
+    // Tokens are issued only under a published manifest; the token operations answer like the rest.
+    const published = await node.req('PUT', '/v1/federation/manifest', manifestBody(node.deps.keys.org, node.deps.orgEntityUri, Date.now()));
+    expect(published.status).toBe(200);
   });
   afterAll(async () => {
     await node.close();

@@ -14,6 +14,7 @@ import type { NodeDeps } from '../server/deps.js';
 import { displayValue } from './display.js';
 import { PEER_HANDLERS } from './peerHandlers.js';
 import { QUARANTINE_HANDLERS } from './quarantineHandlers.js';
+import { TOKEN_HANDLERS } from './tokenHandlers.js';
 import { TRUST_HANDLERS } from './trustHandlers.js';
 import { withValidArgument, type AdminHandler } from './validArgument.js';
 
@@ -42,6 +43,7 @@ function nodeStatus(deps: NodeDeps): NodeStatus {
   const started = startedAtMs.get(deps) ?? deps.clock.nowMs();
   return {
     nodeId: deps.nodeId,
+    orgEntityUri: deps.orgEntityUri,
     nodeUrl: deps.config.nodeUrl,
     version: deps.version.product,
     protocolVersion: deps.version.protocol,
@@ -98,6 +100,7 @@ export const ADMIN_HANDLERS = {
   ...PEER_HANDLERS,
   ...QUARANTINE_HANDLERS,
   ...TRUST_HANDLERS,
+  ...TOKEN_HANDLERS,
 } satisfies AdminHandlerMap;
 
 /** Dispatch one operation by name: unknown names and handler failures come back as envelopes too. */

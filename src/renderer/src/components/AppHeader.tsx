@@ -4,6 +4,7 @@ import { useDashboard } from '../stores/dashboard';
 import { useNav, type Screen } from '../stores/nav';
 import { usePeers } from '../stores/peers';
 import { useQuarantine } from '../stores/quarantine';
+import { useTokens } from '../stores/tokens';
 import { useTrust } from '../stores/trust';
 import { useSession } from '../stores/session';
 import { transport } from '../transport';
@@ -17,13 +18,14 @@ export function AppHeader() {
   const isQuarantineBusy = useQuarantine((s) => s.page.phase === 'loading');
   // The peers screen refreshes itself every few seconds; its button asks now without a busy label flickering.
   const isBusy = screen === 'overview' ? status.phase === 'loading' : screen === 'quarantine' ? isQuarantineBusy : false;
-  const refreshers: Record<Screen, () => Promise<void>> = { overview: refresh, peers: usePeers.getState().refresh, trust: useTrust.getState().refresh, quarantine: useQuarantine.getState().refresh };
+  const refreshers: Record<Screen, () => Promise<void>> = { overview: refresh, peers: usePeers.getState().refresh, trust: useTrust.getState().refresh, quarantine: useQuarantine.getState().refresh, tokens: useTokens.getState().refresh };
   const refreshScreen = (): Promise<void> => refreshers[screen]();
   const tabs: [Screen, string][] = [
     ['overview', 'Overview'],
     ['peers', 'Peers'],
     ['trust', 'Trust'],
     ['quarantine', 'Quarantine'],
+    ['tokens', 'Tokens'],
   ];
 
   return (

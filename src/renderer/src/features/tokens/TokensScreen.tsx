@@ -1,0 +1,125 @@
+// Capability tokens: issuing write tokens to another organisation's agents, and revoking them.
+import { useEffect, useState } from 'react';
+import type { IssuedToken } from '../../../../shared/tokens';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { formatTimestamp } from '../../components/format';
+import { Spinner } from '../../components/Spinner';
+import { useDashboard } from '../../stores/dashboard';
+import { useTokens } from '../../stores/tokens';
+import { IssueCard } from './IssueCard';
+
+const STATUS_CLASS: Record<string, string> = { active: 'badge--on', revoked: 'badge--bad' };
+
+function RevokePanel({ token, onDone }: { token: IssuedToken; onDone: () => void }) {
+  const { revoke, busy, changeError } = useTokens();
+  const [reason, setReason] = useState('');
+  const error = changeError?.kind === 'revoke' ? changeError.error : null;
+  return (
+    <div className="row-panel row-panel--danger" role="alertdialog" aria-label={`Revoke the token of ${token.subject}`} data-testid="revoke-panel">
+      <p>
+        Revoke this token of <span className="mono">{token.subject}</span>? Writes with it are refused from now on, and the signed revocation is published for
+        other nodes. It cannot be undone.
+      </p>
+      <label className="field">
+        <span className="field__label">Reason (required; published with the revocation)</span>
+        <input className="field__input" value={reason} maxLength={1024} onChange={(e) => setReason(e.target.value)} data-testid="revoke-reason" />
+      </label>
+      {error ? <ErrorNotice error={error} /> : null}
+      <div className="row-panel__actions">
+        <button type="button" className="button button--secondary" onClick={onDone}>
+          Keep it
+        </button>
+        <button type="button" className="button button--danger" disabled={reason.trim() === '' || busy !== null} onClick={() => void revoke(token.tokenId, reason).then((done) => done && onDone())} data-testid="revoke-confirm">
+          {busy === 'revoke' ? 'Revoking…' : 'Revoke token'}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function TokenRow({ t }: { t: IssuedToken }) {
+  const [isRevoking, setRevoking] = useState(false);
+  return (
+    <>
+      <tr data-testid="token-row" data-token-id={t.tokenId} data-status={t.status}>
+        <td className="mono wrap source-cell">{t.subject}</td>
+        <td className="mono wrap">
+          {t.verb} <span className="muted">under</span> {t.object}
+        </td>
+        <td className="nowrap small">{formatTimestamp(t.issuedAt)}</td>
+        <td className="nowrap small">{formatTimestamp(t.expiry)}</td>
+        <td>
+          <span className={`badge ${STATUS_CLASS[t.status] ?? 'badge--off'}`} data-testid="token-status">
+            {t.status}
+          </span>
+          {t.revokeReason ? <div className="small muted wrap">“{t.revokeReason}”</div> : null}
+        </td>
+        <td className="nowrap">
+          {t.status === 'active' ? (
+            <button type="button" className="button button--ghost" onClick={() => setRevoking(true)} data-testid="revoke-open">
+              Revoke…
+            </button>
+          ) : null}
+        </td>
+      </tr>
+      {isRevoking ? (
+        <tr className="row-panel-row">
+          <td colSpan={6}>
+            <RevokePanel token={t} onDone={() => setRevoking(false)} />
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+}
+
+export function TokensScreen() {
+  const { tokens, refresh } = useTokens();
+  const status = useDashboard((s) => s.status);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const list = tokens.value;
+  return (
+    <main className="dashboard" data-testid="tokens-screen">
+      <IssueCard issuer={status.value?.orgEntityUri ?? null} />
+      <section className="card" aria-labelledby="tokens-title">
+        <h2 id="tokens-title" className="card__title">
+          Tokens this node issued
+        </h2>
+        {tokens.error ? <ErrorNotice error={tokens.error} onRetry={() => void refresh()} /> : null}
+        {list === null && tokens.phase !== 'error' ? <Spinner label="Loading…" /> : null}
+        {list !== null && list.length === 0 ? (
+          <p className="empty" data-testid="tokens-empty">
+            No tokens issued yet.
+          </p>
+        ) : null}
+        {list !== null && list.length > 0 ? (
+          <div className="table-scroll">
+            <table className="table" data-testid="tokens-table">
+              <thead>
+                <tr>
+                  <th scope="col">Subject</th>
+                  <th scope="col">Grant</th>
+                  <th scope="col">Issued</th>
+                  <th scope="col">Expires</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((t) => (
+                  <TokenRow key={t.tokenId} t={t} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,101 @@
+// The Tokens screen in a real browser (Debian's Chromium) against a real `stigmem serve`: the operator issues a write
+// token to another organisation's agent, sees the signed token once to hand over (it verifies), and revokes it with a
+// reason after confirming (it stops verifying).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnNode, type NodeProcess } from '../helpers/process.js';
+import { ensureCliBuilt, ensureRendererBuilt } from './build.js';
+import { CHROMIUM_MISSING, hasChromium, launchChromium, watchPageProblems } from './chromium.js';
+import { adminApi, E2E_ADMIN_KEY, orgEnv } from './orgs.js';
+
+if (!hasChromium) console.warn(`tokens e2e skipped: ${CHROMIUM_MISSING}`);
+
+const ORG = 'stigmem://org-a.example';
+const BOT = 'stigmem://org-b.example/agent/bot';
+
+describe('the Tokens screen', () => {
+  let node: NodeProcess;
+  let browser: BrowserContext;
+  let home: string;
+  let dir: string;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    if (!hasChromium) return;
+    ensureRendererBuilt();
+    ensureCliBuilt();
+    const org = orgEnv('org-a');
+    dir = mkdtempSync(join(tmpdir(), 'stigmem-e2e-tokens-'));
+    node = await spawnNode(org.env, { dir });
+    // Tokens are signed under the org's published manifest (the tutorial's __self_sign__ publication).
+    const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const published = await adminApi(`${node.url}/v1/federation/manifest`, 'PUT', {
+      manifest_version: 1, entity_uri: ORG, public_key: org.key.publicKey, key_id: org.key.keyId, entities: [ORG], rotation_events: [],
+      issued_at: iso(Date.now() - 60_000), expires_at: iso(Date.now() + 300 * 86_400_000), signature: '__self_sign__',
+    });
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+    home = mkdtempSync(join(tmpdir(), 'stigmem-chromium-'));
+    browser = await launchChromium(home);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await node?.cleanup();
+    for (const d of [dir, home]) if (d) rmSync(d, { recursive: true, force: true });
+  });
+
+  async function tokensScreen(): Promise<Page> {
+    const page = await browser.newPage();
+    watchPageProblems(page, problems);
+    await page.goto(`${node.url}/console`);
+    await page.getByTestId('admin-key-input').fill(E2E_ADMIN_KEY);
+    await page.getByTestId('signin-submit').click();
+    await page.getByTestId('node-id').waitFor();
+    await page.getByTestId('nav-tokens').click();
+    await page.getByTestId('tokens-screen').waitFor();
+    return page;
+  }
+
+  const verify = async (tokenJson: string): Promise<Record<string, unknown>> =>
+    (await (await fetch(`${node.url}/v1/federation/capability-tokens/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token_json: tokenJson }) })).json()) as Record<string, unknown>;
+
+  it.skipIf(!hasChromium)('issues a write token shown once to hand over, and revokes it with a reason after confirming', async () => {
+    const page = await tokensScreen();
+    await page.getByTestId('tokens-empty').waitFor();
+    expect(await page.getByTestId('issue-form').textContent()).toContain(ORG);
+    expect(await page.getByTestId('issue-submit').isDisabled()).toBe(true);
+    await page.getByTestId('token-subject').fill(BOT);
+    await page.getByTestId('token-object').fill(`${ORG}/scope/shared`);
+    await page.getByTestId('token-ttl').selectOption('604800');
+    await page.getByTestId('issue-submit').click();
+    await page.getByTestId('issued-token').waitFor();
+    const tokenJson = await page.getByTestId('issued-token-json').inputValue();
+    const token = JSON.parse(tokenJson) as Record<string, unknown>;
+    expect(token).toMatchObject({ issuer: ORG, subject: BOT, verb: 'write', object: `${ORG}/scope/shared` });
+    expect(Date.parse(String(token['expiry'])) - Date.parse(String(token['issued_at']))).toBe(7 * 86_400_000);
+    expect(await verify(tokenJson)).toEqual({ valid: true });
+    const row = page.locator(`[data-testid=token-row][data-token-id="${String(token['token_id'])}"]`);
+    expect(await row.getAttribute('data-status')).toBe('active');
+    await page.getByTestId('issued-token-done').click();
+    expect(await page.getByTestId('issued-token').count()).toBe(0);
+
+    await row.getByTestId('revoke-open').click();
+    expect(await page.getByTestId('revoke-panel').textContent()).toContain('It cannot be undone.');
+    expect(await page.getByTestId('revoke-confirm').isDisabled()).toBe(true);
+    await page.getByTestId('revoke-reason').fill('bot decommissioned');
+    await page.getByTestId('revoke-confirm').click();
+    await page.locator(`[data-testid=token-row][data-token-id="${String(token['token_id'])}"][data-status=revoked]`).waitFor();
+    expect(await row.textContent()).toContain('bot decommissioned');
+    expect(await row.getByTestId('revoke-open').count()).toBe(0);
+    expect(await verify(tokenJson)).toMatchObject({ valid: false });
+    await page.screenshot({ path: join(home, 'tokens.png'), fullPage: true });
+    await page.close();
+  }, 60_000);
+
+  it.skipIf(!hasChromium)('loaded without script errors or CSP violations', () => {
+    expect(problems).toEqual([]);
+  });
+});
