@@ -13,6 +13,7 @@ const stigmem = {
   node: { startup: invoker('node:startup'), status: invoker('node:status') },
   facts: { recent: invoker('facts:recent') },
   identity: { publicKey: invoker('identity:publicKey') },
+  manifest: { current: invoker('manifest:current'), publish: invoker('manifest:publish') },
   tokens: { list: invoker('tokens:list'), issue: invoker('tokens:issue'), revoke: invoker('tokens:revoke') },
   trust: { list: invoker('trust:list'), set: invoker('trust:set'), clear: invoker('trust:clear') },
   quarantine: { list: invoker('quarantine:list'), decide: invoker('quarantine:decide') },

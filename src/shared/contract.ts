@@ -22,6 +22,7 @@ import {
   type QuarantinePage,
   type QuarantineQuery,
 } from './quarantine.js';
+import { validatePublishManifest, type ManifestState, type PublishManifestInput } from './manifest.js';
 import { validateIssueToken, validateRevokeToken, type IssuedToken, type IssuedTokenResult, type IssueTokenInput, type RevokedToken, type RevokeTokenInput } from './tokens.js';
 import { validateTrustOverride, validateTrustSourceRef, type TrustedSource, type TrustOverrideInput, type TrustOverview, type TrustSourceRef } from './trust.js';
 import { validateNoArgument, validateRecentFactsQuery } from './validators.js';
@@ -114,6 +115,8 @@ export const ADMIN_OPERATIONS = {
   'trust:list': operation<undefined, TrustOverview>()(validateNoArgument),
   'trust:set': operation<TrustOverrideInput, TrustedSource>()(validateTrustOverride),
   'trust:clear': operation<TrustSourceRef, TrustedSource>()(validateTrustSourceRef),
+  'manifest:current': operation<undefined, ManifestState>()(validateNoArgument),
+  'manifest:publish': operation<PublishManifestInput, ManifestState>()(validatePublishManifest),
   'tokens:list': operation<undefined, IssuedToken[]>()(validateNoArgument),
   'tokens:issue': operation<IssueTokenInput, IssuedTokenResult>()(validateIssueToken),
   'tokens:revoke': operation<RevokeTokenInput, RevokedToken>()(validateRevokeToken),

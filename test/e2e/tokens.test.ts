@@ -1,6 +1,6 @@
-// The Tokens screen in a real browser (Debian's Chromium) against a real `stigmem serve`: the operator issues a write
-// token to another organisation's agent, sees the signed token once to hand over (it verifies), and revokes it with a
-// reason after confirming (it stops verifying).
+// The Manifest and Tokens screens in a real browser (Debian's Chromium) against a real `stigmem serve`: a token cannot
+// be issued before the org manifest is published; the operator publishes it (after confirming), then issues a write
+// token to another organisation's agent, sees it once to hand over (it verifies), and revokes it with a reason.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,14 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnNode, type NodeProcess } from '../helpers/process.js';
 import { ensureCliBuilt, ensureRendererBuilt } from './build.js';
 import { CHROMIUM_MISSING, hasChromium, launchChromium, watchPageProblems } from './chromium.js';
-import { adminApi, E2E_ADMIN_KEY, orgEnv } from './orgs.js';
+import { E2E_ADMIN_KEY, orgEnv } from './orgs.js';
 
 if (!hasChromium) console.warn(`tokens e2e skipped: ${CHROMIUM_MISSING}`);
 
 const ORG = 'stigmem://org-a.example';
 const BOT = 'stigmem://org-b.example/agent/bot';
 
-describe('the Tokens screen', () => {
+describe('the Manifest and Tokens screens', () => {
   let node: NodeProcess;
   let browser: BrowserContext;
   let home: string;
@@ -30,13 +30,6 @@ describe('the Tokens screen', () => {
     const org = orgEnv('org-a');
     dir = mkdtempSync(join(tmpdir(), 'stigmem-e2e-tokens-'));
     node = await spawnNode(org.env, { dir });
-    // Tokens are signed under the org's published manifest (the tutorial's __self_sign__ publication).
-    const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const published = await adminApi(`${node.url}/v1/federation/manifest`, 'PUT', {
-      manifest_version: 1, entity_uri: ORG, public_key: org.key.publicKey, key_id: org.key.keyId, entities: [ORG], rotation_events: [],
-      issued_at: iso(Date.now() - 60_000), expires_at: iso(Date.now() + 300 * 86_400_000), signature: '__self_sign__',
-    });
-    expect(published.status, JSON.stringify(published.body)).toBe(200);
     home = mkdtempSync(join(tmpdir(), 'stigmem-chromium-'));
     browser = await launchChromium(home);
   }, 180_000);
@@ -62,10 +55,40 @@ describe('the Tokens screen', () => {
   const verify = async (tokenJson: string): Promise<Record<string, unknown>> =>
     (await (await fetch(`${node.url}/v1/federation/capability-tokens/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token_json: tokenJson }) })).json()) as Record<string, unknown>;
 
-  it.skipIf(!hasChromium)('issues a write token shown once to hand over, and revokes it with a reason after confirming', async () => {
+  it.skipIf(!hasChromium)('publishes the org manifest, issues a write token shown once to hand over, and revokes it with a reason after confirming', async () => {
     const page = await tokensScreen();
     await page.getByTestId('tokens-empty').waitFor();
+
+    // No manifest yet: the node refuses, and says why.
+    await page.getByTestId('token-subject').fill(BOT);
+    await page.getByTestId('token-object').fill(`${ORG}/scope/shared`);
+    await page.getByTestId('issue-submit').click();
+    const refused = page.getByTestId('issue-form').getByTestId('error-notice');
+    await refused.waitFor();
+    expect(await refused.getAttribute('data-code')).toBe('issuer_manifest_missing');
+
+    await page.getByTestId('nav-manifest').click();
+    await page.getByTestId('manifest-none').waitFor();
+    await page.getByTestId('manifest-entities-input').fill(`${ORG}\n${ORG}/agent/assistant\n`);
+    await page.getByTestId('manifest-validity').selectOption('90');
+    await page.getByTestId('manifest-publish-open').click();
+    expect(await page.getByTestId('manifest-confirm-panel').textContent()).toContain('covering 2 entities');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.getByTestId('manifest-none').count()).toBe(1);
+    await page.getByTestId('manifest-publish-open').click();
+    await page.getByTestId('manifest-publish-confirm').click();
+    await page.getByTestId('manifest-current').waitFor();
+    expect(await page.getByTestId('manifest-entities').textContent()).toBe(`${ORG}\n${ORG}/agent/assistant`);
+    const wellKnown = (await (await fetch(`${node.url}/.well-known/stigmem-manifest.json`)).json()) as Record<string, unknown>;
+    expect(wellKnown).toMatchObject({ entity_uri: ORG, entities: [ORG, `${ORG}/agent/assistant`] });
+    expect(String((wellKnown['log_entry'] as { log_index: number }).log_index)).toBe(await page.getByTestId('manifest-log-index').textContent());
+    await page.screenshot({ path: join(home, 'manifest.png'), fullPage: true });
+
+    await page.getByTestId('nav-tokens').click();
+    await page.getByTestId('tokens-empty').waitFor();
+    expect(await page.getByTestId('issue-form').getByTestId('error-notice').count()).toBe(0);
     expect(await page.getByTestId('issue-form').textContent()).toContain(ORG);
+    await page.getByTestId('token-subject').fill('');
     expect(await page.getByTestId('issue-submit').isDisabled()).toBe(true);
     await page.getByTestId('token-subject').fill(BOT);
     await page.getByTestId('token-object').fill(`${ORG}/scope/shared`);

@@ -1,21 +1,32 @@
 // The shell: the header and whichever screen the session allows.
-import { useEffect } from 'react';
+import { useEffect, type ComponentType } from 'react';
 import { AppHeader } from './components/AppHeader';
 import { Spinner } from './components/Spinner';
 import { DashboardScreen } from './features/dashboard/DashboardScreen';
+import { ManifestScreen } from './features/manifest/ManifestScreen';
 import { PeersScreen } from './features/peers/PeersScreen';
 import { QuarantineScreen } from './features/quarantine/QuarantineScreen';
 import { TokensScreen } from './features/tokens/TokensScreen';
 import { TrustScreen } from './features/trust/TrustScreen';
 import { SignInScreen } from './features/signin/SignInScreen';
 import { StartupScreen } from './features/startup/StartupScreen';
-import { useNav } from './stores/nav';
+import { useNav, type Screen } from './stores/nav';
 import { useSession } from './stores/session';
+
+const SCREENS: Record<Screen, ComponentType> = {
+  overview: DashboardScreen,
+  manifest: ManifestScreen,
+  peers: PeersScreen,
+  trust: TrustScreen,
+  quarantine: QuarantineScreen,
+  tokens: TokensScreen,
+};
 
 export function App() {
   const phase = useSession((s) => s.phase);
   const start = useSession((s) => s.start);
   const screen = useNav((s) => s.screen);
+  const Current = SCREENS[screen];
 
   useEffect(() => {
     void start();
@@ -31,11 +42,7 @@ export function App() {
       ) : null}
       {phase === 'starting' ? <StartupScreen /> : null}
       {phase === 'signed-out' ? <SignInScreen /> : null}
-      {phase === 'signed-in' && screen === 'overview' ? <DashboardScreen /> : null}
-      {phase === 'signed-in' && screen === 'peers' ? <PeersScreen /> : null}
-      {phase === 'signed-in' && screen === 'trust' ? <TrustScreen /> : null}
-      {phase === 'signed-in' && screen === 'quarantine' ? <QuarantineScreen /> : null}
-      {phase === 'signed-in' && screen === 'tokens' ? <TokensScreen /> : null}
+      {phase === 'signed-in' ? <Current /> : null}
     </div>
   );
 }

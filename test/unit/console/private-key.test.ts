@@ -44,6 +44,7 @@ function argumentsInOrder(): (op: string, previous: unknown) => unknown {
     if (op === 'peers:remove') return { id: peerId };
     // A decision on no held fact is still an answer (each id comes back refused).
     if (op === 'quarantine:decide') return { factIds: ['none-held'], action: 'reject', reason: 'checking the answer' };
+    if (op === 'manifest:publish') return { entities: ['stigmem://localhost:8765'], validDays: 365 };
     if (op === 'trust:set') return { source: 'stigmem://other.example/agent/a', score: 0.5 };
     if (op === 'trust:clear') return { source: 'stigmem://other.example/agent/a' };
     return undefined;

@@ -12,6 +12,7 @@ import { sql } from '../db/sql.js';
 import { previousKeysTrustedAt } from '../rotation/store.js';
 import type { NodeDeps } from '../server/deps.js';
 import { displayValue } from './display.js';
+import { MANIFEST_HANDLERS } from './manifestHandlers.js';
 import { PEER_HANDLERS } from './peerHandlers.js';
 import { QUARANTINE_HANDLERS } from './quarantineHandlers.js';
 import { TOKEN_HANDLERS } from './tokenHandlers.js';
@@ -100,6 +101,7 @@ export const ADMIN_HANDLERS = {
   ...PEER_HANDLERS,
   ...QUARANTINE_HANDLERS,
   ...TRUST_HANDLERS,
+  ...MANIFEST_HANDLERS,
   ...TOKEN_HANDLERS,
 } satisfies AdminHandlerMap;
 

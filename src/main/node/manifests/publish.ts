@@ -9,7 +9,7 @@ import { appendLogEntry, type LogEntry } from '../transparency/store.js';
 import {
   checkRotationEventCount, isJsonObject, parseManifestBody, readEntityUri, SELF_SIGN, type ManifestInput,
 } from './input.js';
-import type { RollingWindowLimiter } from './rateLimit.js';
+import { RollingWindowLimiter } from './rateLimit.js';
 import { manifestUpdateError } from './rotation.js';
 import { manifestDocument, manifestSignatureError, signManifest } from './signing.js';
 import { insertManifest, latestManifestFor } from './store.js';
@@ -31,6 +31,15 @@ export interface PublishedManifest {
 }
 
 type PublishDeps = Pick<NodeDeps, 'db' | 'keys' | 'config' | 'clock'>;
+
+const limiters = new WeakMap<object, RollingWindowLimiter>();
+
+/** One publication quota per node, whichever door (the route or the Manifest screen) a publication comes through. */
+export function publicationLimiter(deps: PublishDeps): RollingWindowLimiter {
+  let l = limiters.get(deps);
+  if (!l) limiters.set(deps, (l = new RollingWindowLimiter(MANIFEST_PUTS_PER_WINDOW, MANIFEST_PUT_WINDOW_MS)));
+  return l;
+}
 
 /** `__self_sign__` signs with the org key (the key is then written unpadded); any other signature must verify. */
 function signedManifest(m: ManifestInput, org: Signer): ManifestInput {

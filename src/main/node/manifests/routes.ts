@@ -6,8 +6,7 @@ import type { ReadDb } from '../db/sql.js';
 import type { App, NodeDeps } from '../server/deps.js';
 import { registerTransparency } from '../transparency/routes.js';
 import { logEntryAt, type LogEntry } from '../transparency/store.js';
-import { MANIFEST_PUT_WINDOW_MS, MANIFEST_PUTS_PER_WINDOW, publishManifest } from './publish.js';
-import { RollingWindowLimiter } from './rateLimit.js';
+import { publicationLimiter, publishManifest } from './publish.js';
 import type { ManifestDocument } from './signing.js';
 import { ErrorBody, ManifestParams, ManifestPutBody, ManifestPutResult, ManifestRecord } from './schemas.js';
 import { manifestCovering, ownManifest, type StoredManifest } from './store.js';
@@ -38,7 +37,7 @@ export function registerManifests(app: App, deps: NodeDeps): void {
   // Every publication is a leaf of this node's transparency log.
   registerTransparency(app, deps);
   const { db } = deps;
-  const limiter = new RollingWindowLimiter(MANIFEST_PUTS_PER_WINDOW, MANIFEST_PUT_WINDOW_MS);
+  const limiter = publicationLimiter(deps);
 
   app.put('/v1/federation/manifest', {
     validatorCompiler: documentOnly,

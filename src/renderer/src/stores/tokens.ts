@@ -16,6 +16,8 @@ interface TokensState {
   issue(input: IssueTokenInput): Promise<boolean>;
   revoke(tokenId: string, reason: string): Promise<boolean>;
   dismissIssued(): void;
+  /** Forget a refusal from an earlier visit (its cause may be fixed by now). */
+  clearChangeError(): void;
 }
 
 export const useTokens = create<TokensState>()((set, get) => ({
@@ -50,4 +52,5 @@ export const useTokens = create<TokensState>()((set, get) => ({
   },
 
   dismissIssued: () => set({ issued: null }),
+  clearChangeError: () => set({ changeError: null }),
 }));

@@ -74,12 +74,13 @@ function TokenRow({ t }: { t: IssuedToken }) {
 }
 
 export function TokensScreen() {
-  const { tokens, refresh } = useTokens();
+  const { tokens, refresh, clearChangeError } = useTokens();
   const status = useDashboard((s) => s.status);
 
   useEffect(() => {
+    clearChangeError();
     void refresh();
-  }, [refresh]);
+  }, [refresh, clearChangeError]);
 
   const list = tokens.value;
   return (

@@ -1,0 +1,135 @@
+// The org manifest: which key speaks for this organisation and which entities it covers, signed by this node and
+// appended to its transparency log. Tokens are issued, and peers verify this node by entity, only under one.
+import { useEffect, useState } from 'react';
+import { MANIFEST_VALIDITY_DAYS, type ManifestState, type PublishManifestInput } from '../../../../shared/manifest';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Fingerprint } from '../../components/Fingerprint';
+import { formatTimestamp } from '../../components/format';
+import { Spinner } from '../../components/Spinner';
+import { useManifest } from '../../stores/manifest';
+
+const DAY_MS = 86_400_000;
+
+function CurrentCard({ state }: { state: ManifestState }) {
+  const c = state.current;
+  const daysLeft = c ? Math.floor((Date.parse(c.expiresAt) - Date.now()) / DAY_MS) : null;
+  return (
+    <section className="card" aria-labelledby="manifest-title">
+      <h2 id="manifest-title" className="card__title">
+        Published manifest
+      </h2>
+      {c === null ? (
+        <p className="form__warn" data-testid="manifest-none">
+          None published, or the last one expired: capability tokens cannot be issued, and peers cannot verify this organisation by its entity.
+        </p>
+      ) : (
+        <dl className="props" data-testid="manifest-current">
+          <dt>Covers</dt>
+          <dd className="mono wrap lines" data-testid="manifest-entities">
+            {c.entities.join('\n')}
+          </dd>
+          <dt>Valid until</dt>
+          <dd data-testid="manifest-expires">
+            {formatTimestamp(c.expiresAt)}
+            {daysLeft !== null && daysLeft < 30 ? <span className="badge badge--warn"> {daysLeft} days left</span> : null}
+          </dd>
+          <dt>Published</dt>
+          <dd>
+            {formatTimestamp(c.publishedAt)} by <span className="mono">{c.publishedBy}</span>, log entry <span data-testid="manifest-log-index">{c.logIndex}</span>
+          </dd>
+          <dt>Key rotations</dt>
+          <dd>{c.rotationCount}</dd>
+        </dl>
+      )}
+      <div className="fingerprint-block">
+        <Fingerprint value={state.fingerprint} />
+        <span className="fingerprint-block__caption">
+          The org key that signs it, for <span className="mono">{state.entityUri}</span>.
+        </span>
+      </div>
+    </section>
+  );
+}
+
+function PublishCard({ state }: { state: ManifestState }) {
+  const { publish, isPublishing, publishError } = useManifest();
+  const [entities, setEntities] = useState((state.current?.entities ?? [state.entityUri, `${state.entityUri}/agent/assistant`]).join('\n'));
+  const [validDays, setValidDays] = useState<PublishManifestInput['validDays']>(365);
+  const [isConfirming, setConfirming] = useState(false);
+  const list = entities.split('\n').map((e) => e.trim()).filter((e) => e !== '');
+  const until = formatTimestamp(new Date(Date.now() + validDays * DAY_MS).toISOString());
+
+  const send = async (): Promise<void> => {
+    if (await publish({ entities: list, validDays })) setConfirming(false);
+  };
+
+  return (
+    <section className="card" aria-labelledby="publish-title">
+      <h2 id="publish-title" className="card__title">
+        {state.current ? 'Publish an update' : 'Publish the manifest'}
+      </h2>
+      <div className="form">
+        <label className="field">
+          <span className="field__label">Entities it covers, one per line</span>
+          <textarea className="field__input" rows={4} value={entities} onChange={(e) => (setEntities(e.target.value), setConfirming(false))} spellCheck={false} data-testid="manifest-entities-input" />
+        </label>
+        <label className="field">
+          <span className="field__label">Valid for</span>
+          <select className="field__input" value={validDays} onChange={(e) => (setValidDays(Number(e.target.value) as PublishManifestInput['validDays']), setConfirming(false))} data-testid="manifest-validity">
+            {MANIFEST_VALIDITY_DAYS.map((d) => (
+              <option key={d} value={d}>
+                {d} days
+              </option>
+            ))}
+          </select>
+        </label>
+        {isConfirming ? (
+          <div className="row-panel" role="alertdialog" aria-label="Publish the manifest" data-testid="manifest-confirm-panel">
+            <p>
+              Sign with the org key a manifest for <span className="mono">{state.entityUri}</span> covering {list.length} {list.length === 1 ? 'entity' : 'entities'}, valid
+              until {until}? It is appended to this node&apos;s transparency log for good, and replaces the current one for everyone who fetches it.
+            </p>
+            {publishError ? <ErrorNotice error={publishError} /> : null}
+            <div className="row-panel__actions">
+              <button type="button" className="button button--secondary" onClick={() => setConfirming(false)}>
+                Cancel
+              </button>
+              <button type="button" className="button button--primary" disabled={isPublishing} onClick={() => void send()} data-testid="manifest-publish-confirm">
+                {isPublishing ? 'Signing…' : 'Sign and publish'}
+              </button>
+            </div>
+          </div>
+        ) : (
+          <button type="button" className="button button--primary" disabled={list.length === 0} onClick={() => setConfirming(true)} data-testid="manifest-publish-open">
+            Sign and publish…
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}
+
+export function ManifestScreen() {
+  const { state, refresh } = useManifest();
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  return (
+    <main className="dashboard" data-testid="manifest-screen">
+      {state.error ? <ErrorNotice error={state.error} onRetry={() => void refresh()} /> : null}
+      {state.value === null && state.phase !== 'error' ? <Spinner label="Loading…" /> : null}
+      {state.value ? (
+        <div className="dashboard__grid">
+          <div className="dashboard__column">
+            <CurrentCard state={state.value} />
+          </div>
+          <div className="dashboard__column">
+            <PublishCard key={state.value.current?.logIndex ?? 'none'} state={state.value} />
+          </div>
+        </div>
+      ) : null}
+    </main>
+  );
+}

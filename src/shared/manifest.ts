@@ -1,0 +1,47 @@
+// The Manifest screen's part of the admin contract: this node's published org manifest, and publishing a new one.
+import { fail, ok, type Result } from './result.js';
+import { isPlainObject, unexpectedKeys } from './validators.js';
+
+export const MANIFEST_VALIDITY_DAYS = [30, 90, 180, 365] as const;
+export const MAX_MANIFEST_ENTITIES = 100;
+
+export interface PublishedManifestSummary {
+  issuedAt: string;
+  expiresAt: string;
+  entities: string[];
+  /** Key rotations the manifest carries (its chain back to earlier keys). */
+  rotationCount: number;
+  logIndex: number;
+  publishedAt: string;
+  publishedBy: string;
+}
+
+export interface ManifestState {
+  /** The organisation the manifest speaks for, and the key it is signed with. */
+  entityUri: string;
+  publicKey: string;
+  keyId: string;
+  fingerprint: string;
+  /** The current unexpired manifest, or null when none is published (tokens cannot be issued then). */
+  current: PublishedManifestSummary | null;
+}
+
+export interface PublishManifestInput {
+  entities: string[];
+  validDays: (typeof MANIFEST_VALIDITY_DAYS)[number];
+}
+
+export function validatePublishManifest(arg: unknown): Result<PublishManifestInput> {
+  if (!isPlainObject(arg)) return fail('validation_failed', 'expected an object like {"entities": ["stigmem://org.example"], "validDays": 365}');
+  const extra = unexpectedKeys(arg, ['entities', 'validDays'])[0];
+  if (extra !== undefined) return fail('validation_failed', `unexpected field ${JSON.stringify(extra.slice(0, 40))}`);
+  const { entities, validDays } = arg;
+  if (!Array.isArray(entities) || entities.length === 0 || entities.length > MAX_MANIFEST_ENTITIES) return fail('validation_failed', `list 1 to ${MAX_MANIFEST_ENTITIES} entities`);
+  const cleaned: string[] = [];
+  for (const e of entities) {
+    if (typeof e !== 'string' || !/^[a-z][a-z0-9+.-]*:\S+$/i.test(e.trim()) || e.length > 2048) return fail('validation_failed', `each entity is a URI without spaces (${JSON.stringify(String(e).slice(0, 60))} is not)`);
+    if (!cleaned.includes(e.trim())) cleaned.push(e.trim());
+  }
+  if (!(MANIFEST_VALIDITY_DAYS as readonly unknown[]).includes(validDays)) return fail('validation_failed', `validDays is one of ${MANIFEST_VALIDITY_DAYS.join(', ')}`);
+  return ok({ entities: cleaned, validDays: validDays as PublishManifestInput['validDays'] });
+}

@@ -1,0 +1,58 @@
+// The Manifest screen's operations: this node's current manifest, and publishing one signed by the org key through
+// the same publication as the route (logged, served at the well-known path, one quota for both doors).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runAdminOperation } from '../../../src/main/node/console/handlers.js';
+import { validatePublishManifest, type ManifestState } from '../../../src/shared/manifest.js';
+import { makeTestNode, type TestNode } from '../../helpers/inject.js';
+
+const ORG = 'stigmem://org-a.example';
+let n: TestNode;
+beforeEach(async () => {
+  n = await makeTestNode({ STIGMEM_ENTITY_URI: ORG, STIGMEM_TRUST_MODE: 'strict' });
+});
+afterEach(async () => n.close());
+
+type Answer<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+const op = async <T>(name: string, arg?: unknown): Promise<Answer<T>> => (await runAdminOperation(n.deps, name, arg)) as Answer<T>;
+const value = <T>(a: Answer<T>): T => {
+  if (!a.ok) throw new Error(`${a.error.code}: ${a.error.message}`);
+  return a.value;
+};
+
+describe('manifest operation arguments', () => {
+  it('take 1 to 100 entity URIs and one of the offered validities', () => {
+    expect(validatePublishManifest({ entities: [` ${ORG} `, ORG, `${ORG}/agent/a`], validDays: 90 })).toEqual({ ok: true, value: { entities: [ORG, `${ORG}/agent/a`], validDays: 90 } });
+    const hostile: unknown[] = [
+      null, { entities: [], validDays: 90 }, { entities: [ORG], validDays: 91 }, { entities: [ORG], validDays: '90' }, { entities: ['not a uri'], validDays: 90 }, { entities: ['a b:c'], validDays: 90 },
+      { entities: [7], validDays: 90 }, { entities: ORG, validDays: 90 }, { entities: Array.from({ length: 101 }, (_, i) => `${ORG}/e/${i}`), validDays: 90 }, { entities: [ORG], validDays: 90, signature: 'x' },
+    ];
+    for (const arg of hostile) expect(validatePublishManifest(arg).ok, JSON.stringify(arg)?.slice(0, 60)).toBe(false);
+  });
+});
+
+describe('manifest operations', () => {
+  it('show none, publish one signed by the org key, and serve it where peers fetch it', async () => {
+    const before = value(await op<ManifestState>('manifest:current'));
+    expect(before).toMatchObject({ entityUri: ORG, publicKey: n.deps.keys.org.publicKey, fingerprint: n.deps.keys.org.fingerprint, current: null });
+    const after = value(await op<ManifestState>('manifest:publish', { entities: [ORG, `${ORG}/agent/a`], validDays: 365 }));
+    expect(after.current).toMatchObject({ entities: [ORG, `${ORG}/agent/a`], rotationCount: 0, publishedBy: ORG });
+    expect(Date.parse(after.current!.expiresAt) - Date.parse(after.current!.issuedAt)).toBe(365 * 86_400_000);
+    const served = await n.req('GET', '/.well-known/stigmem-manifest.json', undefined, false);
+    expect(served.body).toMatchObject({ entity_uri: ORG, public_key: n.deps.keys.org.publicKey, entities: [ORG, `${ORG}/agent/a`], log_entry: { log_index: after.current!.logIndex } });
+    // An update: a later log entry, the new entity list.
+    const updated = value(await op<ManifestState>('manifest:publish', { entities: [ORG], validDays: 30 }));
+    expect(updated.current!.logIndex).toBeGreaterThan(after.current!.logIndex);
+    expect(value(await op<ManifestState>('manifest:current')).current!.entities).toEqual([ORG]);
+  });
+
+  it('share one publication quota with PUT /v1/federation/manifest, refusing in the node\'s words', async () => {
+    for (let i = 0; i < 10; i++) expect((await op('manifest:publish', { entities: [ORG], validDays: 30 })).ok, `publication ${i + 1}`).toBe(true);
+    expect(await op('manifest:publish', { entities: [ORG], validDays: 30 })).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+    const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const put = await n.req('PUT', '/v1/federation/manifest', {
+      manifest_version: 1, entity_uri: ORG, public_key: n.deps.keys.org.publicKey, key_id: n.deps.keys.org.keyId, entities: [ORG], rotation_events: [],
+      issued_at: iso(Date.now()), expires_at: iso(Date.now() + 30 * 86_400_000), signature: '__self_sign__',
+    });
+    expect(put.status).toBe(429);
+  });
+});
