@@ -1,6 +1,6 @@
 // The Manifest screen's part of the admin contract: this node's published org manifest, and publishing a new one.
 import { fail, ok, type Result } from './result.js';
-import { isPlainObject, unexpectedKeys } from './validators.js';
+import { objectWith } from './validators.js';
 
 export const MANIFEST_VALIDITY_DAYS = [30, 90, 180, 365] as const;
 export const MAX_MANIFEST_ENTITIES = 100;
@@ -32,10 +32,9 @@ export interface PublishManifestInput {
 }
 
 export function validatePublishManifest(arg: unknown): Result<PublishManifestInput> {
-  if (!isPlainObject(arg)) return fail('validation_failed', 'expected an object like {"entities": ["stigmem://org.example"], "validDays": 365}');
-  const extra = unexpectedKeys(arg, ['entities', 'validDays'])[0];
-  if (extra !== undefined) return fail('validation_failed', `unexpected field ${JSON.stringify(extra.slice(0, 40))}`);
-  const { entities, validDays } = arg;
+  const f = objectWith(arg, ['entities', 'validDays'], '{"entities": ["stigmem://org.example"], "validDays": 365}');
+  if (!f.ok) return f;
+  const { entities, validDays } = f.value;
   if (!Array.isArray(entities) || entities.length === 0 || entities.length > MAX_MANIFEST_ENTITIES) return fail('validation_failed', `list 1 to ${MAX_MANIFEST_ENTITIES} entities`);
   const cleaned: string[] = [];
   for (const e of entities) {

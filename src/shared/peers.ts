@@ -1,7 +1,7 @@
 // The peer screens' part of the admin contract: what a peer looks like to a screen, and validators for the
 // arguments of adding, re-pinning and removing one.
 import { fail, ok, type Result } from './result.js';
-import { isPlainObject, unexpectedKeys } from './validators.js';
+import { objectWith } from './validators.js';
 
 export const PEER_SCOPES = ['team', 'company', 'public'] as const;
 export type PeerScope = (typeof PEER_SCOPES)[number];
@@ -53,11 +53,6 @@ const MAX_URL = 2048;
 // base64url as the runbook prints it; standard base64 with its padding is accepted too (the node normalises both).
 const PUBLIC_KEY = /^[A-Za-z0-9_+/-]{43}=?$/;
 
-function fields(arg: unknown, allowed: readonly string[], example: string): Result<Record<string, unknown>> {
-  if (!isPlainObject(arg)) return fail('validation_failed', `expected an object like ${example}`);
-  const extra = unexpectedKeys(arg, allowed)[0];
-  return extra === undefined ? ok(arg) : fail('validation_failed', `unexpected field ${JSON.stringify(extra.slice(0, 40))}`);
-}
 
 function checkUrl(x: unknown): Result<string> {
   if (typeof x !== 'string' || x.trim() === '') return fail('validation_failed', "the peer's URL is required");
@@ -80,7 +75,7 @@ function checkId(x: unknown): Result<string> {
 }
 
 export function validateAddPeer(arg: unknown): Result<AddPeerInput> {
-  const f = fields(arg, ['url', 'publicKey', 'allowedScopes'], '{"url": "https://peer.example", "publicKey": "…"}');
+  const f = objectWith(arg, ['url', 'publicKey', 'allowedScopes'], '{"url": "https://peer.example", "publicKey": "…"}');
   if (!f.ok) return f;
   const url = checkUrl(f.value['url']);
   if (!url.ok) return url;
@@ -94,7 +89,7 @@ export function validateAddPeer(arg: unknown): Result<AddPeerInput> {
 }
 
 export function validateRepinPeer(arg: unknown): Result<RepinPeerInput> {
-  const f = fields(arg, ['id', 'publicKey'], '{"id": "…", "publicKey": "…"}');
+  const f = objectWith(arg, ['id', 'publicKey'], '{"id": "…", "publicKey": "…"}');
   if (!f.ok) return f;
   const id = checkId(f.value['id']);
   if (!id.ok) return id;
@@ -103,7 +98,7 @@ export function validateRepinPeer(arg: unknown): Result<RepinPeerInput> {
 }
 
 export function validatePeerRef(arg: unknown): Result<PeerRef> {
-  const f = fields(arg, ['id'], '{"id": "…"}');
+  const f = objectWith(arg, ['id'], '{"id": "…"}');
   if (!f.ok) return f;
   const id = checkId(f.value['id']);
   return id.ok ? ok({ id: id.value }) : id;
@@ -136,7 +131,7 @@ export const MAX_EVENTS_LIMIT = 100;
 
 export function validateFederationEventsQuery(arg: unknown): Result<FederationEventsQuery> {
   if (arg === undefined || arg === null) return ok({ limit: DEFAULT_EVENTS_LIMIT });
-  const f = fields(arg, ['limit', 'cursor', 'peerId'], '{"limit": 20}');
+  const f = objectWith(arg, ['limit', 'cursor', 'peerId'], '{"limit": 20}');
   if (!f.ok) return f;
   const { limit = DEFAULT_EVENTS_LIMIT, cursor, peerId } = f.value;
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_EVENTS_LIMIT) return fail('validation_failed', `limit must be a whole number from 1 to ${MAX_EVENTS_LIMIT}`);

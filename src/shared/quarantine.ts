@@ -1,6 +1,6 @@
 // The quarantine screen's part of the admin contract: facts held for review, and a moderator's decision on them.
 import { fail, ok, type Result } from './result.js';
-import { isPlainObject, unexpectedKeys } from './validators.js';
+import { objectWith } from './validators.js';
 
 export const QUARANTINE_VIEWS = ['pending', 'promoted', 'rejected'] as const;
 export type QuarantineView = (typeof QUARANTINE_VIEWS)[number];
@@ -53,11 +53,6 @@ export const MAX_DECISION_BATCH = 100;
 export const MAX_QUARANTINE_LIMIT = 200;
 const MAX_REASON = 1000;
 
-function objectWith(arg: unknown, allowed: readonly string[], example: string): Result<Record<string, unknown>> {
-  if (!isPlainObject(arg)) return fail('validation_failed', `expected an object like ${example}`);
-  const extra = unexpectedKeys(arg, allowed)[0];
-  return extra === undefined ? ok(arg) : fail('validation_failed', `unexpected field ${JSON.stringify(extra.slice(0, 40))}`);
-}
 
 export function validateQuarantineQuery(arg: unknown): Result<QuarantineQuery> {
   if (arg === undefined || arg === null) return ok({ status: 'pending', limit: 50 });

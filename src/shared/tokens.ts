@@ -1,6 +1,6 @@
 // The Tokens screen's part of the admin contract: capability tokens this node issued, issuing one, revoking one.
 import { fail, ok, type Result } from './result.js';
-import { isPlainObject, unexpectedKeys } from './validators.js';
+import { objectWith } from './validators.js';
 
 export const TOKEN_STATUSES = ['active', 'expired', 'revoked'] as const;
 export const MAX_TOKEN_TTL_DAYS = 90;
@@ -48,11 +48,6 @@ export interface RevokeTokenInput {
 const MAX_FIELD = 2048;
 const MAX_REASON = 1024;
 
-function objectWith(arg: unknown, allowed: readonly string[], example: string): Result<Record<string, unknown>> {
-  if (!isPlainObject(arg)) return fail('validation_failed', `expected an object like ${example}`);
-  const extra = unexpectedKeys(arg, allowed)[0];
-  return extra === undefined ? ok(arg) : fail('validation_failed', `unexpected field ${JSON.stringify(extra.slice(0, 40))}`);
-}
 
 function text(x: unknown, name: string): Result<string> {
   if (typeof x !== 'string' || x.trim() === '') return fail('validation_failed', `${name} is required`);

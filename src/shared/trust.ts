@@ -1,6 +1,6 @@
 // The Trust screen's part of the admin contract: how each source scores, and the operator's overrides.
 import { fail, ok, type Result } from './result.js';
-import { isPlainObject, unexpectedKeys } from './validators.js';
+import { objectWith } from './validators.js';
 
 export interface TrustSettings {
   mode: string;
@@ -42,11 +42,6 @@ export interface TrustSourceRef {
 const MAX_SOURCE = 2048;
 const MAX_NOTE = 1000;
 
-function objectWith(arg: unknown, allowed: readonly string[], example: string): Result<Record<string, unknown>> {
-  if (!isPlainObject(arg)) return fail('validation_failed', `expected an object like ${example}`);
-  const extra = unexpectedKeys(arg, allowed)[0];
-  return extra === undefined ? ok(arg) : fail('validation_failed', `unexpected field ${JSON.stringify(extra.slice(0, 40))}`);
-}
 
 function checkSource(x: unknown): Result<string> {
   if (typeof x !== 'string' || x.trim() === '') return fail('validation_failed', 'a source URI or prefix is required');

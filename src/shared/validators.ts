@@ -19,6 +19,13 @@ export function unexpectedKeys(x: Record<string, unknown>, allowed: readonly str
   return Object.keys(x).filter((k) => !allowed.includes(k));
 }
 
+/** A plain object with no field outside `allowed`; `example` shows the caller the expected shape. */
+export function objectWith(arg: unknown, allowed: readonly string[], example: string): Result<Record<string, unknown>> {
+  if (!isPlainObject(arg)) return fail('validation_failed', `expected an object like ${example}`);
+  const extra = unexpectedKeys(arg, allowed)[0];
+  return extra === undefined ? ok(arg) : fail('validation_failed', `unexpected field ${JSON.stringify(extra.slice(0, 40))}`);
+}
+
 /** Operations that take nothing: `undefined`, `null` or an empty object (what `{}` over HTTP looks like). */
 export function validateNoArgument(arg: unknown): Result<undefined> {
   if (arg === undefined || arg === null) return ok(undefined);

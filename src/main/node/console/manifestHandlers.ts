@@ -1,13 +1,13 @@
 // The Manifest screen's operations: this node's current org manifest, and publishing a new one signed by the node's
 // org key through the same publication as PUT /v1/federation/manifest (checks, transparency log, one quota).
 import type { ManifestState } from '../../../shared/manifest.js';
-import { fail, ok, type Result } from '../../../shared/result.js';
+import { ok, type Result } from '../../../shared/result.js';
 import { isoSeconds } from '../ceremony/manifestSign.js';
-import { HttpError } from '../errors.js';
 import { SELF_SIGN } from '../manifests/input.js';
 import { publicationLimiter, publishManifest } from '../manifests/publish.js';
 import { ownManifest } from '../manifests/store.js';
 import type { NodeDeps } from '../server/deps.js';
+import { refusalsAsEnvelopes } from './refusals.js';
 import { withValidArgument } from './validArgument.js';
 
 const DAY_MS = 86_400_000;
@@ -41,12 +41,9 @@ export const MANIFEST_HANDLERS = {
       manifest_version: 1, entity_uri: deps.orgEntityUri, public_key: deps.keys.org.publicKey, key_id: deps.keys.org.keyId, entities: args.entities,
       rotation_events: rotationEvents, issued_at: isoSeconds(nowMs), expires_at: isoSeconds(nowMs + args.validDays * DAY_MS), signature: SELF_SIGN,
     };
-    try {
+    return refusalsAsEnvelopes(() => {
       publishManifest(deps, publicationLimiter(deps), body, deps.orgEntityUri);
-    } catch (e) {
-      if (e instanceof HttpError) return fail(e.code, e.message);
-      throw e;
-    }
-    return ok(manifestState(deps));
+      return manifestState(deps);
+    });
   }),
 };

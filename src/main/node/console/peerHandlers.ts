@@ -1,13 +1,13 @@
 // The peer screens' operations: the same services as /v1/federation/peers, acting as the org's admin, answered as
 // envelopes (a refusal keeps the node's code and words: `peer_exists`, `invalid_public_key`, …).
 import type { PeerSummary } from '../../../shared/peers.js';
-import { fail, ok, type Result } from '../../../shared/result.js';
+import { fail, ok } from '../../../shared/result.js';
 import { listAudit } from '../audit/log.js';
-import { HttpError } from '../errors.js';
 import { toPeerRecord } from '../federation/peers/record.js';
 import { listPeers, peerById, type PeerRow } from '../federation/peers/repo.js';
 import { addPeer, changePeer, removePeer } from '../federation/peers/service.js';
 import type { NodeDeps } from '../server/deps.js';
+import { refusalsAsEnvelopesAsync } from './refusals.js';
 import { withValidArgument } from './validArgument.js';
 
 export function toPeerSummary(row: PeerRow): PeerSummary {
@@ -17,16 +17,6 @@ export function toPeerSummary(row: PeerRow): PeerSummary {
     publicKey: r.trusted_public_key, fingerprint: r.human_fingerprint, lastPull: r.last_pull, pullLagMs: r.pull_lag_ms, error: r.error,
     factsReceived: r.facts_received, factsRejected: r.facts_rejected,
   };
-}
-
-/** The node's refusals (HttpError) as envelopes; anything else is a bug and stays an exception. */
-async function refusalsAsEnvelopes<T>(work: () => Promise<T>): Promise<Result<T>> {
-  try {
-    return ok(await work());
-  } catch (e) {
-    if (e instanceof HttpError) return fail(e.code, e.message);
-    throw e;
-  }
 }
 
 function livePeer(deps: NodeDeps, id: string): PeerRow | null {
@@ -39,15 +29,15 @@ const NO_PEER = 'no such peer (it may have been removed)';
 export const PEER_HANDLERS = {
   'peers:list': withValidArgument('peers:list', (deps) => ok(listPeers(deps.db).map(toPeerSummary))),
   'peers:add': withValidArgument('peers:add', (deps, args) =>
-    refusalsAsEnvelopes(async () => toPeerSummary(await addPeer(deps, { kind: 'pinned', peer_url: args.url, trusted_public_key: args.publicKey, ...(args.allowedScopes ? { allowed_scopes: args.allowedScopes } : {}) }, deps.orgEntityUri))),
+    refusalsAsEnvelopesAsync(async () => toPeerSummary(await addPeer(deps, { kind: 'pinned', peer_url: args.url, trusted_public_key: args.publicKey, ...(args.allowedScopes ? { allowed_scopes: args.allowedScopes } : {}) }, deps.orgEntityUri))),
   ),
   'peers:repin': withValidArgument('peers:repin', (deps, args) => {
     const row = livePeer(deps, args.id);
     if (row === null) return fail('not_found', NO_PEER);
-    return refusalsAsEnvelopes(async () => toPeerSummary(await changePeer(deps, row, { trusted_public_key: args.publicKey }, deps.orgEntityUri)));
+    return refusalsAsEnvelopesAsync(async () => toPeerSummary(await changePeer(deps, row, { trusted_public_key: args.publicKey }, deps.orgEntityUri)));
   }),
   'peers:events': withValidArgument('peers:events', (deps, args) =>
-    refusalsAsEnvelopes(async () => {
+    refusalsAsEnvelopesAsync(async () => {
       const page = listAudit(deps.db, { categories: ['federation'], limit: args.limit, cursor: args.cursor, peerId: args.peerId });
       const events = page.entries.map((e) => ({ id: e.id, ts: e.ts, eventType: e.event_type, peerId: e.peer_id, actor: e.actor, detail: e.detail }));
       return { events, cursor: page.cursor };

@@ -1,10 +1,10 @@
 // The Tokens screen's operations: the same issuing, listing and revocation as /v1/federation/capability-tokens,
 // acting as the org's admin; a refusal keeps the node's code and words (`issuer_manifest_missing`, …).
-import { fail, ok, type Result } from '../../../shared/result.js';
+import { ok } from '../../../shared/result.js';
 import type { IssuedToken } from '../../../shared/tokens.js';
-import { HttpError } from '../errors.js';
 import { issueToken, listTokens, type IssuedTokenView } from '../tokens/issue.js';
 import { revokeToken } from '../tokens/revocations.js';
+import { refusalsAsEnvelopes } from './refusals.js';
 import { withValidArgument } from './validArgument.js';
 
 const LISTED = 200;
@@ -14,15 +14,6 @@ function toIssuedToken(t: IssuedTokenView): IssuedToken {
     tokenId: t.token_id, issuer: t.issuer, subject: t.subject, verb: t.verb, object: t.object, issuedAt: t.issued_at, expiry: t.expiry, status: t.status,
     revokedAt: t.revoked_at, revokeReason: t.revoke_reason, issuedBy: t.issued_by,
   };
-}
-
-function refusalsAsEnvelopes<T>(work: () => T): Result<T> {
-  try {
-    return ok(work());
-  } catch (e) {
-    if (e instanceof HttpError) return fail(e.code, e.message);
-    throw e;
-  }
 }
 
 export const TOKEN_HANDLERS = {

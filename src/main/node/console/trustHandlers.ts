@@ -1,11 +1,11 @@
 // The Trust screen's operations: the same scoring and overrides as /v1/federation/trust-scores, acting as the org's
 // admin, with plain numbers for the screen.
 import type { TrustedSource } from '../../../shared/trust.js';
-import { fail, ok, type Result } from '../../../shared/result.js';
-import { HttpError } from '../errors.js';
+import { ok } from '../../../shared/result.js';
 import type { NodeDeps } from '../server/deps.js';
 import { listedScores, removeOverride, scoreOf, setOverride, sourceKey, type SourceScore } from '../trust/service.js';
 import { seenSource } from '../trust/store.js';
+import { refusalsAsEnvelopes } from './refusals.js';
 import { withValidArgument } from './validArgument.js';
 
 const LISTED = 200;
@@ -24,12 +24,6 @@ function rescored(deps: NodeDeps, raw: string): TrustedSource {
   return toTrustedSource(scoreOf(deps, key, seenSource(deps.db, key)));
 }
 
-/** The node's refusal (an unusable source, no override to remove) as an envelope; anything else stays a bug. */
-function refusal(e: unknown): Result<TrustedSource> {
-  if (e instanceof HttpError) return fail(e.code, e.message);
-  throw e;
-}
-
 export const TRUST_HANDLERS = {
   'trust:list': withValidArgument('trust:list', (deps) =>
     ok({
@@ -38,19 +32,15 @@ export const TRUST_HANDLERS = {
     }),
   ),
   'trust:set': withValidArgument('trust:set', (deps, args) => {
-    try {
+    return refusalsAsEnvelopes(() => {
       setOverride(deps, args.source, args.score, args.note ?? null, deps.orgEntityUri);
-      return ok(rescored(deps, args.source));
-    } catch (e) {
-      return refusal(e);
-    }
+      return rescored(deps, args.source);
+    });
   }),
   'trust:clear': withValidArgument('trust:clear', (deps, args) => {
-    try {
+    return refusalsAsEnvelopes(() => {
       removeOverride(deps, args.source, deps.orgEntityUri);
-      return ok(rescored(deps, args.source));
-    } catch (e) {
-      return refusal(e);
-    }
+      return rescored(deps, args.source);
+    });
   }),
 };
