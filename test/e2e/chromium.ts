@@ -26,3 +26,14 @@ export function watchPageProblems(page: Page, problems: string[]): void {
     if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
   });
 }
+
+/** Open the console of the node at `nodeUrl` in a new page and sign in with `adminKey`. */
+export async function signedInConsole(browser: BrowserContext, nodeUrl: string, adminKey: string, problems: string[]): Promise<Page> {
+  const page = await browser.newPage();
+  watchPageProblems(page, problems);
+  await page.goto(`${nodeUrl}/console`);
+  await page.getByTestId('admin-key-input').fill(adminKey);
+  await page.getByTestId('signin-submit').click();
+  await page.getByTestId('node-id').waitFor();
+  return page;
+}

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Signer } from '../../src/main/node/identity/signer.js';
 import { spawnNode, type NodeProcess } from '../helpers/process.js';
 import { ensureCliBuilt, ensureRendererBuilt } from './build.js';
-import { CHROMIUM_MISSING, hasChromium, launchChromium, watchPageProblems } from './chromium.js';
+import { CHROMIUM_MISSING, hasChromium, launchChromium, signedInConsole } from './chromium.js';
 import { adminApi, E2E_ADMIN_KEY, orgEnv } from './orgs.js';
 
 if (!hasChromium) console.warn(`peers e2e skipped: ${CHROMIUM_MISSING}`);
@@ -57,11 +57,7 @@ describe('the Peers screen', () => {
   });
 
   async function peersScreenOfB(): Promise<Page> {
-    const page = await browser.newPage();
-    watchPageProblems(page, problems);
-    await page.goto(`${b.url}/console`);
-    await page.getByTestId('admin-key-input').fill(ADMIN_KEY);
-    await page.getByTestId('signin-submit').click();
+    const page = await signedInConsole(browser, b.url, ADMIN_KEY, problems);
     await page.getByTestId('nav-peers').click();
     await page.getByTestId('peers-screen').waitFor();
     return page;

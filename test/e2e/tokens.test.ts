@@ -8,7 +8,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnNode, type NodeProcess } from '../helpers/process.js';
 import { ensureCliBuilt, ensureRendererBuilt } from './build.js';
-import { CHROMIUM_MISSING, hasChromium, launchChromium, watchPageProblems } from './chromium.js';
+import { CHROMIUM_MISSING, hasChromium, launchChromium, signedInConsole } from './chromium.js';
 import { E2E_ADMIN_KEY, orgEnv } from './orgs.js';
 
 if (!hasChromium) console.warn(`tokens e2e skipped: ${CHROMIUM_MISSING}`);
@@ -41,12 +41,7 @@ describe('the Manifest and Tokens screens', () => {
   });
 
   async function tokensScreen(): Promise<Page> {
-    const page = await browser.newPage();
-    watchPageProblems(page, problems);
-    await page.goto(`${node.url}/console`);
-    await page.getByTestId('admin-key-input').fill(E2E_ADMIN_KEY);
-    await page.getByTestId('signin-submit').click();
-    await page.getByTestId('node-id').waitFor();
+    const page = await signedInConsole(browser, node.url, E2E_ADMIN_KEY, problems);
     await page.getByTestId('nav-tokens').click();
     await page.getByTestId('tokens-screen').waitFor();
     return page;

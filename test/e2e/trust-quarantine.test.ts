@@ -8,7 +8,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnNode, type NodeProcess } from '../helpers/process.js';
 import { ensureCliBuilt, ensureRendererBuilt } from './build.js';
-import { CHROMIUM_MISSING, hasChromium, launchChromium, watchPageProblems } from './chromium.js';
+import { CHROMIUM_MISSING, hasChromium, launchChromium, signedInConsole } from './chromium.js';
 import { adminApi, E2E_ADMIN_KEY, orgEnv } from './orgs.js';
 
 if (!hasChromium) console.warn(`trust and quarantine e2e skipped: ${CHROMIUM_MISSING}`);
@@ -64,11 +64,7 @@ describe('the Quarantine and Trust screens', () => {
   });
 
   async function screenOfB(screen: 'quarantine' | 'trust'): Promise<Page> {
-    const page = await browser.newPage();
-    watchPageProblems(page, problems);
-    await page.goto(`${b.url}/console`);
-    await page.getByTestId('admin-key-input').fill(E2E_ADMIN_KEY);
-    await page.getByTestId('signin-submit').click();
+    const page = await signedInConsole(browser, b.url, E2E_ADMIN_KEY, problems);
     await page.getByTestId(`nav-${screen}`).click();
     await page.getByTestId(`${screen}-table`).waitFor();
     return page;

@@ -1,7 +1,7 @@
 // The Manifest screen's operations: this node's current manifest, and publishing one signed by the org key through
 // the same publication as the route (logged, served at the well-known path, one quota for both doors).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runAdminOperation } from '../../../src/main/node/console/handlers.js';
+import { operationsOn, valueOf } from './helpers.js';
 import { validatePublishManifest, type ManifestState } from '../../../src/shared/manifest.js';
 import { makeTestNode, type TestNode } from '../../helpers/inject.js';
 
@@ -12,12 +12,8 @@ beforeEach(async () => {
 });
 afterEach(async () => n.close());
 
-type Answer<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
-const op = async <T>(name: string, arg?: unknown): Promise<Answer<T>> => (await runAdminOperation(n.deps, name, arg)) as Answer<T>;
-const value = <T>(a: Answer<T>): T => {
-  if (!a.ok) throw new Error(`${a.error.code}: ${a.error.message}`);
-  return a.value;
-};
+const op = operationsOn(() => n.deps);
+const value = valueOf;
 
 describe('manifest operation arguments', () => {
   it('take 1 to 100 entity URIs and one of the offered validities', () => {

@@ -2,10 +2,10 @@
 // listening on 127.0.0.1 (active, key mismatch fixed by a re-pin, unreachable, removal kept in the audit log).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/main/node/config/env.js';
-import { runAdminOperation } from '../../../src/main/node/console/handlers.js';
 import { startNode, type RunningNode } from '../../../src/main/node/runtime.js';
 import { validateAddPeer, validateFederationEventsQuery, validatePeerRef, validateRepinPeer, type FederationEventsPage, type PeerSummary } from '../../../src/shared/peers.js';
 import { makeTestNode, type TestNode } from '../../helpers/inject.js';
+import { operationsOn } from './helpers.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,8 +51,7 @@ describe('peer operations against a real peer', () => {
   let peer: RunningNode;
   let peerDir: string;
   let node: TestNode;
-  const op = async <T>(name: string, arg?: unknown): Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }> =>
-    (await runAdminOperation(node.deps, name, arg)) as { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+  const op = operationsOn(() => node.deps);
 
   beforeAll(async () => {
     peerDir = mkdtempSync(join(tmpdir(), 'stigmem-peer-ops-'));

@@ -1,7 +1,7 @@
 // The quarantine screen's operations: held facts listed with their values, decisions recorded through the same
 // moderation as the routes (one decision and one audit event each, a second decision refused), strict arguments.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runAdminOperation } from '../../../src/main/node/console/handlers.js';
+import { operationsOn, valueOf } from './helpers.js';
 import { validateQuarantineDecision, validateQuarantineQuery, type QuarantineOutcome, type QuarantinePage } from '../../../src/shared/quarantine.js';
 import { addPeer, auditEvents, ingestIds, makeTestNode, remoteFact, TUTORIAL_REASON, type TestNode } from '../quarantine/helpers.js';
 
@@ -11,12 +11,8 @@ beforeEach(async () => {
 });
 afterEach(async () => n.close());
 
-type Answer<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
-const op = async <T>(name: string, arg?: unknown): Promise<Answer<T>> => (await runAdminOperation(n.deps, name, arg)) as Answer<T>;
-const value = <T>(a: Answer<T>): T => {
-  if (!a.ok) throw new Error(`${a.error.code}: ${a.error.message}`);
-  return a.value;
-};
+const op = operationsOn(() => n.deps);
+const value = valueOf;
 const held = (count: number): string[] => ingestIds(n, addPeer(n), Array.from({ length: count }, (_, i) => remoteFact({ v: `held ${i}` })));
 
 describe('quarantine operation arguments', () => {

@@ -1,19 +1,15 @@
 // The Tokens screen's operations: issuing under the published manifest (the token verifies), listing, revoking with a
 // published reason (the token stops verifying), refusals in the node's words, strict arguments.
 import { describe, expect, it } from 'vitest';
-import { runAdminOperation } from '../../../src/main/node/console/handlers.js';
+import { operationsOn, valueOf } from './helpers.js';
 import { validateIssueToken, validateRevokeToken, type IssuedToken, type IssuedTokenResult, type RevokedToken } from '../../../src/shared/tokens.js';
 import { BOT_B, ORG_A, orgNodesClosedAfterEach, type OrgNode } from '../tokens/helpers.js';
 
 const orgNode = orgNodesClosedAfterEach();
 let n: OrgNode;
 
-type Answer<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
-const op = async <T>(name: string, arg?: unknown): Promise<Answer<T>> => (await runAdminOperation(n.deps, name, arg)) as Answer<T>;
-const value = <T>(a: Answer<T>): T => {
-  if (!a.ok) throw new Error(`${a.error.code}: ${a.error.message}`);
-  return a.value;
-};
+const op = operationsOn(() => n.deps);
+const value = valueOf;
 const GRANT = { subject: BOT_B, verb: 'write', object: `${ORG_A}/scope/shared`, ttlSeconds: 86_400 };
 
 describe('token operation arguments', () => {

@@ -1,7 +1,7 @@
 // The Trust screen's operations: sources scored as the routes score them, operator overrides (exact and by prefix)
 // set and removed with an audit event each, refusals in the node's words, strict arguments.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runAdminOperation } from '../../../src/main/node/console/handlers.js';
+import { operationsOn, valueOf } from './helpers.js';
 import { validateTrustOverride, validateTrustSourceRef, type TrustedSource, type TrustOverview } from '../../../src/shared/trust.js';
 import { addPeer, auditEvents, BOT, ingestIds, makeTestNode, remoteFact, type TestNode } from '../quarantine/helpers.js';
 
@@ -11,12 +11,8 @@ beforeEach(async () => {
 });
 afterEach(async () => n.close());
 
-type Answer<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
-const op = async <T>(name: string, arg?: unknown): Promise<Answer<T>> => (await runAdminOperation(n.deps, name, arg)) as Answer<T>;
-const value = <T>(a: Answer<T>): T => {
-  if (!a.ok) throw new Error(`${a.error.code}: ${a.error.message}`);
-  return a.value;
-};
+const op = operationsOn(() => n.deps);
+const value = valueOf;
 const PREFIX = 'stigmem://org-b.example/agent/';
 // The node keeps a prefix without its trailing slash.
 const KEY = 'stigmem://org-b.example/agent';

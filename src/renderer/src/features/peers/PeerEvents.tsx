@@ -1,7 +1,8 @@
 // The federation audit log, newest first: registrations, pin changes, mismatches, removals, rejected facts.
 import type { FederationEvent, PeerSummary } from '../../../../shared/peers';
 import { MAX_EVENTS_LIMIT } from '../../../../shared/peers';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { ListState } from '../../components/ListState';
+import { Table } from '../../components/Table';
 import { formatTimestamp } from '../../components/format';
 import { usePeers } from '../../stores/peers';
 
@@ -29,36 +30,23 @@ export function PeerEvents() {
       <h2 id="events-title" className="card__title">
         Federation activity
       </h2>
-      {events.error ? <ErrorNotice error={events.error} onRetry={() => void refresh()} /> : null}
-      {list !== null && list.length === 0 ? <p className="empty">Nothing yet: adding a peer is the first entry.</p> : null}
-      {list !== null && list.length > 0 ? (
-        <div className="table-scroll">
-          <table className="table" data-testid="events-table">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Event</th>
-                <th scope="col">Peer</th>
-                <th scope="col">By</th>
-                <th scope="col">Detail</th>
+      <ListState loadable={events} items={list} onRetry={() => void refresh()} empty={<p className="empty">Nothing yet: adding a peer is the first entry.</p>}>
+        {(rows) => (
+          <Table columns={['When', 'Event', 'Peer', 'By', 'Detail']} testId="events-table">
+            {rows.map((e) => (
+              <tr key={e.id} data-testid="event-row" data-event={e.eventType}>
+                <td className="nowrap">{formatTimestamp(e.ts)}</td>
+                <td>
+                  <span className={`badge ${ALARMING.has(e.eventType) ? 'badge--bad' : 'badge--off'}`}>{e.eventType}</span>
+                </td>
+                <td className="mono wrap">{peerName(e, peers.value)}</td>
+                <td className="mono wrap">{e.actor ?? '—'}</td>
+                <td className="table__value small">{describeDetail(e.detail)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {list.map((e) => (
-                <tr key={e.id} data-testid="event-row" data-event={e.eventType}>
-                  <td className="nowrap">{formatTimestamp(e.ts)}</td>
-                  <td>
-                    <span className={`badge ${ALARMING.has(e.eventType) ? 'badge--bad' : 'badge--off'}`}>{e.eventType}</span>
-                  </td>
-                  <td className="mono wrap">{peerName(e, peers.value)}</td>
-                  <td className="mono wrap">{e.actor ?? '—'}</td>
-                  <td className="table__value small">{describeDetail(e.detail)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+            ))}
+          </Table>
+        )}
+      </ListState>
       {events.value?.cursor && eventsLimit < MAX_EVENTS_LIMIT ? (
         <button type="button" className="button button--secondary" onClick={() => void showMoreEvents()} data-testid="events-more">
           Show older events

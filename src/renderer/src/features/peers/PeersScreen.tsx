@@ -1,7 +1,7 @@
 // Peers: what to give the other operator, adding a peer by its pinned key, and each peer's replication at a glance.
+import { Table } from '../../components/Table';
+import { ListState } from '../../components/ListState';
 import { useEffect } from 'react';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Spinner } from '../../components/Spinner';
 import { PEERS_REFRESH_MS, usePeers } from '../../stores/peers';
 import { AddPeerCard } from './AddPeerCard';
 import { PeerEvents } from './PeerEvents';
@@ -32,36 +32,24 @@ export function PeersScreen() {
         <h2 id="peers-title" className="card__title">
           Peers
         </h2>
-        {peers.error ? <ErrorNotice error={peers.error} onRetry={() => void refresh()} /> : null}
-        {peers.value === null && peers.phase !== 'error' ? <Spinner label="Loading peers…" /> : null}
-        {peers.value !== null && peers.value.length === 0 ? (
-          <p className="empty" data-testid="peers-empty">
-            No peers yet. Add one above; its operator adds this node on their side.
-          </p>
-        ) : null}
-        {peers.value !== null && peers.value.length > 0 ? (
-          <div className="table-scroll">
-            <table className="table" data-testid="peers-table">
-              <thead>
-                <tr>
-                  <th scope="col">Peer</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Pinned key</th>
-                  <th scope="col">Last pull</th>
-                  <th scope="col">Facts received</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {peers.value.map((p) => (
-                  <PeerRow key={p.id} peer={p} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
+        <ListState
+          loadable={peers}
+          items={peers.value}
+          onRetry={() => void refresh()}
+          empty={
+            <p className="empty" data-testid="peers-empty">
+              No peers yet. Add one above; its operator adds this node on their side.
+            </p>
+          }
+        >
+          {(list) => (
+            <Table columns={['Peer', 'Status', 'Pinned key', 'Last pull', 'Facts received']} actions testId="peers-table">
+              {list.map((p) => (
+                <PeerRow key={p.id} peer={p} />
+              ))}
+            </Table>
+          )}
+        </ListState>
       </section>
       <PeerEvents />
     </main>

@@ -1,9 +1,9 @@
 // Quarantine review: facts held because their source's trust was below the threshold, to promote or reject.
 import { useEffect } from 'react';
 import { QUARANTINE_VIEWS } from '../../../../shared/quarantine';
-import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatCount, formatTimestamp } from '../../components/format';
-import { Spinner } from '../../components/Spinner';
+import { ListState } from '../../components/ListState';
+import { Table } from '../../components/Table';
 import { useQuarantine } from '../../stores/quarantine';
 import { DecisionBar } from './DecisionBar';
 
@@ -57,72 +57,68 @@ export function QuarantineScreen() {
         </p>
         {isPending ? <DecisionBar /> : null}
         <Outcome />
-        {page.error ? <ErrorNotice error={page.error} onRetry={() => void refresh()} /> : null}
-        {items === null && page.phase !== 'error' ? <Spinner label="Loading…" /> : null}
-        {items !== null && items.length === 0 ? (
-          <p className="empty" data-testid="quarantine-empty">
-            No {view} facts.
-          </p>
-        ) : null}
-        {items !== null && items.length > 0 ? (
-          <div className="table-scroll">
-            <table className="table" data-testid="quarantine-table">
-              <thead>
-                <tr>
+        <ListState
+          loadable={page}
+          items={items}
+          onRetry={() => void refresh()}
+          empty={
+            <p className="empty" data-testid="quarantine-empty">
+              No {view} facts.
+            </p>
+          }
+        >
+          {(list) => (
+            <Table
+              columns={[
+                ...(isPending ? [<input key="all" type="checkbox" aria-label="Choose all" checked={allChosen} onChange={(e) => selectAll(e.target.checked)} data-testid="choose-all" />] : []),
+                'Fact',
+                'Value',
+                'Source (trust)',
+                'Held because',
+                isPending ? 'Arrived' : 'Decided',
+              ]}
+              testId="quarantine-table"
+            >
+              {list.map((i) => (
+                <tr key={i.factId} data-testid="quarantine-row" data-fact-id={i.factId}>
                   {isPending ? (
-                    <th scope="col">
-                      <input type="checkbox" aria-label="Choose all" checked={allChosen} onChange={(e) => selectAll(e.target.checked)} data-testid="choose-all" />
-                    </th>
+                    <td>
+                      <input type="checkbox" aria-label={`Choose ${i.entity} ${i.relation}`} checked={selected.has(i.factId)} onChange={() => toggle(i.factId)} data-testid="choose" />
+                    </td>
                   ) : null}
-                  <th scope="col">Fact</th>
-                  <th scope="col">Value</th>
-                  <th scope="col">Source (trust)</th>
-                  <th scope="col">Held because</th>
-                  <th scope="col">{isPending ? 'Arrived' : 'Decided'}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((i) => (
-                  <tr key={i.factId} data-testid="quarantine-row" data-fact-id={i.factId}>
+                  <td>
+                    <div className="mono wrap">{i.entity}</div>
+                    <div className="mono small muted">
+                      {i.relation} · <span className={`scope scope--${i.scope}`}>{i.scope}</span>
+                    </div>
+                  </td>
+                  <td className="table__value quarantine-value" title={i.valueType}>
+                    {i.value}
+                  </td>
+                  <td>
+                    <div className="mono wrap">{i.source}</div>
+                    <div className="small muted">
+                      trust {i.sourceTrust ?? '—'}
+                      {i.receivedFrom ? ` · via ${i.receivedFrom}` : ''}
+                    </div>
+                  </td>
+                  <td className="small">{i.reason ?? '—'}</td>
+                  <td className="nowrap small">
                     {isPending ? (
-                      <td>
-                        <input type="checkbox" aria-label={`Choose ${i.entity} ${i.relation}`} checked={selected.has(i.factId)} onChange={() => toggle(i.factId)} data-testid="choose" />
-                      </td>
-                    ) : null}
-                    <td>
-                      <div className="mono wrap">{i.entity}</div>
-                      <div className="mono small muted">
-                        {i.relation} · <span className={`scope scope--${i.scope}`}>{i.scope}</span>
-                      </div>
-                    </td>
-                    <td className="table__value quarantine-value" title={i.valueType}>
-                      {i.value}
-                    </td>
-                    <td>
-                      <div className="mono wrap">{i.source}</div>
-                      <div className="small muted">
-                        trust {i.sourceTrust ?? '—'}
-                        {i.receivedFrom ? ` · via ${i.receivedFrom}` : ''}
-                      </div>
-                    </td>
-                    <td className="small">{i.reason ?? '—'}</td>
-                    <td className="nowrap small">
-                      {isPending ? (
-                        formatTimestamp(i.timestamp)
-                      ) : (
-                        <>
-                          {i.decidedAt ? formatTimestamp(i.decidedAt) : '—'}
-                          <div className="muted wrap">by {i.decidedBy ?? '—'}</div>
-                          {i.decisionReason ? <div className="muted wrap" data-testid="decision-reason-shown">“{i.decisionReason}”</div> : null}
-                        </>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
+                      formatTimestamp(i.timestamp)
+                    ) : (
+                      <>
+                        {i.decidedAt ? formatTimestamp(i.decidedAt) : '—'}
+                        <div className="muted wrap">by {i.decidedBy ?? '—'}</div>
+                        {i.decisionReason ? <div className="muted wrap" data-testid="decision-reason-shown">“{i.decisionReason}”</div> : null}
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </Table>
+          )}
+        </ListState>
       </section>
     </main>
   );

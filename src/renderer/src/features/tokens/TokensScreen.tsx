@@ -1,9 +1,10 @@
 // Capability tokens: issuing write tokens to another organisation's agents, and revoking them.
+import { Table } from '../../components/Table';
+import { ListState } from '../../components/ListState';
 import { useEffect, useState } from 'react';
 import type { IssuedToken } from '../../../../shared/tokens';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatTimestamp } from '../../components/format';
-import { Spinner } from '../../components/Spinner';
 import { useDashboard } from '../../stores/dashboard';
 import { useTokens } from '../../stores/tokens';
 import { IssueCard } from './IssueCard';
@@ -82,7 +83,6 @@ export function TokensScreen() {
     void refresh();
   }, [refresh, clearChangeError]);
 
-  const list = tokens.value;
   return (
     <main className="dashboard" data-testid="tokens-screen">
       <IssueCard issuer={status.value?.orgEntityUri ?? null} />
@@ -90,36 +90,15 @@ export function TokensScreen() {
         <h2 id="tokens-title" className="card__title">
           Tokens this node issued
         </h2>
-        {tokens.error ? <ErrorNotice error={tokens.error} onRetry={() => void refresh()} /> : null}
-        {list === null && tokens.phase !== 'error' ? <Spinner label="Loading…" /> : null}
-        {list !== null && list.length === 0 ? (
-          <p className="empty" data-testid="tokens-empty">
-            No tokens issued yet.
-          </p>
-        ) : null}
-        {list !== null && list.length > 0 ? (
-          <div className="table-scroll">
-            <table className="table" data-testid="tokens-table">
-              <thead>
-                <tr>
-                  <th scope="col">Subject</th>
-                  <th scope="col">Grant</th>
-                  <th scope="col">Issued</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((t) => (
-                  <TokenRow key={t.tokenId} t={t} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
+        <ListState loadable={tokens} items={tokens.value} onRetry={() => void refresh()} empty={<p className="empty" data-testid="tokens-empty">No tokens issued yet.</p>}>
+          {(list) => (
+            <Table columns={['Subject', 'Grant', 'Issued', 'Expires', 'Status']} actions testId="tokens-table">
+              {list.map((t) => (
+                <TokenRow key={t.tokenId} t={t} />
+              ))}
+            </Table>
+          )}
+        </ListState>
       </section>
     </main>
   );

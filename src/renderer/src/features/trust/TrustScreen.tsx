@@ -1,7 +1,7 @@
 // Trust tuning: the mode and threshold in force, each source's score and how it was reached, and operator scores.
+import { Table } from '../../components/Table';
+import { ListState } from '../../components/ListState';
 import { useEffect } from 'react';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Spinner } from '../../components/Spinner';
 import { useTrust } from '../../stores/trust';
 import { ScoreForm } from './ScoreForm';
 import { SourceRow } from './SourceRow';
@@ -49,36 +49,24 @@ export function TrustScreen() {
         <h2 id="trust-sources-title" className="card__title">
           Sources
         </h2>
-        {overview.error ? <ErrorNotice error={overview.error} onRetry={() => void refresh()} /> : null}
-        {sources === null && overview.phase !== 'error' ? <Spinner label="Loading…" /> : null}
-        {sources !== null && sources.length === 0 ? (
-          <p className="empty" data-testid="trust-empty">
-            No sources yet: they appear when facts arrive from peers or token holders, or when you set a score.
-          </p>
-        ) : null}
-        {sources !== null && sources.length > 0 ? (
-          <div className="table-scroll">
-            <table className="table" data-testid="trust-table">
-              <thead>
-                <tr>
-                  <th scope="col">Source</th>
-                  <th scope="col">Score</th>
-                  <th scope="col">How</th>
-                  <th scope="col">Formula</th>
-                  <th scope="col">Seen</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {sources.map((s) => (
-                  <SourceRow key={s.source} s={s} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
+        <ListState
+          loadable={overview}
+          items={sources}
+          onRetry={() => void refresh()}
+          empty={
+            <p className="empty" data-testid="trust-empty">
+              No sources yet: they appear when facts arrive from peers or token holders, or when you set a score.
+            </p>
+          }
+        >
+          {(list) => (
+            <Table columns={['Source', 'Score', 'How', 'Formula', 'Seen']} actions testId="trust-table">
+              {list.map((s) => (
+                <SourceRow key={s.source} s={s} />
+              ))}
+            </Table>
+          )}
+        </ListState>
       </section>
     </main>
   );
