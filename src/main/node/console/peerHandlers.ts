@@ -7,7 +7,7 @@ import { toPeerRecord } from '../federation/peers/record.js';
 import { listPeers, peerById, type PeerRow } from '../federation/peers/repo.js';
 import { addPeer, changePeer, removePeer } from '../federation/peers/service.js';
 import type { NodeDeps } from '../server/deps.js';
-import { refusalsAsEnvelopesAsync } from './refusals.js';
+import { refusalsAsEnvelopes, refusalsAsEnvelopesAsync } from './refusals.js';
 import { withValidArgument } from './validArgument.js';
 
 export function toPeerSummary(row: PeerRow): PeerSummary {
@@ -37,7 +37,7 @@ export const PEER_HANDLERS = {
     return refusalsAsEnvelopesAsync(async () => toPeerSummary(await changePeer(deps, row, { trusted_public_key: args.publicKey }, deps.orgEntityUri)));
   }),
   'peers:events': withValidArgument('peers:events', (deps, args) =>
-    refusalsAsEnvelopesAsync(async () => {
+    refusalsAsEnvelopes(() => {
       const page = listAudit(deps.db, { categories: ['federation'], limit: args.limit, cursor: args.cursor, peerId: args.peerId });
       const events = page.entries.map((e) => ({ id: e.id, ts: e.ts, eventType: e.event_type, peerId: e.peer_id, actor: e.actor, detail: e.detail }));
       return { events, cursor: page.cursor };
