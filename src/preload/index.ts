@@ -14,10 +14,11 @@ const stigmem = {
   facts: { recent: invoker('facts:recent') },
   identity: { publicKey: invoker('identity:publicKey') },
   manifest: { current: invoker('manifest:current'), publish: invoker('manifest:publish') },
+  audit: { list: invoker('audit:list') },
   tokens: { list: invoker('tokens:list'), issue: invoker('tokens:issue'), revoke: invoker('tokens:revoke') },
   trust: { list: invoker('trust:list'), set: invoker('trust:set'), clear: invoker('trust:clear') },
   quarantine: { list: invoker('quarantine:list'), decide: invoker('quarantine:decide') },
-  peers: { list: invoker('peers:list'), add: invoker('peers:add'), repin: invoker('peers:repin'), remove: invoker('peers:remove'), events: invoker('peers:events') },
+  peers: { list: invoker('peers:list'), add: invoker('peers:add'), repin: invoker('peers:repin'), remove: invoker('peers:remove') },
 } satisfies StigmemApi;
 
 contextBridge.exposeInMainWorld('stigmem', stigmem);

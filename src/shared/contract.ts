@@ -1,14 +1,12 @@
 // The admin contract: one map of operations (name → argument validator, request and result types). The IPC channel
 // and the console's HTTP path are both derived from the operation name, so no name is ever typed twice.
 import type { Result } from './result.js';
+import { validateAuditQuery, type AuditPage, type AuditQuery } from './audit.js';
 import {
   validateAddPeer,
-  validateFederationEventsQuery,
   validatePeerRef,
   validateRepinPeer,
   type AddPeerInput,
-  type FederationEventsPage,
-  type FederationEventsQuery,
   type PeerRef,
   type PeerSummary,
   type RemovedPeer,
@@ -109,7 +107,6 @@ export const ADMIN_OPERATIONS = {
   'peers:add': operation<AddPeerInput, PeerSummary>()(validateAddPeer),
   'peers:repin': operation<RepinPeerInput, PeerSummary>()(validateRepinPeer),
   'peers:remove': operation<PeerRef, RemovedPeer>()(validatePeerRef),
-  'peers:events': operation<Partial<FederationEventsQuery> | undefined, FederationEventsPage>()(validateFederationEventsQuery),
   'quarantine:list': operation<Partial<QuarantineQuery> | undefined, QuarantinePage>()(validateQuarantineQuery),
   'quarantine:decide': operation<QuarantineDecision, QuarantineOutcome>()(validateQuarantineDecision),
   'trust:list': operation<undefined, TrustOverview>()(validateNoArgument),
@@ -120,6 +117,7 @@ export const ADMIN_OPERATIONS = {
   'tokens:list': operation<undefined, IssuedToken[]>()(validateNoArgument),
   'tokens:issue': operation<IssueTokenInput, IssuedTokenResult>()(validateIssueToken),
   'tokens:revoke': operation<RevokeTokenInput, RevokedToken>()(validateRevokeToken),
+  'audit:list': operation<Partial<AuditQuery> | undefined, AuditPage>()(validateAuditQuery),
 } as const satisfies Record<`${string}:${string}`, OperationSpec<unknown, unknown, unknown>>;
 
 export type OperationName = keyof typeof ADMIN_OPERATIONS;

@@ -69,7 +69,7 @@ function checkKey(x: unknown): Result<string> {
   return ok(key);
 }
 
-function checkId(x: unknown): Result<string> {
+export function checkId(x: unknown): Result<string> {
   if (typeof x !== 'string' || x === '' || x.length > 100) return fail('validation_failed', 'a peer id is required');
   return ok(x);
 }
@@ -102,43 +102,4 @@ export function validatePeerRef(arg: unknown): Result<PeerRef> {
   if (!f.ok) return f;
   const id = checkId(f.value['id']);
   return id.ok ? ok({ id: id.value }) : id;
-}
-
-/** One federation audit event, as the Peers screen lists it. */
-export interface FederationEvent {
-  id: string;
-  ts: string;
-  eventType: string;
-  peerId: string | null;
-  actor: string | null;
-  detail: Record<string, unknown> | null;
-}
-
-export interface FederationEventsQuery {
-  limit: number;
-  cursor?: string;
-  peerId?: string;
-}
-
-export interface FederationEventsPage {
-  events: FederationEvent[];
-  /** Pass back to continue with older events; null when there are none. */
-  cursor: string | null;
-}
-
-export const DEFAULT_EVENTS_LIMIT = 20;
-export const MAX_EVENTS_LIMIT = 100;
-
-export function validateFederationEventsQuery(arg: unknown): Result<FederationEventsQuery> {
-  if (arg === undefined || arg === null) return ok({ limit: DEFAULT_EVENTS_LIMIT });
-  const f = objectWith(arg, ['limit', 'cursor', 'peerId'], '{"limit": 20}');
-  if (!f.ok) return f;
-  const { limit = DEFAULT_EVENTS_LIMIT, cursor, peerId } = f.value;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_EVENTS_LIMIT) return fail('validation_failed', `limit must be a whole number from 1 to ${MAX_EVENTS_LIMIT}`);
-  if (cursor !== undefined && (typeof cursor !== 'string' || cursor === '' || cursor.length > 200)) return fail('validation_failed', 'cursor must be the text a previous page returned');
-  if (peerId !== undefined) {
-    const id = checkId(peerId);
-    if (!id.ok) return id;
-  }
-  return ok({ limit, ...(cursor !== undefined ? { cursor: cursor as string } : {}), ...(peerId !== undefined ? { peerId: peerId as string } : {}) });
 }

@@ -63,7 +63,7 @@ describe('the Quarantine and Trust screens', () => {
     for (const d of [...dirs, home]) if (d) rmSync(d, { recursive: true, force: true });
   });
 
-  async function screenOfB(screen: 'quarantine' | 'trust'): Promise<Page> {
+  async function screenOfB(screen: 'quarantine' | 'trust' | 'audit'): Promise<Page> {
     const page = await signedInConsole(browser, b.url, E2E_ADMIN_KEY, problems);
     await page.getByTestId(`nav-${screen}`).click();
     await page.getByTestId(`${screen}-table`).waitFor();
@@ -167,6 +167,24 @@ describe('the Quarantine and Trust screens', () => {
     expect(await source.getByTestId('below-threshold').count()).toBe(1);
     await page.close();
   }, 60_000);
+
+  it.skipIf(!hasChromium)('keeps every decision made in the screens in the audit log, by area, with the org as actor', async () => {
+    const page = await screenOfB('audit');
+    const rows = (p: Page) => p.getByTestId('event-row').evaluateAll((els) => els.map((el) => [el.getAttribute('data-category'), el.getAttribute('data-event')]));
+    expect((await rows(page)).length).toBeGreaterThan(0);
+    await page.getByTestId('audit-fact').click();
+    await page.locator('[data-testid=event-row][data-event=quarantine_reject]').first().waitFor();
+    const facts = await rows(page);
+    expect(facts.every(([c]) => c === 'fact')).toBe(true);
+    expect(facts.filter(([, e]) => e === 'quarantine_reject')).toHaveLength(2);
+    expect(facts.filter(([, e]) => e === 'quarantine_promote')).toHaveLength(1);
+    await page.getByTestId('audit-admin').click();
+    await page.locator('[data-testid=event-row][data-event=trust_override_removed]').waitFor();
+    const admin = (await rows(page)).map(([, e]) => e);
+    expect(admin.slice(0, 2)).toEqual(['trust_override_removed', 'trust_override_set']);
+    expect(await page.locator('[data-testid=event-row][data-event=trust_override_set]').textContent()).toContain('stigmem://org-b.example');
+    await page.close();
+  });
 
   it.skipIf(!hasChromium)('loaded without script errors or CSP violations', () => {
     expect(problems).toEqual([]);

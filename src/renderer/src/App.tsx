@@ -2,6 +2,7 @@
 import { useEffect, type ComponentType } from 'react';
 import { AppHeader } from './components/AppHeader';
 import { Spinner } from './components/Spinner';
+import { AuditScreen } from './features/audit/AuditScreen';
 import { DashboardScreen } from './features/dashboard/DashboardScreen';
 import { ManifestScreen } from './features/manifest/ManifestScreen';
 import { PeersScreen } from './features/peers/PeersScreen';
@@ -20,6 +21,7 @@ const SCREENS: Record<Screen, ComponentType> = {
   trust: TrustScreen,
   quarantine: QuarantineScreen,
   tokens: TokensScreen,
+  audit: AuditScreen,
 };
 
 export function App() {

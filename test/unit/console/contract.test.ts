@@ -7,7 +7,7 @@ import { DEFAULT_RECENT_FACTS_LIMIT, MAX_RECENT_FACTS_LIMIT, validateNoArgument,
 
 describe('operation names', () => {
   it('are domain:verb, and the channel and console path come from the name', () => {
-    expect(OPERATION_NAMES).toEqual(['node:startup', 'node:status', 'facts:recent', 'identity:publicKey', 'peers:list', 'peers:add', 'peers:repin', 'peers:remove', 'peers:events', 'quarantine:list', 'quarantine:decide', 'trust:list', 'trust:set', 'trust:clear', 'manifest:current', 'manifest:publish', 'tokens:list', 'tokens:issue', 'tokens:revoke']);
+    expect(OPERATION_NAMES).toEqual(['node:startup', 'node:status', 'facts:recent', 'identity:publicKey', 'peers:list', 'peers:add', 'peers:repin', 'peers:remove', 'quarantine:list', 'quarantine:decide', 'trust:list', 'trust:set', 'trust:clear', 'manifest:current', 'manifest:publish', 'tokens:list', 'tokens:issue', 'tokens:revoke', 'audit:list']);
     for (const op of OPERATION_NAMES) {
       expect(op).toMatch(/^[a-z]+:[a-zA-Z]+$/);
       expect(ipcChannelOf(op)).toBe(op);
@@ -32,8 +32,8 @@ describe('operation names', () => {
       calls.push([op, arg]);
       return ok(op);
     });
-    expect(Object.keys(api).sort()).toEqual(['facts', 'identity', 'manifest', 'node', 'peers', 'quarantine', 'tokens', 'trust']);
-    expect(Object.keys(api.peers).sort()).toEqual(['add', 'events', 'list', 'remove', 'repin']);
+    expect(Object.keys(api).sort()).toEqual(['audit', 'facts', 'identity', 'manifest', 'node', 'peers', 'quarantine', 'tokens', 'trust']);
+    expect(Object.keys(api.peers).sort()).toEqual(['add', 'list', 'remove', 'repin']);
     expect(await api.node.startup()).toEqual({ ok: true, value: 'node:startup' });
     expect(await api.node.status()).toEqual({ ok: true, value: 'node:status' });
     expect(await api.facts.recent({ limit: 3 })).toEqual({ ok: true, value: 'facts:recent' });

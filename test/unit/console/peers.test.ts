@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/main/node/config/env.js';
 import { startNode, type RunningNode } from '../../../src/main/node/runtime.js';
-import { validateAddPeer, validateFederationEventsQuery, validatePeerRef, validateRepinPeer, type FederationEventsPage, type PeerSummary } from '../../../src/shared/peers.js';
+import { validateAuditQuery, type AuditPage } from '../../../src/shared/audit.js';
+import { validateAddPeer, validatePeerRef, validateRepinPeer, type PeerSummary } from '../../../src/shared/peers.js';
 import { makeTestNode, type TestNode } from '../../helpers/inject.js';
 import { operationsOn } from './helpers.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -40,10 +41,10 @@ describe('peer operation arguments', () => {
       expect(validateRepinPeer(arg).ok).toBe(false);
     }
     for (const arg of [null, { id: '' }, { id: ['p1'] }, { id: 'p1', publicKey: KEY }]) expect(validatePeerRef(arg).ok).toBe(false);
-    for (const arg of [{ limit: 0 }, { limit: 101 }, { limit: 2.5 }, { limit: '20' }, { cursor: '' }, { cursor: 7 }, { cursor: 'c'.repeat(201) }, { peerId: '' }, { order: 'asc' }, 'all']) {
-      expect(validateFederationEventsQuery(arg).ok, JSON.stringify(arg)).toBe(false);
-    }
-    expect(validateFederationEventsQuery(undefined)).toEqual({ ok: true, value: { limit: 20 } });
+    const badAudit = [{ limit: 0 }, { limit: 101 }, { limit: 2.5 }, { limit: '20' }, { cursor: '' }, { cursor: 7 }, { cursor: 'c'.repeat(201) }, { peerId: '' }, { category: 'all' }, { category: ['fact'] }, { order: 'asc' }, 'all'];
+    for (const arg of badAudit) expect(validateAuditQuery(arg).ok, JSON.stringify(arg)).toBe(false);
+    expect(validateAuditQuery(undefined)).toEqual({ ok: true, value: { limit: 20 } });
+    expect(validateAuditQuery({ category: 'federation', limit: 5 })).toEqual({ ok: true, value: { category: 'federation', limit: 5 } });
   });
 });
 
@@ -98,19 +99,24 @@ describe('peer operations against a real peer', () => {
     expect(res.body).toMatchObject({ ok: true, value: [{ url: 'http://127.0.0.1:9', status: 'unreachable' }] });
   });
 
-  it('lists the federation audit log newest first, by pages, for one peer or all, and refuses a cursor it did not issue', async () => {
-    const all = await op<FederationEventsPage>('peers:events', { limit: 100 });
+  it('lists the audit log newest first, by pages, by category or peer, and refuses a cursor it did not issue', async () => {
+    const all = await op<AuditPage>('audit:list', { category: 'federation', limit: 100 });
     expect(all.ok).toBe(true);
     const events = all.ok ? all.value.events : [];
     // The earlier tests' changes, newest first: the unreachable registration is the latest.
     expect(events[0]).toMatchObject({ eventType: 'peer_registered', actor: 'stigmem://org.example', detail: { status: 'unreachable' } });
     expect(events.map((e) => e.eventType)).toEqual(expect.arrayContaining(['peer_registered', 'signature_mismatch', 'peer_repinned', 'peer_removed']));
-    const first = await op<FederationEventsPage>('peers:events', { limit: 2 });
-    const next = await op<FederationEventsPage>('peers:events', { limit: 2, cursor: first.ok ? first.value.cursor! : '' });
+    const first = await op<AuditPage>('audit:list', { category: 'federation', limit: 2 });
+    const next = await op<AuditPage>('audit:list', { category: 'federation', limit: 2, cursor: first.ok ? first.value.cursor! : '' });
     expect([...(first.ok ? first.value.events : []), ...(next.ok ? next.value.events : [])].map((e) => e.id)).toEqual(events.slice(0, 4).map((e) => e.id));
     const onePeer = events.find((e) => e.eventType === 'signature_mismatch')!.peerId!;
-    const filtered = await op<FederationEventsPage>('peers:events', { peerId: onePeer });
+    const filtered = await op<AuditPage>('audit:list', { peerId: onePeer });
     expect(filtered.ok && filtered.value.events.every((e) => e.peerId === onePeer)).toBe(true);
-    expect(await op('peers:events', { cursor: 'not-ours' })).toMatchObject({ ok: false, error: { code: 'invalid_cursor' } });
+    expect(await op('audit:list', { cursor: 'not-ours' })).toMatchObject({ ok: false, error: { code: 'invalid_cursor' } });
+    // Every category, or one: the federation events are all there, and another category is only its own.
+    const everything = await op<AuditPage>('audit:list', { limit: 100 });
+    expect(everything.ok && events.every((e) => everything.value.events.some((x) => x.id === e.id))).toBe(true);
+    const admin = await op<AuditPage>('audit:list', { category: 'admin', limit: 100 });
+    expect(admin.ok && admin.value.events.every((e) => e.category === 'admin')).toBe(true);
   });
 });

@@ -11,6 +11,7 @@ import { humanFingerprintOfKeyId } from '../crypto/ed25519.js';
 import { sql } from '../db/sql.js';
 import { previousKeysTrustedAt } from '../rotation/store.js';
 import type { NodeDeps } from '../server/deps.js';
+import { AUDIT_HANDLERS } from './auditHandlers.js';
 import { displayValue } from './display.js';
 import { MANIFEST_HANDLERS } from './manifestHandlers.js';
 import { PEER_HANDLERS } from './peerHandlers.js';
@@ -103,6 +104,7 @@ export const ADMIN_HANDLERS = {
   ...TRUST_HANDLERS,
   ...MANIFEST_HANDLERS,
   ...TOKEN_HANDLERS,
+  ...AUDIT_HANDLERS,
 } satisfies AdminHandlerMap;
 
 /** Dispatch one operation by name: unknown names and handler failures come back as envelopes too. */

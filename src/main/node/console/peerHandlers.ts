@@ -2,12 +2,11 @@
 // envelopes (a refusal keeps the node's code and words: `peer_exists`, `invalid_public_key`, …).
 import type { PeerSummary } from '../../../shared/peers.js';
 import { fail, ok } from '../../../shared/result.js';
-import { listAudit } from '../audit/log.js';
 import { toPeerRecord } from '../federation/peers/record.js';
 import { listPeers, peerById, type PeerRow } from '../federation/peers/repo.js';
 import { addPeer, changePeer, removePeer } from '../federation/peers/service.js';
 import type { NodeDeps } from '../server/deps.js';
-import { refusalsAsEnvelopes, refusalsAsEnvelopesAsync } from './refusals.js';
+import { refusalsAsEnvelopesAsync } from './refusals.js';
 import { withValidArgument } from './validArgument.js';
 
 export function toPeerSummary(row: PeerRow): PeerSummary {
@@ -36,13 +35,6 @@ export const PEER_HANDLERS = {
     if (row === null) return fail('not_found', NO_PEER);
     return refusalsAsEnvelopesAsync(async () => toPeerSummary(await changePeer(deps, row, { trusted_public_key: args.publicKey }, deps.orgEntityUri)));
   }),
-  'peers:events': withValidArgument('peers:events', (deps, args) =>
-    refusalsAsEnvelopes(() => {
-      const page = listAudit(deps.db, { categories: ['federation'], limit: args.limit, cursor: args.cursor, peerId: args.peerId });
-      const events = page.entries.map((e) => ({ id: e.id, ts: e.ts, eventType: e.event_type, peerId: e.peer_id, actor: e.actor, detail: e.detail }));
-      return { events, cursor: page.cursor };
-    }),
-  ),
   'peers:remove': withValidArgument('peers:remove', (deps, args) => {
     const row = livePeer(deps, args.id);
     if (row === null) return fail('not_found', NO_PEER);

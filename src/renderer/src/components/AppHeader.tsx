@@ -1,5 +1,6 @@
 // The bar across the top: product name, which node this is, refresh and (in the console) sign-out.
 import iconUrl from '../../../../resources/icon.svg';
+import { useAudit } from '../stores/audit';
 import { useDashboard } from '../stores/dashboard';
 import { useManifest } from '../stores/manifest';
 import { useNav, type Screen } from '../stores/nav';
@@ -19,7 +20,7 @@ export function AppHeader() {
   const isQuarantineBusy = useQuarantine((s) => s.page.phase === 'loading');
   // The peers screen refreshes itself every few seconds; its button asks now without a busy label flickering.
   const isBusy = screen === 'overview' ? status.phase === 'loading' : screen === 'quarantine' ? isQuarantineBusy : false;
-  const refreshers: Record<Screen, () => Promise<void>> = { overview: refresh, manifest: useManifest.getState().refresh, peers: usePeers.getState().refresh, trust: useTrust.getState().refresh, quarantine: useQuarantine.getState().refresh, tokens: useTokens.getState().refresh };
+  const refreshers: Record<Screen, () => Promise<void>> = { overview: refresh, manifest: useManifest.getState().refresh, peers: usePeers.getState().refresh, trust: useTrust.getState().refresh, quarantine: useQuarantine.getState().refresh, tokens: useTokens.getState().refresh, audit: () => useAudit.getState().show(useAudit.getState().category) };
   const refreshScreen = (): Promise<void> => refreshers[screen]();
   const tabs: [Screen, string][] = [
     ['overview', 'Overview'],
@@ -28,6 +29,7 @@ export function AppHeader() {
     ['trust', 'Trust'],
     ['quarantine', 'Quarantine'],
     ['tokens', 'Tokens'],
+    ['audit', 'Audit'],
   ];
 
   return (

@@ -1,7 +1,8 @@
 // The peers screen's data: the peer list (refreshed while the screen is open) and the one change in progress.
 import { create } from 'zustand';
 import type { NodeStatus } from '../../../shared/contract';
-import { DEFAULT_EVENTS_LIMIT, MAX_EVENTS_LIMIT, type AddPeerInput, type FederationEventsPage, type PeerSummary, type RemovedPeer } from '../../../shared/peers';
+import { DEFAULT_AUDIT_LIMIT, MAX_AUDIT_LIMIT, type AuditPage } from '../../../shared/audit';
+import type { AddPeerInput, PeerSummary, RemovedPeer } from '../../../shared/peers';
 import type { ContractError, Result } from '../../../shared/result';
 import { transport } from '../transport';
 import { idle, isSignInError, loading, settled, type Loadable } from './loadable';
@@ -14,7 +15,7 @@ interface PeersState {
   /** This node, for the card the operator reads to the other side. */
   self: Loadable<NodeStatus>;
   /** The newest federation audit events (`eventsLimit` of them). */
-  events: Loadable<FederationEventsPage>;
+  events: Loadable<AuditPage>;
   eventsLimit: number;
   showMoreEvents(): Promise<void>;
   /** The change being sent (add, re-pin or remove), so its button can say so. */
@@ -47,19 +48,19 @@ export const usePeers = create<PeersState>()((set, get) => {
     peers: idle(),
     self: idle(),
     events: idle(),
-    eventsLimit: DEFAULT_EVENTS_LIMIT,
+    eventsLimit: DEFAULT_AUDIT_LIMIT,
     busy: null,
     changeError: null,
 
     async refresh() {
       set({ peers: loading(get().peers), self: loading(get().self), events: loading(get().events) });
-      const [peers, self, events] = await Promise.all([transport.api.peers.list(), transport.api.node.status(), transport.api.peers.events({ limit: get().eventsLimit })]);
+      const [peers, self, events] = await Promise.all([transport.api.peers.list(), transport.api.node.status(), transport.api.audit.list({ category: 'federation', limit: get().eventsLimit })]);
       set({ peers: settled(get().peers, peers), self: settled(get().self, self), events: settled(get().events, events) });
       expireOnSignInError(peers);
     },
 
     async showMoreEvents() {
-      set({ eventsLimit: Math.min(MAX_EVENTS_LIMIT, get().eventsLimit + DEFAULT_EVENTS_LIMIT) });
+      set({ eventsLimit: Math.min(MAX_AUDIT_LIMIT, get().eventsLimit + DEFAULT_AUDIT_LIMIT) });
       await get().refresh();
     },
 

@@ -1,0 +1,46 @@
+// The node's audit log: federation, facts (quarantine decisions, conflicts), admin (trust, settings) and identity
+// (manifests, tokens), newest first.
+import { AUDIT_CATEGORIES, type AuditEvent } from '../../../../shared/audit';
+import { useEffect } from 'react';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Spinner } from '../../components/Spinner';
+import { useAudit } from '../../stores/audit';
+import { EventsTable } from './EventsTable';
+
+const about = (e: AuditEvent): string => e.subject ?? (e.peerId !== null ? `peer ${e.peerId.slice(0, 8)}…` : '—');
+
+export function AuditScreen() {
+  const { category, events, cursor, isLoading, error, show, loadOlder } = useAudit();
+
+  useEffect(() => {
+    void show(useAudit.getState().category);
+  }, [show]);
+
+  return (
+    <main className="dashboard" data-testid="audit-screen">
+      <section className="card" aria-labelledby="audit-title">
+        <div className="card__header">
+          <h2 id="audit-title" className="card__title">
+            Audit log
+          </h2>
+          <div className="nav" role="tablist" aria-label="Which events">
+            {[null, ...AUDIT_CATEGORIES].map((c) => (
+              <button key={c ?? 'all'} type="button" role="tab" className="nav__tab" aria-selected={category === c} aria-current={category === c ? 'page' : undefined} onClick={() => void show(c)} data-testid={`audit-${c ?? 'all'}`}>
+                {c ?? 'all'}
+              </button>
+            ))}
+          </div>
+        </div>
+        {error ? <ErrorNotice error={error} onRetry={() => void show(category)} /> : null}
+        {events === null && isLoading ? <Spinner label="Loading…" /> : null}
+        {events !== null && events.length === 0 ? <p className="empty">No events here yet.</p> : null}
+        {events !== null && events.length > 0 ? <EventsTable events={events} about={about} aboutLabel="About" showCategory={category === null} testId="audit-table" /> : null}
+        {cursor ? (
+          <button type="button" className="button button--secondary" disabled={isLoading} onClick={() => void loadOlder()} data-testid="audit-older">
+            {isLoading ? 'Loading…' : 'Show older events'}
+          </button>
+        ) : null}
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,37 @@
+// Audit events as a table, newest first, refusals and failures marked.
+import type { AuditEvent } from '../../../../shared/audit';
+import { formatTimestamp } from '../../components/format';
+import { Table } from '../../components/Table';
+
+// Events an operator should look at: a refusal or a failure, as opposed to ordinary progress.
+const ALARMING = new Set([
+  'signature_mismatch', 'scope_violation', 'rejected_fact', 'peer_approval_failed', 'rejected_token', 'replay_attempt', 'pull_failed', 'capability_rejected', 'quarantine_reject',
+]);
+
+/** `{"status": "active", "node_id": "…"}` → `status active · node_id …` (values as they are, objects as JSON). */
+function describeDetail(detail: Record<string, unknown> | null): string {
+  if (detail === null) return '';
+  return Object.entries(detail)
+    .map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' · ');
+}
+
+/** `about` names what an event concerns (a peer's URL on the Peers screen; the subject or peer elsewhere). */
+export function EventsTable({ events, about, aboutLabel, showCategory = false, testId }: { events: AuditEvent[]; about: (e: AuditEvent) => string; aboutLabel: string; showCategory?: boolean; testId: string }) {
+  return (
+    <Table columns={['When', ...(showCategory ? ['Area'] : []), 'Event', aboutLabel, 'By', 'Detail']} testId={testId}>
+      {events.map((e) => (
+        <tr key={e.id} data-testid="event-row" data-event={e.eventType} data-category={e.category}>
+          <td className="nowrap">{formatTimestamp(e.ts)}</td>
+          {showCategory ? <td className="small">{e.category}</td> : null}
+          <td>
+            <span className={`badge ${ALARMING.has(e.eventType) ? 'badge--bad' : 'badge--off'}`}>{e.eventType}</span>
+          </td>
+          <td className="mono wrap">{about(e)}</td>
+          <td className="mono wrap">{e.actor ?? '—'}</td>
+          <td className="table__value small">{describeDetail(e.detail)}</td>
+        </tr>
+      ))}
+    </Table>
+  );
+}

@@ -1,0 +1,50 @@
+// The Audit screen's data: one category (or all), newest first, with older pages appended on request.
+import { create } from 'zustand';
+import { DEFAULT_AUDIT_LIMIT, type AuditCategoryName, type AuditEvent } from '../../../shared/audit';
+import type { ContractError } from '../../../shared/result';
+import { transport } from '../transport';
+import { useSession } from './session';
+import { isSignInError } from './loadable';
+
+interface AuditState {
+  category: AuditCategoryName | null;
+  events: AuditEvent[] | null;
+  /** Where the next older page starts; null when there is none. */
+  cursor: string | null;
+  isLoading: boolean;
+  error: ContractError | null;
+  show(category: AuditCategoryName | null): Promise<void>;
+  loadOlder(): Promise<void>;
+}
+
+export const useAudit = create<AuditState>()((set, get) => {
+  async function load(from: string | null): Promise<void> {
+    set({ isLoading: true, error: null });
+    const category = get().category;
+    const r = await transport.api.audit.list({ limit: DEFAULT_AUDIT_LIMIT, ...(category ? { category } : {}), ...(from ? { cursor: from } : {}) });
+    // The category may have changed while this page was on its way: keep only answers for the one shown.
+    if (get().category !== category) return;
+    if (!r.ok) {
+      set({ isLoading: false, error: r.error });
+      if (isSignInError(r.error)) useSession.getState().expire(r.error);
+      return;
+    }
+    set({ isLoading: false, events: [...(from ? (get().events ?? []) : []), ...r.value.events], cursor: r.value.cursor });
+  }
+
+  return {
+    category: null,
+    events: null,
+    cursor: null,
+    isLoading: false,
+    error: null,
+    async show(category) {
+      set({ category, events: null, cursor: null });
+      await load(null);
+    },
+    async loadOlder() {
+      const from = get().cursor;
+      if (from) await load(from);
+    },
+  };
+});
