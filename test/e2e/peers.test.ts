@@ -130,7 +130,7 @@ describe('the Peers screen', () => {
     const page = await peersScreenOfB();
     await page.getByTestId('peer-url').fill(a.url);
     await page.getByTestId('peer-key').fill('not a key');
-    expect(await page.getByText('That is not a 32-byte Ed25519 public key').count()).toBe(1);
+    await page.getByText('That is not a 32-byte Ed25519 public key').waitFor();
     expect(await page.getByTestId('add-peer-submit').isDisabled()).toBe(true);
     await page.getByTestId('peer-key').fill(keyA.publicKey);
     await page.getByTestId('scope-public').uncheck();

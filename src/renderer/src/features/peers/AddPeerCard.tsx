@@ -29,9 +29,9 @@ export function AddPeerCard() {
   const [addedId, setAddedId] = useState<string | null>(null);
   // The note follows the peer as the list refreshes (a re-pin turns a mismatch active; a removal ends it).
   const added = peers.value?.find((p) => p.id === addedId) ?? null;
-  const { fingerprint } = useFingerprint(publicKey.trim());
+  const { fingerprint, isChecked } = useFingerprint(publicKey.trim());
   const error = changeError?.kind === 'add' ? changeError.error : null;
-  const keyIsWrong = publicKey.trim() !== '' && fingerprint === null;
+  const keyIsWrong = publicKey.trim() !== '' && isChecked && fingerprint === null;
 
   const toggle = (s: PeerScope): void => setScopes((now) => (now.includes(s) ? now.filter((x) => x !== s) : [...now, s]));
   const submit = async (e: FormEvent<HTMLFormElement>): Promise<void> => {
@@ -71,7 +71,7 @@ export function AddPeerCard() {
         {fingerprint !== null && url.trim() !== '' ? <KeyCheck fingerprint={fingerprint} who={url.trim()} matches={matches} onMatches={setMatches} /> : null}
         {error ? <ErrorNotice error={error} /> : null}
         {added ? <AddedNote peer={added} /> : null}
-        <button type="submit" className="button button--primary" disabled={!matches || fingerprint === null || scopes.length === 0 || busy !== null} data-testid="add-peer-submit">
+        <button type="submit" className="button button--primary" disabled={!matches || fingerprint === null || url.trim() === '' || scopes.length === 0 || busy !== null} data-testid="add-peer-submit">
           {busy === 'add' ? 'Checking the peer…' : 'Pin this key and add the peer'}
         </button>
         <p className="card__note">Replication is mutual: the other operator adds this node on their side too.</p>

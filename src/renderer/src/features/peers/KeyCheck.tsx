@@ -3,8 +3,8 @@ import { useEffect, useState } from 'react';
 import { Fingerprint } from '../../components/Fingerprint';
 import { fingerprintOf } from './fingerprint';
 
-/** The fingerprint of `publicKey` (null while computing or when it is not a 32-byte key). */
-export function useFingerprint(publicKey: string): { fingerprint: string | null; isKey: boolean } {
+/** The fingerprint of `publicKey` (null while computing or when it is not a 32-byte key); `isChecked` once computed. */
+export function useFingerprint(publicKey: string): { fingerprint: string | null; isChecked: boolean } {
   const [state, setState] = useState<{ key: string; fingerprint: string | null }>({ key: '', fingerprint: null });
   useEffect(() => {
     let current = true;
@@ -13,7 +13,8 @@ export function useFingerprint(publicKey: string): { fingerprint: string | null;
       current = false;
     };
   }, [publicKey]);
-  return { fingerprint: state.key === publicKey ? state.fingerprint : null, isKey: state.key === publicKey && state.fingerprint !== null };
+  const isChecked = state.key === publicKey;
+  return { fingerprint: isChecked ? state.fingerprint : null, isChecked };
 }
 
 export function KeyCheck({ fingerprint, who, matches, onMatches }: { fingerprint: string; who: string; matches: boolean; onMatches: (v: boolean) => void }) {
