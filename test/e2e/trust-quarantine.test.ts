@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/http.js';
 import { spawnNode, type NodeProcess } from '../helpers/process.js';
 import { ensureCliBuilt, ensureRendererBuilt } from './build.js';
 import { CHROMIUM_MISSING, hasChromium, launchChromium, signedInConsole } from './chromium.js';
@@ -15,16 +16,8 @@ if (!hasChromium) console.warn(`trust and quarantine e2e skipped: ${CHROMIUM_MIS
 
 const VALUES = ['alpha', 'beta', 'gamma'];
 const SOURCE = 'stigmem://org-a.example/agent/unvetted';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+// Replication runs every second; a fact crossing takes a few pulls at most.
+const CROSSING_MS = 20_000;
 
 describe('the Quarantine and Trust screens', () => {
   let a: NodeProcess;
@@ -51,7 +44,7 @@ describe('the Quarantine and Trust screens', () => {
     }
     expect((await adminApi(`${a.url}/v1/federation/peers`, 'POST', { peer_url: b.url, trusted_public_key: orgB.key.publicKey })).status).toBe(201);
     expect((await adminApi(`${b.url}/v1/federation/peers`, 'POST', { peer_url: a.url, trusted_public_key: orgA.key.publicKey })).status).toBe(201);
-    await until('B to hold what A sent', async () => ((await adminApi(`${b.url}/v1/quarantine?quarantine_status=pending`, 'GET')).body['total'] === VALUES.length ? true : undefined));
+    await waitFor('B to hold what A sent', async () => ((await adminApi(`${b.url}/v1/quarantine?quarantine_status=pending`, 'GET')).body['total'] === VALUES.length ? true : undefined), CROSSING_MS);
     home = mkdtempSync(join(tmpdir(), 'stigmem-chromium-'));
     browser = await launchChromium(home);
   }, 180_000);
@@ -120,7 +113,7 @@ describe('the Quarantine and Trust screens', () => {
     await page.getByTestId('view-pending').click();
     await page.getByTestId('quarantine-empty').waitFor();
     const late = await adminApi(`${a.url}/v1/facts`, 'POST', { entity: 'stigmem://org-a.example/claim/delta', relation: 'memory:status', value: { type: 'string', v: 'delta' }, source: SOURCE, scope: 'public' });
-    await until('B to hold the late fact', async () => ((await adminApi(`${b.url}/v1/quarantine?quarantine_status=pending`, 'GET')).body['total'] === 1 ? true : undefined));
+    await waitFor('B to hold the late fact', async () => ((await adminApi(`${b.url}/v1/quarantine?quarantine_status=pending`, 'GET')).body['total'] === 1 ? true : undefined), CROSSING_MS);
     await page.getByRole('button', { name: 'Refresh' }).click();
     await page.locator(`[data-testid=quarantine-row][data-fact-id="${String(late.body['id'])}"]`).waitFor();
     await page.close();
@@ -152,10 +145,10 @@ describe('the Quarantine and Trust screens', () => {
 
     // A's next fact from that agent is admitted: B recalls it, nothing new is held.
     const next = await adminApi(`${a.url}/v1/facts`, 'POST', { entity: 'stigmem://org-a.example/claim/epsilon', relation: 'memory:status', value: { type: 'string', v: 'epsilon' }, source: SOURCE, scope: 'public' });
-    await until('B to admit the fact', async () => {
+    await waitFor('B to admit the fact', async () => {
       const r = await adminApi(`${b.url}/v1/facts?entity=${encodeURIComponent('stigmem://org-a.example/claim/epsilon')}`, 'GET');
       return (r.body['facts'] as { id: string }[]).some((f) => f.id === next.body['id']) ? true : undefined;
-    });
+    }, CROSSING_MS);
     expect((await adminApi(`${b.url}/v1/quarantine?quarantine_status=pending`, 'GET')).body['total']).toBe(1);
 
     await prefix.getByTestId('trust-clear-open').click();

@@ -1,4 +1,6 @@
 // A key fingerprint in groups of four, easy to read aloud and compare with the other side.
+import type { ReactNode } from 'react';
+
 export function Fingerprint({ value }: { value: string }) {
   const groups = value.split('-').filter((g) => g !== '');
   return (
@@ -9,5 +11,15 @@ export function Fingerprint({ value }: { value: string }) {
         </span>
       ))}
     </span>
+  );
+}
+
+/** A fingerprint set apart, with a line saying whose key it is and what to do with it. */
+export function FingerprintBlock({ value, children }: { value: string; children: ReactNode }) {
+  return (
+    <div className="fingerprint-block">
+      <Fingerprint value={value} />
+      <span className="fingerprint-block__caption">{children}</span>
+    </div>
   );
 }

@@ -1,6 +1,6 @@
 // The node's public identity: where the private key is kept, and the fingerprint peers compare when pairing.
 import type { NodeStatus } from '../../../../shared/contract';
-import { Fingerprint } from '../../components/Fingerprint';
+import { FingerprintBlock } from '../../components/Fingerprint';
 import { formatTimestamp } from '../../components/format';
 
 export function IdentityKeyCard({ status }: { status: NodeStatus }) {
@@ -9,10 +9,7 @@ export function IdentityKeyCard({ status }: { status: NodeStatus }) {
       <h2 id="key-title" className="card__title">
         Identity key
       </h2>
-      <div className="fingerprint-block">
-        <Fingerprint value={status.fingerprint} />
-        <span className="fingerprint-block__caption">Fingerprint: peers compare this when they pair with this node.</span>
-      </div>
+      <FingerprintBlock value={status.fingerprint}>Fingerprint: peers compare this when they pair with this node.</FingerprintBlock>
       <dl className="props">
         <dt>Kept in</dt>
         <dd data-testid="key-custody">{status.keyCustody}</dd>

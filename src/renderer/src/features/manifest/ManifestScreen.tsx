@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { MANIFEST_VALIDITY_DAYS, type ManifestState, type PublishManifestInput } from '../../../../shared/manifest';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { Fingerprint } from '../../components/Fingerprint';
+import { FingerprintBlock } from '../../components/Fingerprint';
 import { formatTimestamp } from '../../components/format';
 import { Spinner } from '../../components/Spinner';
 import { useManifest } from '../../stores/manifest';
@@ -41,12 +41,9 @@ function CurrentCard({ state }: { state: ManifestState }) {
           <dd>{c.rotationCount}</dd>
         </dl>
       )}
-      <div className="fingerprint-block">
-        <Fingerprint value={state.fingerprint} />
-        <span className="fingerprint-block__caption">
-          The org key that signs it, for <span className="mono">{state.entityUri}</span>.
-        </span>
-      </div>
+      <FingerprintBlock value={state.fingerprint}>
+        The org key that signs it, for <span className="mono">{state.entityUri}</span>.
+      </FingerprintBlock>
     </section>
   );
 }

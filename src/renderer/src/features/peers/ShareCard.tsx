@@ -1,6 +1,6 @@
 // What the other operator needs to add this node: its URL, the key to pin, and the fingerprint to read aloud.
 import type { NodeStatus } from '../../../../shared/contract';
-import { Fingerprint } from '../../components/Fingerprint';
+import { FingerprintBlock } from '../../components/Fingerprint';
 
 export function ShareCard({ status }: { status: NodeStatus | null }) {
   return (
@@ -10,10 +10,7 @@ export function ShareCard({ status }: { status: NodeStatus | null }) {
       </h2>
       {status === null ? null : (
         <>
-          <div className="fingerprint-block">
-            <Fingerprint value={status.federationFingerprint} />
-            <span className="fingerprint-block__caption">Read this to the other operator when they pin your key.</span>
-          </div>
+          <FingerprintBlock value={status.federationFingerprint}>Read this to the other operator when they pin your key.</FingerprintBlock>
           <dl className="props">
             <dt>URL</dt>
             <dd className="mono wrap" data-testid="self-url">
