@@ -20,6 +20,7 @@ import {
   type QuarantinePage,
   type QuarantineQuery,
 } from './quarantine.js';
+import { validateBackupInput, type BackupDone, type BackupInput, type IdentityOverview } from './identity.js';
 import { validatePublishManifest, type ManifestState, type PublishManifestInput } from './manifest.js';
 import { validateIssueToken, validateRevokeToken, type IssuedToken, type IssuedTokenResult, type IssueTokenInput, type RevokedToken, type RevokeTokenInput } from './tokens.js';
 import { validateTrustOverride, validateTrustSourceRef, type TrustedSource, type TrustOverrideInput, type TrustOverview, type TrustSourceRef } from './trust.js';
@@ -103,6 +104,8 @@ export const ADMIN_OPERATIONS = {
   'node:status': operation<undefined, NodeStatus>()(validateNoArgument),
   'facts:recent': operation<{ limit?: number } | undefined, RecentFact[]>()(validateRecentFactsQuery),
   'identity:publicKey': operation<undefined, PublicIdentity>()(validateNoArgument),
+  'identity:overview': operation<undefined, IdentityOverview>()(validateNoArgument),
+  'identity:backup': operation<BackupInput, BackupDone>()(validateBackupInput),
   'peers:list': operation<undefined, PeerSummary[]>()(validateNoArgument),
   'peers:add': operation<AddPeerInput, PeerSummary>()(validateAddPeer),
   'peers:repin': operation<RepinPeerInput, PeerSummary>()(validateRepinPeer),

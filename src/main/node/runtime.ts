@@ -52,7 +52,7 @@ export async function createNode(config: NodeConfig, opts: NodeOptions = {}) {
     notices.push(`identity key: ${keys.org.custody} (key id ${keys.org.keyId.slice(0, 16)}…)`);
     // The page worker starts with the first pull (after the app below exists) and tells the node's log if it cannot.
     const pages = opts.pageWorkerFile ? new WorkerPageFetcher(opts.pageWorkerFile, (m) => app.log.warn(m)) : inlinePageFetcher;
-    const deps: NodeDeps = { config, db, keys, nodeId, clock, apiKeys, orgEntityUri, version: { product: PRODUCT_VERSION, protocol: PROTOCOL_VERSION }, pages };
+    const deps: NodeDeps = { config, db, keys, nodeId, clock, apiKeys, orgEntityUri, version: { product: PRODUCT_VERSION, protocol: PROTOCOL_VERSION }, pages, keyOptions: opts.keys };
     const app: App = await buildApp(deps, { logger: opts.logger });
     return { deps, app, notices };
   } catch (e) {

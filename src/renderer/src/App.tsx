@@ -4,6 +4,7 @@ import { AppHeader } from './components/AppHeader';
 import { Spinner } from './components/Spinner';
 import { AuditScreen } from './features/audit/AuditScreen';
 import { DashboardScreen } from './features/dashboard/DashboardScreen';
+import { KeysScreen } from './features/keys/KeysScreen';
 import { ManifestScreen } from './features/manifest/ManifestScreen';
 import { PeersScreen } from './features/peers/PeersScreen';
 import { QuarantineScreen } from './features/quarantine/QuarantineScreen';
@@ -16,6 +17,7 @@ import { useSession } from './stores/session';
 
 const SCREENS: Record<Screen, ComponentType> = {
   overview: DashboardScreen,
+  keys: KeysScreen,
   manifest: ManifestScreen,
   peers: PeersScreen,
   trust: TrustScreen,

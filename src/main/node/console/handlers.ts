@@ -13,6 +13,7 @@ import { previousKeysTrustedAt } from '../rotation/store.js';
 import type { NodeDeps } from '../server/deps.js';
 import { AUDIT_HANDLERS } from './auditHandlers.js';
 import { displayValue } from './display.js';
+import { IDENTITY_HANDLERS } from './identityHandlers.js';
 import { MANIFEST_HANDLERS } from './manifestHandlers.js';
 import { PEER_HANDLERS } from './peerHandlers.js';
 import { QUARANTINE_HANDLERS } from './quarantineHandlers.js';
@@ -99,6 +100,7 @@ export const ADMIN_HANDLERS = {
   'node:status': withValidArgument('node:status', (deps) => ok(nodeStatus(deps))),
   'facts:recent': withValidArgument('facts:recent', (deps, args) => ok(recentFacts(deps, args.limit))),
   'identity:publicKey': withValidArgument('identity:publicKey', (deps) => ok(publicIdentity(deps))),
+  ...IDENTITY_HANDLERS,
   ...PEER_HANDLERS,
   ...QUARANTINE_HANDLERS,
   ...TRUST_HANDLERS,

@@ -7,7 +7,7 @@ import type { Principal } from '../auth/permissions.js';
 import type { Clock } from '../clock.js';
 import type { NodeConfig } from '../config/env.js';
 import type { WriteDb } from '../db/sql.js';
-import type { NodeKeys } from '../identity/keys.js';
+import type { KeyLoadOptions, NodeKeys } from '../identity/keys.js';
 import type { PageFetcher } from '../federation/pageFetcher.js';
 
 export interface NodeDeps {
@@ -22,6 +22,8 @@ export interface NodeDeps {
   version: { product: string; protocol: string };
   /** Where peers' pages are fetched and checked (a worker thread in the shells, this thread in tests). */
   pages: PageFetcher;
+  /** How the key store was reached at start, so a ceremony step opens the same store (a test's keychain, say). */
+  keyOptions?: KeyLoadOptions;
 }
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;

@@ -1,0 +1,84 @@
+// The Keys screen's operations: the node's public identity with a QR code of its public bundle, the ceremony record
+// verified line by line, and a passphrase-sealed backup of the identity key through the ceremony's own backup step.
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import QRCode from 'qrcode';
+import { MAX_LISTED_CEREMONY_STEPS, type BackupDone, type CeremonyRecordState, type IdentityOverview, type QrGrid } from '../../../shared/identity.js';
+import { fail, ok, type Result } from '../../../shared/result.js';
+import { recordAudit } from '../audit/log.js';
+import { backupIdentity } from '../ceremony/backup.js';
+import { parseBackupFile, readBackupFile } from '../ceremony/backupFile.js';
+import { ceremonyRecordPath, dataDirOf, hasConfiguredKey, keySummary } from '../ceremony/folder.js';
+import { publicBundle } from '../ceremony/qr.js';
+import { verifyCeremonyRecordFile } from '../ceremony/record.js';
+import type { NodeDeps } from '../server/deps.js';
+import { withValidArgument } from './validArgument.js';
+
+const isInMemory = (deps: NodeDeps): boolean => deps.config.dbPath === ':memory:';
+
+/** Why this node's key cannot be backed up from here, or null when it can. */
+function backupRefusal(deps: NodeDeps): string | null {
+  if (isInMemory(deps)) return 'This node keeps no data folder (STIGMEM_DB_PATH=:memory:), so its key is not stored anywhere to back up.';
+  if (hasConfiguredKey(deps.config)) return 'The key comes from the environment (STIGMEM_NODE_PRIVATE_KEY, its _FILE form or the federation pair): back up that source instead.';
+  return null;
+}
+
+function qrOf(text: string): QrGrid {
+  // Medium error correction, as the ceremony's QR files: scannable from a screen or a printout.
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  let bits = '';
+  for (let i = 0; i < modules.size * modules.size; i++) bits += modules.data[i] ? '1' : '0';
+  return { size: modules.size, modules: bits, text };
+}
+
+function recordState(deps: NodeDeps): CeremonyRecordState {
+  const path = ceremonyRecordPath(deps.config);
+  if (isInMemory(deps) || !existsSync(path)) return { state: 'absent', path };
+  const v = verifyCeremonyRecordFile(path);
+  if (!v.ok) return { state: 'invalid', path, problems: v.error.message };
+  return { state: 'verified', path, lines: v.value.lines, steps: v.value.steps.slice(-MAX_LISTED_CEREMONY_STEPS).reverse(), notes: v.value.notes };
+}
+
+function overview(deps: NodeDeps): IdentityOverview {
+  const org = deps.keys.org;
+  const refusal = backupRefusal(deps);
+  const day = new Date(deps.clock.nowMs()).toISOString().slice(0, 10);
+  return {
+    entityUri: deps.orgEntityUri, nodeId: deps.nodeId, ...keySummary(org), keyCustody: org.custody,
+    backup: { isPossible: refusal === null, whyNot: refusal, suggestedPath: isInMemory(deps) ? '' : join(dataDirOf(deps.config), `org-key-${day}.backup`) },
+    qr: qrOf(JSON.stringify(publicBundle(deps.nodeId, org.publicKey, org.keyId, deps.orgEntityUri))),
+    record: recordState(deps),
+  };
+}
+
+/** An existing file is replaced only when it is itself a Stigmem identity backup, whatever the caller asked. */
+function overwriteRefusal(path: string): Result<never> | null {
+  if (!existsSync(path)) return null;
+  try {
+    parseBackupFile(readBackupFile(path).text);
+    return null;
+  } catch {
+    return fail('file_exists', `${path} exists and is not a Stigmem identity backup, so it is never replaced; choose another name`);
+  }
+}
+
+async function backup(deps: NodeDeps, path: string, passphrase: string, overwrite: boolean): Promise<Result<BackupDone>> {
+  const refusal = backupRefusal(deps);
+  if (refusal !== null) return fail('configured_key', refusal);
+  if (!isAbsolute(path)) return fail('validation_failed', `give the backup file's full path (${path} is relative)`);
+  const notReplaceable = overwrite ? overwriteRefusal(path) : null;
+  if (notReplaceable) return notReplaceable;
+  const r = await backupIdentity({ config: deps.config, keys: deps.keyOptions, clock: deps.clock, outPath: path, passphrase, force: overwrite });
+  if (!r.ok) {
+    if (r.error.code === 'file_exists') return fail('file_exists', `${path} already exists; choose another name, or ask to replace it`);
+    return r;
+  }
+  const v = r.value;
+  recordAudit(deps.db, { category: 'identity', eventType: 'identity_backup', actor: deps.orgEntityUri, subject: v.keyId, detail: { path: v.path, sha256: v.sha256 } }, deps.clock.nowMs());
+  return ok({ path: v.path, sha256: v.sha256, createdAt: v.createdAt, keyId: v.keyId, fingerprint: v.fingerprint, recordPath: v.recordPath });
+}
+
+export const IDENTITY_HANDLERS = {
+  'identity:overview': withValidArgument('identity:overview', (deps) => ok(overview(deps))),
+  'identity:backup': withValidArgument('identity:backup', (deps, args) => backup(deps, args.path, args.passphrase, args.overwrite)),
+};

@@ -1,0 +1,131 @@
+// Back up the identity key: a passphrase (typed twice, checked as the node checks it), a file path, a confirmation,
+// then the node seals the key, writes the file and opens it again before it says the backup is good.
+import { useState, type FormEvent } from 'react';
+import type { IdentityOverview } from '../../../../shared/identity';
+import { passphraseWeakness } from '../../../../shared/passphrase';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { formatTimestamp } from '../../components/format';
+import { useKeys } from '../../stores/keys';
+
+function BackupResult() {
+  const done = useKeys((s) => s.lastBackup);
+  if (!done) return null;
+  return (
+    <div className="row-panel" role="status" data-testid="backup-done">
+      <p>
+        Written and verified by opening it again with the passphrase, {formatTimestamp(done.createdAt)}. Move it off this machine (removable media, a safe) and
+        keep it apart from its passphrase.
+      </p>
+      <dl className="props">
+        <dt>File</dt>
+        <dd className="mono wrap" data-testid="backup-path">
+          {done.path}
+        </dd>
+        <dt>Checksum</dt>
+        <dd className="mono wrap" data-testid="backup-sha256">
+          {done.sha256}
+        </dd>
+        <dt>Recorded in</dt>
+        <dd className="mono wrap">{done.recordPath}</dd>
+      </dl>
+    </div>
+  );
+}
+
+export function BackupCard({ identity }: { identity: IdentityOverview }) {
+  const { backUp, isBackingUp, backupError, clearBackupError } = useKeys();
+  const [path, setPath] = useState(identity.backup.suggestedPath);
+  const [passphrase, setPassphrase] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [overwrite, setOverwrite] = useState(false);
+  const [isConfirming, setConfirming] = useState(false);
+  const weakness = passphrase === '' ? null : passphraseWeakness(passphrase);
+  const isMismatch = repeat !== '' && repeat !== passphrase;
+  const isReady = path.trim() !== '' && passphrase !== '' && weakness === null && repeat === passphrase;
+  const edit = (apply: () => void): void => {
+    apply();
+    setConfirming(false);
+    clearBackupError();
+  };
+
+  const submit = (e: FormEvent<HTMLFormElement>): void => {
+    e.preventDefault();
+    if (isReady) setConfirming(true);
+  };
+
+  const write = async (): Promise<void> => {
+    if (await backUp({ path: path.trim(), passphrase, overwrite })) {
+      setPassphrase('');
+      setRepeat('');
+      setConfirming(false);
+    }
+  };
+
+  return (
+    <section className="card" aria-labelledby="backup-title">
+      <h2 id="backup-title" className="card__title">
+        Back up the identity key
+      </h2>
+      {!identity.backup.isPossible ? (
+        <p className="form__warn" data-testid="backup-impossible">
+          {identity.backup.whyNot}
+        </p>
+      ) : (
+        <form className="form" onSubmit={submit} data-testid="backup-form">
+          <p className="card__note">
+            The key is sealed under your passphrase (scrypt and AES-256-GCM) and written to the file you name. Whoever holds the file and the passphrase can act as{' '}
+            <span className="mono">{identity.entityUri}</span>, so keep them apart.
+          </p>
+          <label className="field">
+            <span className="field__label">Backup file (full path)</span>
+            <input className="field__input mono" value={path} spellCheck={false} onChange={(e) => edit(() => setPath(e.target.value))} data-testid="backup-path-input" />
+          </label>
+          <label className="field">
+            <span className="field__label">Passphrase (at least 12 characters, mixed)</span>
+            <input className="field__input" type="password" autoComplete="new-password" value={passphrase} onChange={(e) => edit(() => setPassphrase(e.target.value))} data-testid="backup-passphrase" />
+          </label>
+          {weakness ? (
+            <p className="form__warn" data-testid="backup-weak">
+              Too weak: {weakness}.
+            </p>
+          ) : null}
+          <label className="field">
+            <span className="field__label">The passphrase again</span>
+            <input className="field__input" type="password" autoComplete="new-password" value={repeat} onChange={(e) => edit(() => setRepeat(e.target.value))} data-testid="backup-repeat" />
+          </label>
+          {isMismatch ? (
+            <p className="form__warn" data-testid="backup-mismatch">
+              The two passphrases differ.
+            </p>
+          ) : null}
+          <label className="field field--inline">
+            <input type="checkbox" checked={overwrite} onChange={(e) => edit(() => setOverwrite(e.target.checked))} data-testid="backup-overwrite" />
+            <span>Replace an earlier backup file at this path (never any other kind of file)</span>
+          </label>
+          {isConfirming ? (
+            <div className="row-panel" role="alertdialog" aria-label="Write the backup" data-testid="backup-confirm-panel">
+              <p>
+                Seal the identity key <span className="mono">{identity.keyId.slice(0, 16)}…</span> under this passphrase and write it to{' '}
+                <span className="mono">{path.trim()}</span>? If you lose the passphrase the file cannot be opened; nobody can recover it.
+              </p>
+              {backupError ? <ErrorNotice error={backupError} /> : null}
+              <div className="row-panel__actions">
+                <button type="button" className="button button--secondary" onClick={() => setConfirming(false)}>
+                  Cancel
+                </button>
+                <button type="button" className="button button--primary" disabled={isBackingUp} onClick={() => void write()} data-testid="backup-confirm">
+                  {isBackingUp ? 'Sealing and checking…' : 'Write the backup'}
+                </button>
+              </div>
+            </div>
+          ) : (
+            <button type="submit" className="button button--primary" disabled={!isReady} data-testid="backup-open">
+              Back up…
+            </button>
+          )}
+        </form>
+      )}
+      <BackupResult />
+    </section>
+  );
+}

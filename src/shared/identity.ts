@@ -1,0 +1,77 @@
+// The Keys screen's part of the admin contract: the node's identity as peers see it, its ceremony record, and a
+// passphrase-sealed backup of the identity key written where the operator says. The key itself never crosses.
+import { MAX_BACKUP_PASSPHRASE_LENGTH } from './passphrase.js';
+import { fail, ok, type Result } from './result.js';
+import { objectWith } from './validators.js';
+
+export const MAX_BACKUP_PATH_LENGTH = 4096;
+/** The newest ceremony steps the screen lists (the record itself keeps every line). */
+export const MAX_LISTED_CEREMONY_STEPS = 50;
+
+export interface CeremonyStepSummary {
+  line: number;
+  step: string;
+  at: string;
+  keyId: string;
+}
+
+/** The ceremony record beside the database: none yet, every line verified, or why it does not verify. */
+export type CeremonyRecordState =
+  | { state: 'absent'; path: string }
+  | { state: 'verified'; path: string; lines: number; steps: CeremonyStepSummary[]; notes: string[] }
+  | { state: 'invalid'; path: string; problems: string };
+
+/** A QR code as its module grid: `modules` holds size × size '0'/'1' characters, row by row. */
+export interface QrGrid {
+  size: number;
+  modules: string;
+  /** What it encodes: the public bundle's JSON (entity, public key, key id, node id). */
+  text: string;
+}
+
+export interface IdentityOverview {
+  entityUri: string;
+  nodeId: string;
+  publicKey: string;
+  keyId: string;
+  fingerprint: string;
+  /** `sha256:<hex>`: what a reference node's operator passes as `approve` when registering this node as a peer. */
+  approvalFingerprint: string;
+  keyCustody: string;
+  /** Whether this node's own stored key can be backed up here, and if not why (a key from the environment, say). */
+  backup: { isPossible: boolean; whyNot: string | null; suggestedPath: string };
+  qr: QrGrid;
+  record: CeremonyRecordState;
+}
+
+export interface BackupInput {
+  /** Absolute path of the file to write (mode 0600). */
+  path: string;
+  passphrase: string;
+  /** Replace an existing backup file at `path` (never any other kind of file). */
+  overwrite: boolean;
+}
+
+export interface BackupDone {
+  path: string;
+  /** `sha256:<hex>` of the file as written and read back. */
+  sha256: string;
+  createdAt: string;
+  keyId: string;
+  fingerprint: string;
+  recordPath: string;
+}
+
+export function validateBackupInput(arg: unknown): Result<BackupInput> {
+  const f = objectWith(arg, ['path', 'passphrase', 'overwrite'], '{"path": "/media/usb/org-key.backup", "passphrase": "…", "overwrite": false}');
+  if (!f.ok) return f;
+  const { path, passphrase, overwrite } = f.value;
+  if (typeof path !== 'string' || path.trim() === '' || path.length > MAX_BACKUP_PATH_LENGTH || path.includes('\u0000')) {
+    return fail('validation_failed', `path is the backup file's full path (1 to ${MAX_BACKUP_PATH_LENGTH} characters)`);
+  }
+  if (typeof passphrase !== 'string' || passphrase === '' || passphrase.length > MAX_BACKUP_PASSPHRASE_LENGTH) {
+    return fail('validation_failed', `passphrase is 1 to ${MAX_BACKUP_PASSPHRASE_LENGTH} characters`);
+  }
+  if (overwrite !== undefined && typeof overwrite !== 'boolean') return fail('validation_failed', 'overwrite is true or false');
+  return ok({ path: path.trim(), passphrase, overwrite: overwrite === true });
+}

@@ -1,0 +1,97 @@
+// The Keys screen in a real browser (Debian's Chromium) against a real `stigmem serve` whose key is in its own store:
+// the identity with a QR code of its public bundle; a backup refused for a weak or mistyped passphrase, written after
+// confirming, opened again with the passphrase; the ceremony record gaining its signed line; a second write refused.
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBackupPublicKey, parseBackupFile } from '../../src/main/node/ceremony/backupFile.js';
+import { spawnNode, type NodeProcess } from '../helpers/process.js';
+import { ensureCliBuilt, ensureRendererBuilt } from './build.js';
+import { CHROMIUM_MISSING, hasChromium, launchChromium, signedInConsole } from './chromium.js';
+import { E2E_ADMIN_KEY } from './orgs.js';
+
+if (!hasChromium) console.warn(`keys e2e skipped: ${CHROMIUM_MISSING}`);
+
+const ORG = 'stigmem://org-a.example';
+const PASSPHRASE = 'Four quiet Harbours 19';
+
+describe('the Keys screen', () => {
+  let node: NodeProcess;
+  let browser: BrowserContext;
+  let home: string;
+  let dir: string;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    if (!hasChromium) return;
+    ensureRendererBuilt();
+    ensureCliBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'stigmem-e2e-keys-'));
+    node = await spawnNode({ STIGMEM_ADMIN_KEY: E2E_ADMIN_KEY, STIGMEM_ENTITY_URI: ORG, STIGMEM_DB_PATH: join(dir, 'data', 'node.db'), STIGMEM_KEY_STORE: 'file' }, { dir });
+    home = mkdtempSync(join(tmpdir(), 'stigmem-chromium-'));
+    browser = await launchChromium(home);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await node?.cleanup();
+    for (const d of [dir, home]) if (d) rmSync(d, { recursive: true, force: true });
+  });
+
+  async function keysScreen(): Promise<Page> {
+    const page = await signedInConsole(browser, node.url, E2E_ADMIN_KEY, problems);
+    await page.getByTestId('nav-keys').click();
+    await page.getByTestId('keys-screen').waitFor();
+    return page;
+  }
+
+  it.skipIf(!hasChromium)('shows the identity and its QR code, and writes a verified backup only with a strong passphrase typed twice, after confirming', async () => {
+    const page = await keysScreen();
+    const wellKnown = (await (await fetch(`${node.url}/.well-known/stigmem`)).json()) as { public_key: string };
+    expect(await page.getByTestId('keys-public-key').textContent()).toBe(wellKnown.public_key);
+    expect(Number(await page.getByTestId('identity-qr').getAttribute('data-modules'))).toBeGreaterThan(200);
+    await page.getByTestId('record-absent').waitFor();
+
+    const path = join(dir, 'org-key.backup');
+    await page.getByTestId('backup-path-input').fill(path);
+    await page.getByTestId('backup-passphrase').fill('password1234');
+    expect(await page.getByTestId('backup-weak').textContent()).toContain('well-known weak passphrase');
+    expect(await page.getByTestId('backup-open').isDisabled()).toBe(true);
+    await page.getByTestId('backup-passphrase').fill(PASSPHRASE);
+    expect(await page.getByTestId('backup-weak').count()).toBe(0);
+    await page.getByTestId('backup-repeat').fill(`${PASSPHRASE}!`);
+    await page.getByTestId('backup-mismatch').waitFor();
+    expect(await page.getByTestId('backup-open').isDisabled()).toBe(true);
+    await page.getByTestId('backup-repeat').fill(PASSPHRASE);
+    await page.getByTestId('backup-open').click();
+    expect(await page.getByTestId('backup-confirm-panel').textContent()).toContain(path);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    expect(() => statSync(path)).toThrow();
+
+    await page.getByTestId('backup-open').click();
+    await page.getByTestId('backup-confirm').click();
+    await page.getByTestId('backup-done').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('backup-path').textContent()).toBe(path);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(await openBackupPublicKey(parseBackupFile(readFileSync(path, 'utf8')), PASSPHRASE)).toBe(wellKnown.public_key);
+    // The form forgets the passphrase once the backup is written.
+    expect(await page.getByTestId('backup-passphrase').inputValue()).toBe('');
+    await page.getByTestId('record-verified').waitFor();
+    expect(await page.getByTestId('record-steps').locator('tbody tr').first().getAttribute('data-step')).toBe('backup');
+
+    // The same path again, without asking to replace: refused in the operator's words, the first file kept.
+    const before = readFileSync(path, 'utf8');
+    await page.getByTestId('backup-passphrase').fill(PASSPHRASE);
+    await page.getByTestId('backup-repeat').fill(PASSPHRASE);
+    await page.getByTestId('backup-open').click();
+    await page.getByTestId('backup-confirm').click();
+    const refused = page.getByTestId('backup-confirm-panel').getByTestId('error-notice');
+    await refused.waitFor({ timeout: 30_000 });
+    expect(await refused.getAttribute('data-code')).toBe('file_exists');
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    await page.screenshot({ path: join(home, 'keys.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+});
