@@ -4,8 +4,9 @@ import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bindAdminOperations } from './desktop/ipc.js';
+import { rotateKeyOperation } from './desktop/keyRotation.js';
 import { desktopNodeConfig } from './desktop/node-config.js';
-import { DesktopStartup } from './desktop/startup.js';
+import { DesktopNodeHost } from './desktop/nodeHost.js';
 import { denyAllPermissions, hardenWebContents, isTrustedSenderUrl, mainWindowOptions } from './desktop/window-options.js';
 import { builtUpgradeWorker, upgradeDatabase } from './node/db/upgrade.js';
 import { builtPageWorker } from './node/federation/pageFetcher.js';
@@ -21,8 +22,6 @@ const ICON_PATH = join(outMainDir, '../../resources/icon.png');
 const devRendererUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
 const appUrl = devRendererUrl ?? pathToFileURL(RENDERER_HTML).href;
 
-let node: RunningNode | null = null;
-const startup = new DesktopStartup();
 let mainWindow: BrowserWindow | null = null;
 let isStopping = false;
 
@@ -67,38 +66,45 @@ function focusMainWindow(): void {
   mainWindow.focus();
 }
 
+const host = new DesktopNodeHost<RunningNode>({
+  configure: () => {
+    const { config, warnings } = desktopNodeConfig(app.getPath('userData'), process.env);
+    for (const w of warnings) console.warn(`stigmem: warning: ${w}`);
+    return config;
+  },
+  upgrade: (config, onStep) =>
+    upgradeDatabase(config.dbPath, {
+      workerFile: builtUpgradeWorker(outMainDir),
+      onStep: (s) => {
+        console.info(`stigmem: upgrading the database to schema ${s.version} (${s.name}), step ${s.index} of ${s.total}`);
+        onStep(s);
+      },
+      onNotice: (m) => console.warn(`stigmem: ${m}`),
+    }),
+  start: (config) => startDesktopNode(config),
+});
+
+async function startHostedNode(): Promise<void> {
+  await host.start();
+  const phase = host.phase();
+  if (phase.phase === 'failed') console.error(`stigmem: the node could not start: ${phase.message}`);
+}
+
 async function onReady(): Promise<void> {
   denyAllPermissions(session.defaultSession);
   bindAdminOperations(ipcMain, {
-    currentDeps: () => node?.deps ?? null,
-    startup: () => startup.current(),
+    currentDeps: () => host.current()?.deps ?? null,
+    startup: () => host.phase(),
     isTrustedSender: (senderUrl) => isTrustedSenderUrl(senderUrl, appUrl),
     reportError: (op, err) => console.error(`stigmem: ${op} failed:`, err),
+    shellOperations: { 'identity:rotate': rotateKeyOperation(host) },
   });
   // The window first: it shows the upgrade's progress, or why the node could not start, instead of nothing at all.
   mainWindow = createMainWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow();
   });
-  node = await startup.run({
-    configure: () => {
-      const { config, warnings } = desktopNodeConfig(app.getPath('userData'), process.env);
-      for (const w of warnings) console.warn(`stigmem: warning: ${w}`);
-      return config;
-    },
-    upgrade: (config, onStep) =>
-      upgradeDatabase(config.dbPath, {
-        workerFile: builtUpgradeWorker(outMainDir),
-        onStep: (s) => {
-          console.info(`stigmem: upgrading the database to schema ${s.version} (${s.name}), step ${s.index} of ${s.total}`);
-          onStep(s);
-        },
-        onNotice: (m) => console.warn(`stigmem: ${m}`),
-      }),
-    start: (config) => startDesktopNode(config),
-  });
-  const phase = startup.current();
-  if (phase.phase === 'failed') console.error(`stigmem: the node could not start: ${phase.message}`);
+  await startHostedNode();
 }
 
 // A second copy would fight the first for the port and the database: hand over to the running one instead.
@@ -112,17 +118,13 @@ if (!app.requestSingleInstanceLock()) {
   });
   // Close the HTTP server and the database before the process ends, so SQLite checkpoints its WAL cleanly.
   app.on('will-quit', (event) => {
-    if (node === null || isStopping) return;
+    if (isStopping) return;
     event.preventDefault();
     isStopping = true;
-    const stopping = node;
-    stopping
-      .close()
+    host
+      .stop()
       .catch((err: unknown) => console.error('stigmem: the node did not stop cleanly:', err))
-      .finally(() => {
-        node = null;
-        app.quit();
-      });
+      .finally(() => app.quit());
   });
   app.whenReady().then(onReady, (err: unknown) => {
     console.error('stigmem: Electron failed to start:', err);

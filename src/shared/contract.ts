@@ -20,7 +20,7 @@ import {
   type QuarantinePage,
   type QuarantineQuery,
 } from './quarantine.js';
-import { validateBackupInput, type BackupDone, type BackupInput, type IdentityOverview } from './identity.js';
+import { validateBackupInput, validateRotateKey, type BackupDone, type BackupInput, type IdentityOverview, type RotateKeyInput, type RotationDone } from './identity.js';
 import { validatePublishManifest, type ManifestState, type PublishManifestInput } from './manifest.js';
 import { validateIssueToken, validateRevokeToken, type IssuedToken, type IssuedTokenResult, type IssueTokenInput, type RevokedToken, type RevokeTokenInput } from './tokens.js';
 import { validateTrustOverride, validateTrustSourceRef, type TrustedSource, type TrustOverrideInput, type TrustOverview, type TrustSourceRef } from './trust.js';
@@ -61,7 +61,9 @@ export type NodeStartup =
   | { phase: 'starting' }
   | { phase: 'upgrading'; step: number; steps: number; schemaVersion: number; migration: string }
   | { phase: 'ready' }
-  | { phase: 'failed'; message: string };
+  | { phase: 'failed'; message: string }
+  /** The desktop stopped its node for a step that needs it stopped (a key rotation) and starts it again after. */
+  | { phase: 'maintenance'; task: string };
 
 export interface RetiredKey {
   keyId: string;
@@ -106,6 +108,7 @@ export const ADMIN_OPERATIONS = {
   'identity:publicKey': operation<undefined, PublicIdentity>()(validateNoArgument),
   'identity:overview': operation<undefined, IdentityOverview>()(validateNoArgument),
   'identity:backup': operation<BackupInput, BackupDone>()(validateBackupInput),
+  'identity:rotate': operation<RotateKeyInput, RotationDone>()(validateRotateKey),
   'peers:list': operation<undefined, PeerSummary[]>()(validateNoArgument),
   'peers:add': operation<AddPeerInput, PeerSummary>()(validateAddPeer),
   'peers:repin': operation<RepinPeerInput, PeerSummary>()(validateRepinPeer),

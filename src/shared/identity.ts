@@ -40,6 +40,8 @@ export interface IdentityOverview {
   keyCustody: string;
   /** Whether this node's own stored key can be backed up here, and if not why (a key from the environment, say). */
   backup: { isPossible: boolean; whyNot: string | null; suggestedPath: string };
+  /** Whether the key can be rotated now (it needs the node's own stored key and a published manifest to re-sign). */
+  rotation: { isPossible: boolean; whyNot: string | null };
   qr: QrGrid;
   record: CeremonyRecordState;
 }
@@ -74,4 +76,40 @@ export function validateBackupInput(arg: unknown): Result<BackupInput> {
   }
   if (overwrite !== undefined && typeof overwrite !== 'boolean') return fail('validation_failed', 'overwrite is true or false');
   return ok({ path: path.trim(), passphrase, overwrite: overwrite === true });
+}
+
+/** How long signatures by the key rotated away from keep verifying (CONTRACT.md: at least 90 days). */
+export const MIN_DUAL_TRUST_DAYS = 90;
+export const MAX_DUAL_TRUST_DAYS = 3650;
+
+export interface RotateKeyInput {
+  /** The organisation entity, typed by the operator to confirm. */
+  confirmEntity: string;
+  dualTrustDays: number;
+}
+
+export interface KeyRef {
+  keyId: string;
+  fingerprint: string;
+}
+
+export interface RotationDone {
+  previous: KeyRef;
+  current: KeyRef;
+  rotatedAt: string;
+  dualTrustExpiresAt: string;
+  /** The entities whose manifests were re-signed by the new key (with the rotation in their chain). */
+  manifestsResigned: string[];
+  recordPath: string;
+}
+
+export function validateRotateKey(arg: unknown): Result<RotateKeyInput> {
+  const f = objectWith(arg, ['confirmEntity', 'dualTrustDays'], '{"confirmEntity": "stigmem://org.example", "dualTrustDays": 90}');
+  if (!f.ok) return f;
+  const { confirmEntity, dualTrustDays } = f.value;
+  if (typeof confirmEntity !== 'string' || confirmEntity.length > 2048) return fail('validation_failed', 'confirmEntity is the organisation entity, typed to confirm');
+  if (typeof dualTrustDays !== 'number' || !Number.isInteger(dualTrustDays) || dualTrustDays < MIN_DUAL_TRUST_DAYS || dualTrustDays > MAX_DUAL_TRUST_DAYS) {
+    return fail('validation_failed', `dualTrustDays is a whole number of days from ${MIN_DUAL_TRUST_DAYS} to ${MAX_DUAL_TRUST_DAYS}`);
+  }
+  return ok({ confirmEntity: confirmEntity.trim(), dualTrustDays });
 }

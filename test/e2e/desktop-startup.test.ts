@@ -1,6 +1,6 @@
-// The desktop window while its node starts, in a real browser (Debian's Chromium): the built renderer, the main
-// process's real IPC handlers (desktop/ipc.ts) and startup (desktop/startup.ts), a real upgrade of a file an earlier
-// version left in the built worker, and a real node. Only Electron's IPC pipe is replaced: Playwright's binding carries
+// The desktop window while its node starts, and while it stops for a key rotation, in a real browser (Debian's
+// Chromium): the built renderer, the main process's real IPC handlers (desktop/ipc.ts) and node host
+// (desktop/nodeHost.ts), a real upgrade of a file an earlier version left in the built worker, and a real node. Only Electron's IPC pipe is replaced: Playwright's binding carries
 // each call to the handler ipcMain would have called, as the preload does over ipcRenderer.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -9,7 +9,8 @@ import { extname, join, normalize } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bindAdminOperations, type IpcMainLike } from '../../src/main/desktop/ipc.js';
-import { DesktopStartup } from '../../src/main/desktop/startup.js';
+import { rotateKeyOperation } from '../../src/main/desktop/keyRotation.js';
+import { DesktopNodeHost } from '../../src/main/desktop/nodeHost.js';
 import { loadConfig, type NodeConfig } from '../../src/main/node/config/env.js';
 import { builtUpgradeWorker, upgradeDatabase } from '../../src/main/node/db/upgrade.js';
 import { startNode, type RunningNode } from '../../src/main/node/runtime.js';
@@ -41,8 +42,7 @@ function rendererServer(): Server {
 }
 
 interface Desktop {
-  startup: DesktopStartup;
-  node: RunningNode | null;
+  host: DesktopNodeHost<RunningNode>;
   /** Resolves once the start has finished, either way. */
   done: Promise<RunningNode | null>;
 }
@@ -66,29 +66,29 @@ describe('the desktop window while its node starts', () => {
 
   afterAll(async () => {
     await browser?.close();
-    for (const d of desktops) await (await d.done)?.close();
+    for (const d of desktops) {
+      await d.done;
+      await d.host.stop();
+    }
     if (server) await closeLocal(server);
     if (home) rmSync(home, { recursive: true, force: true });
   });
 
-  function configFor(dbPath: string): NodeConfig {
-    return loadConfig({ STIGMEM_DB_PATH: dbPath, STIGMEM_PORT: '0', STIGMEM_KEY_STORE: 'file', STIGMEM_LOG_LEVEL: 'silent' }).config;
+  function configFor(dbPath: string, env: Record<string, string>): NodeConfig {
+    return loadConfig({ STIGMEM_DB_PATH: dbPath, STIGMEM_PORT: '0', STIGMEM_KEY_STORE: 'file', STIGMEM_LOG_LEVEL: 'silent', ...env }).config;
   }
 
   /** A desktop start on `dbPath` whose upgrade, once finished, waits for `hold` before the node starts. */
-  function startDesktop(dbPath: string, hold: Promise<void>): Desktop {
-    const startup = new DesktopStartup();
-    const desktop: Desktop = { startup, node: null, done: Promise.resolve(null) };
-    desktop.done = startup
-      .run({
-        configure: () => configFor(dbPath),
-        upgrade: async (config, onStep) => {
-          await upgradeDatabase(config.dbPath, { workerFile: WORKER, onStep });
-          await hold;
-        },
-        start: (config) => startNode(config),
-      })
-      .then((n) => (desktop.node = n));
+  function startDesktop(dbPath: string, hold: Promise<void>, env: Record<string, string> = {}): Desktop {
+    const host = new DesktopNodeHost<RunningNode>({
+      configure: () => configFor(dbPath, env),
+      upgrade: async (config, onStep) => {
+        await upgradeDatabase(config.dbPath, { workerFile: WORKER, onStep });
+        await hold;
+      },
+      start: (config) => startNode(config),
+    });
+    const desktop: Desktop = { host, done: host.start() };
     desktops.push(desktop);
     return desktop;
   }
@@ -98,7 +98,12 @@ describe('the desktop window while its node starts', () => {
     const handlers = new Map<string, Parameters<IpcMainLike['handle']>[1]>();
     bindAdminOperations(
       { handle: (ch, fn) => void handlers.set(ch, fn), removeHandler: (ch) => void handlers.delete(ch) },
-      { currentDeps: () => desktop.node?.deps ?? null, startup: () => desktop.startup.current(), isTrustedSender: (url) => url?.startsWith(`${appUrl}/`) ?? false },
+      {
+        currentDeps: () => desktop.host.current()?.deps ?? null,
+        startup: () => desktop.host.phase(),
+        isTrustedSender: (url) => url?.startsWith(`${appUrl}/`) ?? false,
+        shellOperations: { 'identity:rotate': rotateKeyOperation(desktop.host) },
+      },
     );
     const page = await browser.newPage();
     watchPageProblems(page, problems);
@@ -154,6 +159,44 @@ describe('the desktop window while its node starts', () => {
     expect(await desktop.done).toBeNull();
     expect(await page.getByTestId('dashboard').count()).toBe(0);
     await page.screenshot({ path: join(home, 'failed.png') });
+    await page.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.skipIf(!hasChromium)('rotates the identity key from the Keys screen: the node stops, the key is replaced, the node comes back on it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stigmem-desktop-db-'));
+    const org = 'stigmem://org-a.example';
+    const desktop = startDesktop(join(dir, 'node.db'), Promise.resolve(), { STIGMEM_ENTITY_URI: org });
+    const page = await openWindow(desktop);
+    const before = (await desktop.done)!;
+    const oldKey = before.deps.keys.org;
+    await page.getByTestId('nav-keys').click();
+    // A rotation re-signs the org manifest, so without one the screen says to publish it first (and stops nothing).
+    expect(await page.getByTestId('rotate-blocked').textContent()).toContain('Publish the org manifest first');
+    await page.getByTestId('nav-manifest').click();
+    await page.getByTestId('manifest-publish-open').click();
+    await page.getByTestId('manifest-publish-confirm').click();
+    await page.getByTestId('manifest-current').waitFor();
+    expect(desktop.host.current()).toBe(before);
+    await page.getByTestId('nav-keys').click();
+    await page.getByTestId('rotate-form').waitFor();
+    expect(await page.getByTestId('rotate-open').isDisabled()).toBe(true);
+    await page.getByTestId('rotate-days').fill('120');
+    await page.getByTestId('rotate-confirm-entity').fill(org);
+    await page.getByTestId('rotate-open').click();
+    expect(await page.getByTestId('rotate-confirm-panel').textContent()).toContain('trusted for 120 more days');
+    await page.getByTestId('rotate-go').click();
+    await page.getByTestId('rotation-done').waitFor({ timeout: 30_000 });
+    const after = desktop.host.current()!;
+    expect(after).not.toBe(before);
+    expect(after.deps.keys.org.keyId).not.toBe(oldKey.keyId);
+    expect(await page.getByTestId('rotation-previous').textContent()).toBe(oldKey.keyId);
+    const served = (await (await fetch(`${after.url}/.well-known/stigmem-manifest.json`)).json()) as { public_key: string; rotation_events: unknown[] };
+    expect(served).toMatchObject({ public_key: after.deps.keys.org.publicKey, rotation_events: [expect.anything()] });
+    await page.getByTestId('keys-public-key').filter({ hasText: after.deps.keys.org.publicKey }).waitFor();
+    await page.screenshot({ path: join(home, 'rotated.png'), fullPage: true });
+    await page.getByTestId('nav-overview').click();
+    await page.locator(`[data-testid=retired-key][data-key-id="${oldKey.keyId}"]`).waitFor();
     await page.close();
     rmSync(dir, { recursive: true, force: true });
   });

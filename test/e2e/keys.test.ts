@@ -53,6 +53,8 @@ describe('the Keys screen', () => {
     expect(await page.getByTestId('keys-public-key').textContent()).toBe(wellKnown.public_key);
     expect(Number(await page.getByTestId('identity-qr').getAttribute('data-modules'))).toBeGreaterThan(200);
     await page.getByTestId('record-absent').waitFor();
+    // A served console cannot stop its own node: rotation is the CLI's (or the desktop's) to do.
+    expect(await page.getByTestId('rotate-elsewhere').textContent()).toContain('stigmem identity rotate-key');
 
     const path = join(dir, 'org-key.backup');
     await page.getByTestId('backup-path-input').fill(path);

@@ -1,5 +1,5 @@
 // Binds every contract operation to ipcMain on its derived channel. Electron-free: it takes ipcMain's shape.
-import { ADMIN_OPERATIONS, ipcChannelOf, OPERATION_NAMES, type NodeStartup } from '../../shared/contract.js';
+import { ADMIN_OPERATIONS, ipcChannelOf, OPERATION_NAMES, type ArgsOf, type NodeStartup, type OperationName, type ResultOf } from '../../shared/contract.js';
 import { fail, ok, type Result } from '../../shared/result.js';
 import { runAdminOperation } from '../node/console/handlers.js';
 import type { NodeDeps } from '../node/server/deps.js';
@@ -13,6 +13,9 @@ export interface IpcMainLike {
   removeHandler(channel: string): void;
 }
 
+/** Operations the desktop answers itself rather than its node (a key rotation stops the node); arguments arrive validated. */
+export type ShellOperations = { readonly [N in OperationName]?: (args: ArgsOf<N>) => Promise<Result<ResultOf<N>>> };
+
 export interface AdminIpcOptions {
   /** The running node, or null while it starts or after it stopped. */
   currentDeps: () => NodeDeps | null;
@@ -20,6 +23,7 @@ export interface AdminIpcOptions {
   startup: () => NodeStartup;
   isTrustedSender: (senderUrl: string | null) => boolean;
   reportError?: (op: string, err: unknown) => void;
+  shellOperations?: ShellOperations;
 }
 
 /** Register one handler per operation; returns a function that removes them again. */
@@ -30,6 +34,11 @@ export function bindAdminOperations(ipcMain: IpcMainLike, opts: AdminIpcOptions)
       if (op === 'node:startup') {
         const checked = ADMIN_OPERATIONS[op].validate(arg);
         return checked.ok ? ok(opts.startup()) : checked;
+      }
+      const shell = opts.shellOperations?.[op] as ((args: unknown) => Promise<Result<unknown>>) | undefined;
+      if (shell) {
+        const checked = ADMIN_OPERATIONS[op].validate(arg);
+        return checked.ok ? shell(checked.value) : checked;
       }
       const deps = opts.currentDeps();
       if (deps === null) return fail('node_not_running', 'the node is not running');

@@ -19,6 +19,8 @@ export class DesktopStartup {
 
   /** The started node, or null when a step failed (the phase then says why). */
   async run<C, T>(steps: StartupSteps<C, T>): Promise<T | null> {
+    // A second run (after the node was stopped for maintenance) starts from the beginning, not from 'ready'.
+    this.state = { phase: 'starting' };
     try {
       const config = steps.configure();
       await steps.upgrade(config, (s) => {

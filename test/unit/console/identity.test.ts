@@ -48,6 +48,15 @@ describe('identity overview', () => {
     for (const [x, y] of [[0, 0], [o.qr.size - 1, 0], [0, o.qr.size - 1]]) expect(o.qr.modules[y! * o.qr.size + x!]).toBe('1');
     expect(o.backup).toEqual({ isPossible: true, whyNot: null, suggestedPath: expect.stringMatching(new RegExp(`^${n.dir}/org-key-\\d{4}-\\d{2}-\\d{2}\\.backup$`)) });
     expect(o.record).toEqual({ state: 'absent', path: join(n.dir, 'ceremony-record.jsonl') });
+    expect(o.rotation).toEqual({ isPossible: false, whyNot: expect.stringContaining('Publish the org manifest first') });
+  });
+
+  it('allows a rotation once a manifest signed by this key is published, and leaves the rotation to the desktop or the CLI', async () => {
+    valueOf(await op('manifest:publish', { entities: [ORG], validDays: 30 }));
+    expect(valueOf(await op<IdentityOverview>('identity:overview')).rotation).toEqual({ isPossible: true, whyNot: null });
+    expect(await op('identity:rotate', { confirmEntity: 'stigmem://other.example', dualTrustDays: 90 })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    expect(await op('identity:rotate', { confirmEntity: ORG, dualTrustDays: 90 })).toMatchObject({ ok: false, error: { code: 'node_must_stop' } });
+    expect(n.deps.keys.org.keyId).toBe(valueOf(await op<IdentityOverview>('identity:overview')).keyId);
   });
 
   it('says a key from the environment is not backed up here, and refuses to', async () => {
@@ -56,6 +65,7 @@ describe('identity overview', () => {
       const o = valueOf(await operationsOn(() => other.deps)<IdentityOverview>('identity:overview'));
       expect(o.backup.isPossible).toBe(false);
       expect(o.backup.whyNot).toContain('environment');
+      expect(o.rotation).toEqual({ isPossible: false, whyNot: expect.stringContaining('rotate it where it is kept') });
       const r = await operationsOn(() => other.deps)('identity:backup', { path: join(other.dir, 'k.backup'), passphrase: GOOD });
       expect(r).toMatchObject({ ok: false, error: { code: 'configured_key' } });
       expect(existsSync(join(other.dir, 'k.backup'))).toBe(false);

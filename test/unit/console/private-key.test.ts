@@ -48,13 +48,14 @@ function argumentsInOrder(): (op: string, previous: unknown) => unknown {
     if (op === 'trust:set') return { source: 'stigmem://other.example/agent/a', score: 0.5 };
     if (op === 'trust:clear') return { source: 'stigmem://other.example/agent/a' };
     if (op === 'identity:backup') return { path: '/nonexistent/stigmem-test/org-key.backup', passphrase: 'Seven green Lanterns 42', overwrite: false };
+    if (op === 'identity:rotate') return { confirmEntity: 'stigmem://localhost:8765', dualTrustDays: 90 };
     return undefined;
   };
 }
 
-/** Every operation succeeds, but a backup, refused here: this node's key comes from the environment, not a store. */
+/** Every operation succeeds but a backup or a rotation, refused here: this node's key comes from the environment. */
 function expectAnswered(op: string, r: { ok: boolean; error?: { code: string } }): void {
-  if (op === 'identity:backup') expect(r, op).toMatchObject({ ok: false, error: { code: 'configured_key' } });
+  if (op === 'identity:backup' || op === 'identity:rotate') expect(r, op).toMatchObject({ ok: false, error: { code: 'configured_key' } });
   else expect(r.ok, op).toBe(true);
 }
 

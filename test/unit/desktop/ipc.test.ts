@@ -94,3 +94,24 @@ describe('bindAdminOperations', () => {
     expect(handlers.size).toBe(0);
   });
 });
+
+describe('bindAdminOperations with operations the shell answers', () => {
+  it('hands a shell operation its validated argument, only from the app page, and never to the node', async () => {
+    const { ipcMain, handlers } = fakeIpcMain();
+    const seen: unknown[] = [];
+    bindAdminOperations(ipcMain, {
+      currentDeps: () => null,
+      startup: () => ({ phase: 'ready' }),
+      isTrustedSender: (url) => url === APP_URL,
+      shellOperations: { 'identity:rotate': async (args) => (seen.push(args), { ok: false, error: { code: 'checked', message: 'reached the shell' } }) },
+    });
+    const rotate = handlers.get('identity:rotate')!;
+    // The node is not running, yet the shell answers: it does not go through the node's handler map.
+    expect(await rotate(fromApp, { confirmEntity: ' stigmem://org.example ', dualTrustDays: 90 })).toEqual({ ok: false, error: { code: 'checked', message: 'reached the shell' } });
+    expect(seen).toEqual([{ confirmEntity: 'stigmem://org.example', dualTrustDays: 90 }]);
+    expect(await rotate(fromApp, { confirmEntity: 'stigmem://org.example', dualTrustDays: 30 })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    expect(await rotate({ senderFrame: { url: 'https://evil.example/' } }, { confirmEntity: 'stigmem://org.example', dualTrustDays: 90 })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(seen).toHaveLength(1);
+    expect(await handlers.get('node:status')!(fromApp, undefined)).toMatchObject({ ok: false, error: { code: 'node_not_running' } });
+  });
+});

@@ -3,7 +3,15 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import QRCode from 'qrcode';
-import { MAX_LISTED_CEREMONY_STEPS, type BackupDone, type CeremonyRecordState, type IdentityOverview, type QrGrid } from '../../../shared/identity.js';
+import {
+  MAX_LISTED_CEREMONY_STEPS,
+  type BackupDone,
+  type CeremonyRecordState,
+  type IdentityOverview,
+  type QrGrid,
+  type RotateKeyInput,
+  type RotationDone,
+} from '../../../shared/identity.js';
 import { fail, ok, type Result } from '../../../shared/result.js';
 import { recordAudit } from '../audit/log.js';
 import { backupIdentity } from '../ceremony/backup.js';
@@ -11,6 +19,11 @@ import { parseBackupFile, readBackupFile } from '../ceremony/backupFile.js';
 import { ceremonyRecordPath, dataDirOf, hasConfiguredKey, keySummary } from '../ceremony/folder.js';
 import { publicBundle } from '../ceremony/qr.js';
 import { verifyCeremonyRecordFile } from '../ceremony/record.js';
+import type { NodeConfig } from '../config/env.js';
+import type { KeyLoadOptions } from '../identity/keys.js';
+import { normaliseKey } from '../crypto/base64url.js';
+import { currentStoredManifests } from '../rotation/plan.js';
+import { rotateIdentityKey } from '../rotation/rotate.js';
 import type { NodeDeps } from '../server/deps.js';
 import { withValidArgument } from './validArgument.js';
 
@@ -21,6 +34,14 @@ function backupRefusal(deps: NodeDeps): string | null {
   if (isInMemory(deps)) return 'This node keeps no data folder (STIGMEM_DB_PATH=:memory:), so its key is not stored anywhere to back up.';
   if (hasConfiguredKey(deps.config)) return 'The key comes from the environment (STIGMEM_NODE_PRIVATE_KEY, its _FILE form or the federation pair): back up that source instead.';
   return null;
+}
+
+/** Why this node's key cannot be rotated now, or null when it can (a rotation re-signs the published manifest). */
+function rotationBlocker(deps: NodeDeps): string | null {
+  const refusal = backupRefusal(deps);
+  if (refusal !== null) return refusal.replace('back up that source instead', 'rotate it where it is kept');
+  const own = currentStoredManifests(deps.db).some((m) => normaliseKey(m.public_key) === deps.keys.org.publicKey);
+  return own ? null : 'Publish the org manifest first (the Manifest screen): the rotation re-signs it with the new key, which is how peers follow the change.';
 }
 
 function qrOf(text: string): QrGrid {
@@ -42,10 +63,12 @@ function recordState(deps: NodeDeps): CeremonyRecordState {
 function overview(deps: NodeDeps): IdentityOverview {
   const org = deps.keys.org;
   const refusal = backupRefusal(deps);
+  const blocker = rotationBlocker(deps);
   const day = new Date(deps.clock.nowMs()).toISOString().slice(0, 10);
   return {
     entityUri: deps.orgEntityUri, nodeId: deps.nodeId, ...keySummary(org), keyCustody: org.custody,
     backup: { isPossible: refusal === null, whyNot: refusal, suggestedPath: isInMemory(deps) ? '' : join(dataDirOf(deps.config), `org-key-${day}.backup`) },
+    rotation: { isPossible: blocker === null, whyNot: blocker },
     qr: qrOf(JSON.stringify(publicBundle(deps.nodeId, org.publicKey, org.keyId, deps.orgEntityUri))),
     record: recordState(deps),
   };
@@ -78,7 +101,33 @@ async function backup(deps: NodeDeps, path: string, passphrase: string, overwrit
   return ok({ path: v.path, sha256: v.sha256, createdAt: v.createdAt, keyId: v.keyId, fingerprint: v.fingerprint, recordPath: v.recordPath });
 }
 
+/**
+ * Whether this node's key may be rotated as asked, checked while it still runs (so a refusal never stops it): the
+ * entity typed to confirm must be this organisation's, and the key must be the node's own stored key.
+ */
+export function rotationRefusal(deps: NodeDeps, args: RotateKeyInput): Result<never> | null {
+  const blocker = rotationBlocker(deps);
+  if (blocker !== null) return fail(backupRefusal(deps) !== null ? 'configured_key' : 'manifest_missing', blocker);
+  if (args.confirmEntity !== deps.orgEntityUri) return fail('validation_failed', `type ${deps.orgEntityUri} exactly to confirm the rotation`);
+  return null;
+}
+
+/** Rotate the key of the stopped node on `config` (the CLI's rotate-key service), as the Keys screen shows it. */
+export async function rotateStoppedNode(config: NodeConfig, keyOptions: KeyLoadOptions | undefined, args: RotateKeyInput): Promise<Result<RotationDone>> {
+  const r = await rotateIdentityKey({ config, keys: keyOptions, dualTrustDays: args.dualTrustDays });
+  if (!r.ok) return r;
+  const v = r.value;
+  return ok({
+    previous: { keyId: v.previous.keyId, fingerprint: v.previous.fingerprint }, current: { keyId: v.current.keyId, fingerprint: v.current.fingerprint },
+    rotatedAt: v.rotatedAt, dualTrustExpiresAt: v.dualTrustExpiresAt, manifestsResigned: v.manifests.map((m) => m.entityUri), recordPath: v.recordPath,
+  });
+}
+
+/** A rotation needs the node stopped; the desktop does that itself (desktop/nodeHost.ts), a served node cannot. */
+const ROTATE_ELSEWHERE = 'rotating the key needs the node stopped: stop `stigmem serve`, run `stigmem identity rotate-key` in its folder, and start it again (the desktop app does this for you)';
+
 export const IDENTITY_HANDLERS = {
   'identity:overview': withValidArgument('identity:overview', (deps) => ok(overview(deps))),
   'identity:backup': withValidArgument('identity:backup', (deps, args) => backup(deps, args.path, args.passphrase, args.overwrite)),
+  'identity:rotate': withValidArgument('identity:rotate', (deps, args) => rotationRefusal(deps, args) ?? fail('node_must_stop', ROTATE_ELSEWHERE)),
 };

@@ -3,10 +3,11 @@ import { sql, type ReadDb, type WriteDb } from '../db/sql.js';
 import { canonicalJcs } from '../json/canonical.js';
 import type { RotationEventDocument } from '../manifests/signing.js';
 
-/** The shortest dual-trust window: the longest a capability token may live (REFERENCE-NODE.md §9.1, §9.3). */
-export const MIN_DUAL_TRUST_DAYS = 90;
+import { MIN_DUAL_TRUST_DAYS } from '../../../shared/identity.js';
+
+// The shortest dual-trust window is the longest a capability token may live (REFERENCE-NODE.md §9.1, §9.3).
+export { MAX_DUAL_TRUST_DAYS, MIN_DUAL_TRUST_DAYS } from '../../../shared/identity.js';
 export const DEFAULT_DUAL_TRUST_DAYS = MIN_DUAL_TRUST_DAYS;
-export const MAX_DUAL_TRUST_DAYS = 3650;
 export const DAY_MS = 86_400_000;
 
 export interface KeyRotationRow {

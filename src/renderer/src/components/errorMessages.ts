@@ -37,6 +37,9 @@ const BY_CODE: Record<string, ErrorDescription> = {
   file_unreadable: { title: 'The file could not be written or read', hint: 'Check that the folder exists, is writable, and has space (removable media may be read-only).' },
   backup_verify_failed: { title: 'The backup did not read back', hint: 'It was removed. Try again, or write it to another disk.' },
   configured_key: { title: 'This node has no stored key to back up', hint: 'Its key comes from the environment: keep a copy of that source safe instead.' },
+  manifest_missing: { title: 'No org manifest to carry the new key', hint: 'Publish the org manifest on the Manifest screen first, then rotate.' },
+  node_must_stop: { title: 'The node must be stopped for this', hint: 'Stop it, run the command the message names in its folder, and start it again.' },
+  busy: { title: 'The node is busy with another step', hint: 'Wait until it is back, then try again.' },
   internal_error: { title: 'The node failed to answer', hint: 'The node log has the details.' },
 };
 

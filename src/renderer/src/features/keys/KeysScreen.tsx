@@ -10,6 +10,7 @@ import { Table } from '../../components/Table';
 import { useKeys } from '../../stores/keys';
 import { BackupCard } from './BackupCard';
 import { QrCode } from './QrCode';
+import { RotateCard } from './RotateCard';
 
 const STEP_LABELS: Record<string, string> = {
   init: 'Key generated',
@@ -113,6 +114,7 @@ export function KeysScreen() {
         <div className="dashboard__grid">
           <div className="dashboard__column">
             <IdentityCard identity={identity} />
+            <RotateCard identity={identity} />
           </div>
           <div className="dashboard__column">
             <BackupCard key={identity.keyId} identity={identity} />

@@ -48,6 +48,18 @@ export function StartupScreen() {
       </main>
     );
   }
+  if (startup?.phase === 'maintenance') {
+    return (
+      <main className="centered startup" data-testid="startup" data-phase="maintenance">
+        <section className="card startup__card" aria-labelledby="startup-title">
+          <h1 id="startup-title" className="startup__title">
+            {startup.task}
+          </h1>
+          <Spinner label="The node is stopped meanwhile and starts again after." />
+        </section>
+      </main>
+    );
+  }
   return (
     <main className="centered startup" data-testid="startup" data-phase="starting">
       <Spinner label="Starting the node…" />

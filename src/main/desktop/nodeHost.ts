@@ -1,0 +1,72 @@
+// The desktop's node across its life: started after the window opens (DesktopStartup), and stopped and started again
+// around a step that needs it stopped, such as a key rotation, while the window shows what is happening.
+import type { NodeStartup } from '../../shared/contract.js';
+import { fail, type Result } from '../../shared/result.js';
+import type { NodeConfig } from '../node/config/env.js';
+import type { NodeDeps } from '../node/server/deps.js';
+import { DesktopStartup, type StartupSteps } from './startup.js';
+
+export interface HostedNode {
+  deps: NodeDeps;
+  close(): Promise<void>;
+}
+
+export class DesktopNodeHost<T extends HostedNode> {
+  private readonly startup = new DesktopStartup();
+  private node: T | null = null;
+  private config: NodeConfig | null = null;
+  private maintenance: string | null = null;
+
+  constructor(private readonly steps: StartupSteps<NodeConfig, T>) {}
+
+  /** Configure, upgrade and start; resolves with the node, or null when a step failed (the phase says why). */
+  async start(): Promise<T | null> {
+    this.node = await this.startup.run({
+      configure: () => (this.config = this.steps.configure()),
+      upgrade: (c, onStep) => this.steps.upgrade(c, onStep),
+      start: (c) => this.steps.start(c),
+    });
+    return this.node;
+  }
+
+  current(): T | null {
+    return this.maintenance === null ? this.node : null;
+  }
+
+  phase(): NodeStartup {
+    return this.maintenance === null ? this.startup.current() : { phase: 'maintenance', task: this.maintenance };
+  }
+
+  /**
+   * Stop the node, run `work` on its configuration, start it again. `check` runs first against the running node, so a
+   * refusal never stops it; one such step at a time. `after` sees the restarted node (null if it could not start).
+   */
+  async whileStopped<R>(task: string, check: (deps: NodeDeps) => Result<never> | null, work: (config: NodeConfig, deps: NodeDeps) => Promise<Result<R>>, after?: (node: T | null, result: Result<R>) => void): Promise<Result<R>> {
+    const running = this.current();
+    if (this.maintenance !== null) return fail('busy', `the node is stopped for another step (${this.maintenance}); try again when it is back`);
+    if (running === null || this.config === null) return fail('node_not_running', 'the node is not running');
+    const refusal = check(running.deps);
+    if (refusal !== null) return refusal;
+    this.maintenance = task;
+    let result: Result<R>;
+    try {
+      await running.close();
+      this.node = null;
+      result = await work(this.config, running.deps);
+    } catch (e) {
+      result = fail('internal_error', `${task} failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.maintenance = null;
+    }
+    await this.start();
+    after?.(this.node, result);
+    return result;
+  }
+
+  /** Stop for good (the app is quitting). */
+  async stop(): Promise<void> {
+    const running = this.node;
+    this.node = null;
+    await running?.close();
+  }
+}

@@ -1,0 +1,132 @@
+// The desktop's node host with real nodes listening on 127.0.0.1 and their keys in a file store: a step that needs the
+// node stopped (a key rotation) stops it, runs, and starts it again; refusals never stop it; one such step at a time.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { rotateKeyOperation } from '../../../src/main/desktop/keyRotation.js';
+import { DesktopNodeHost } from '../../../src/main/desktop/nodeHost.js';
+import { loadConfig, type NodeConfig } from '../../../src/main/node/config/env.js';
+import { sql } from '../../../src/main/node/db/sql.js';
+import { upgradeDatabase } from '../../../src/main/node/db/upgrade.js';
+import { previousKeysTrustedAt } from '../../../src/main/node/rotation/store.js';
+import { startNode, type RunningNode } from '../../../src/main/node/runtime.js';
+import { ok, type Result } from '../../../src/shared/result.js';
+
+const ORG = 'stigmem://org-a.example';
+const ADMIN = 'host-admin-key-0123456789abcdef';
+const hosts: DesktopNodeHost<RunningNode>[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const h of hosts.splice(0)) await h.stop();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function hostFor(env: Record<string, string> = {}, start: (config: NodeConfig) => Promise<RunningNode> = (c) => startNode(c)): DesktopNodeHost<RunningNode> {
+  const dir = mkdtempSync(join(tmpdir(), 'stigmem-host-'));
+  dirs.push(dir);
+  const host = new DesktopNodeHost<RunningNode>({
+    configure: () => loadConfig({ STIGMEM_DB_PATH: join(dir, 'node.db'), STIGMEM_PORT: '0', STIGMEM_KEY_STORE: 'file', STIGMEM_LOG_LEVEL: 'silent', STIGMEM_ENTITY_URI: ORG, STIGMEM_ADMIN_KEY: ADMIN, ...env }).config,
+    upgrade: (config, onStep) => upgradeDatabase(config.dbPath, { onStep }),
+    start,
+  });
+  hosts.push(host);
+  return host;
+}
+
+const wellKnownKey = async (node: RunningNode): Promise<string> => ((await (await fetch(`${node.url}/.well-known/stigmem`)).json()) as { public_key: string }).public_key;
+
+describe('DesktopNodeHost', () => {
+  it('stops the node for a step, shows the step meanwhile, and starts it again', async () => {
+    const host = hostFor();
+    const first = (await host.start())!;
+    expect(host.phase()).toEqual({ phase: 'ready' });
+    const during: unknown[] = [];
+    const r = await host.whileStopped('Checking', () => null, async (config) => {
+      during.push(host.phase(), host.current(), config.dbPath);
+      // The first node let go of its port: nothing answers there now.
+      await expect(fetch(`${first.url}/healthz`)).rejects.toThrow();
+      return ok('done');
+    });
+    expect(r).toEqual({ ok: true, value: 'done' });
+    expect(during).toEqual([{ phase: 'maintenance', task: 'Checking' }, null, first.deps.config.dbPath]);
+    const second = host.current()!;
+    expect(second).not.toBe(first);
+    expect(host.phase()).toEqual({ phase: 'ready' });
+    expect((await fetch(`${second.url}/healthz`)).status).toBe(200);
+    expect(second.deps.nodeId).toBe(first.deps.nodeId);
+  });
+
+  it('refuses without stopping the node, and takes one step at a time', async () => {
+    const host = hostFor();
+    const node = (await host.start())!;
+    expect(await host.whileStopped('Refused', () => ({ ok: false, error: { code: 'nope', message: 'no' } }), async () => ok(1))).toEqual({ ok: false, error: { code: 'nope', message: 'no' } });
+    expect(host.current()).toBe(node);
+    let release!: () => void;
+    const held = host.whileStopped('Holding', () => null, () => new Promise<Result<string>>((r) => (release = () => r(ok('held')))));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await host.whileStopped('Second', () => null, async () => ok(2))).toMatchObject({ ok: false, error: { code: 'busy', message: expect.stringContaining('Holding') } });
+    release();
+    expect(await held).toEqual({ ok: true, value: 'held' });
+  });
+
+  it('reports a node that does not come back as failed, with the step\'s own result', async () => {
+    let starts = 0;
+    const host = hostFor({}, async (c) => {
+      if (++starts > 1) throw new Error('port taken');
+      return startNode(c);
+    });
+    await host.start();
+    expect(await host.whileStopped('Step', () => null, async () => ok('x'))).toEqual({ ok: true, value: 'x' });
+    expect(host.phase()).toEqual({ phase: 'failed', message: 'port taken' });
+    expect(host.current()).toBeNull();
+    expect(await host.whileStopped('Again', () => null, async () => ok('y'))).toMatchObject({ ok: false, error: { code: 'node_not_running' } });
+  });
+});
+
+describe('rotating the key from the desktop', () => {
+  it('retires the old key, restarts on the new one, re-signs the manifest, records and audits the rotation', async () => {
+    const host = hostFor();
+    const before = (await host.start())!;
+    const oldKey = before.deps.keys.org;
+    // Nothing to re-sign yet: refused while the node runs on.
+    expect(await rotateKeyOperation(host)({ confirmEntity: ORG, dualTrustDays: 90 })).toMatchObject({ ok: false, error: { code: 'manifest_missing', message: expect.stringContaining('Manifest screen') } });
+    expect(host.current()).toBe(before);
+    const put = await fetch(`${before.url}/v1/federation/manifest`, {
+      method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
+      body: JSON.stringify({ manifest_version: 1, entity_uri: ORG, public_key: oldKey.publicKey, key_id: oldKey.keyId, entities: [ORG], rotation_events: [], issued_at: new Date(Date.now() - 1000).toISOString().replace(/\.\d+Z$/, 'Z'), expires_at: new Date(Date.now() + 86_400_000 * 30).toISOString().replace(/\.\d+Z$/, 'Z'), signature: '__self_sign__' }),
+    });
+    expect(put.status).toBe(200);
+
+    const rotate = rotateKeyOperation(host);
+    expect(await rotate({ confirmEntity: 'stigmem://someone-else.example', dualTrustDays: 90 })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    expect(host.current()).toBe(before);
+
+    const r = await rotate({ confirmEntity: ORG, dualTrustDays: 120 });
+    if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+    const after = host.current()!;
+    expect(after).not.toBe(before);
+    expect(r.value.previous).toEqual({ keyId: oldKey.keyId, fingerprint: oldKey.fingerprint });
+    expect(r.value.current.keyId).toBe(after.deps.keys.org.keyId);
+    expect(r.value.current.keyId).not.toBe(oldKey.keyId);
+    expect(await wellKnownKey(after)).toBe(after.deps.keys.org.publicKey);
+    expect(r.value.manifestsResigned).toEqual([ORG]);
+    const manifest = (await (await fetch(`${after.url}/.well-known/stigmem-manifest.json`)).json()) as { public_key: string; rotation_events: unknown[] };
+    expect(manifest.public_key).toBe(after.deps.keys.org.publicKey);
+    expect(manifest.rotation_events).toHaveLength(1);
+    const retired = previousKeysTrustedAt(after.deps.db, Date.now());
+    expect(retired.map((k) => k.keyId)).toEqual([oldKey.keyId]);
+    expect(Date.parse(r.value.dualTrustExpiresAt) - Date.parse(r.value.rotatedAt)).toBeGreaterThanOrEqual(120 * 86_400_000 - 1000);
+    expect(readFileSync(r.value.recordPath, 'utf8')).toContain('"step":"rotate_key"');
+    const audit = after.deps.db.all<{ subject: string; detail: string }>(sql`SELECT subject, detail FROM audit_events WHERE event_type = 'key_rotated'`);
+    expect(audit).toEqual([{ subject: r.value.current.keyId, detail: expect.stringContaining(oldKey.keyId) }]);
+    expect(host.phase()).toEqual({ phase: 'ready' });
+  });
+
+  it('refuses a key that comes from the environment without stopping the node', async () => {
+    const host = hostFor({ STIGMEM_NODE_PRIVATE_KEY: Buffer.alloc(32, 9).toString('base64url') });
+    const node = (await host.start())!;
+    expect(await rotateKeyOperation(host)({ confirmEntity: ORG, dualTrustDays: 90 })).toMatchObject({ ok: false, error: { code: 'configured_key' } });
+    expect(host.current()).toBe(node);
+  });
+});
