@@ -16,6 +16,9 @@ export class DesktopNodeHost<T extends HostedNode> {
   private node: T | null = null;
   private config: NodeConfig | null = null;
   private maintenance: string | null = null;
+  /** The step under way, so quitting waits for it (a key half-rotated is never left by a quit) and starts nothing after. */
+  private inFlight: Promise<unknown> = Promise.resolve();
+  private isStopped = false;
 
   constructor(private readonly steps: StartupSteps<NodeConfig, T>) {}
 
@@ -47,24 +50,32 @@ export class DesktopNodeHost<T extends HostedNode> {
     if (running === null || this.config === null) return fail('node_not_running', 'the node is not running');
     const refusal = check(running.deps);
     if (refusal !== null) return refusal;
+    const config = this.config;
     this.maintenance = task;
-    let result: Result<R>;
-    try {
-      await running.close();
-      this.node = null;
-      result = await work(this.config, running.deps);
-    } catch (e) {
-      result = fail('internal_error', `${task} failed: ${e instanceof Error ? e.message : String(e)}`);
-    } finally {
-      this.maintenance = null;
-    }
-    await this.start();
-    after?.(this.node, result);
-    return result;
+    const step = (async (): Promise<Result<R>> => {
+      let result: Result<R>;
+      try {
+        await running.close();
+        this.node = null;
+        result = await work(config, running.deps);
+      } catch (e) {
+        result = fail('internal_error', `${task} failed: ${e instanceof Error ? e.message : String(e)}`);
+      } finally {
+        this.maintenance = null;
+      }
+      if (this.isStopped) return result;
+      await this.start();
+      after?.(this.node, result);
+      return result;
+    })();
+    this.inFlight = step;
+    return step;
   }
 
-  /** Stop for good (the app is quitting). */
+  /** Stop for good (the app is quitting): after any step under way, and nothing is started again. */
   async stop(): Promise<void> {
+    this.isStopped = true;
+    await this.inFlight;
     const running = this.node;
     this.node = null;
     await running?.close();

@@ -1,6 +1,6 @@
 // The desktop's node host with real nodes listening on 127.0.0.1 and their keys in a file store: a step that needs the
 // node stopped (a key rotation) stops it, runs, and starts it again; refusals never stop it; one such step at a time.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -68,6 +68,24 @@ describe('DesktopNodeHost', () => {
     expect(await host.whileStopped('Second', () => null, async () => ok(2))).toMatchObject({ ok: false, error: { code: 'busy', message: expect.stringContaining('Holding') } });
     release();
     expect(await held).toEqual({ ok: true, value: 'held' });
+  });
+
+  it('waits for a step under way when it stops for good, and starts nothing after it', async () => {
+    const host = hostFor();
+    const first = (await host.start())!;
+    let release!: () => void;
+    const held = host.whileStopped('Holding', () => null, () => new Promise<Result<string>>((r) => (release = () => r(ok('held')))));
+    await new Promise((r) => setTimeout(r, 50));
+    let isStopped = false;
+    const stopping = host.stop().then(() => (isStopped = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(isStopped).toBe(false);
+    release();
+    expect(await held).toEqual({ ok: true, value: 'held' });
+    await stopping;
+    expect(host.current()).toBeNull();
+    // Nothing listens again on the folder: the run record is gone with the first node.
+    expect(existsSync(`${first.deps.config.dbPath}.running`)).toBe(false);
   });
 
   it('reports a node that does not come back as failed, with the step\'s own result', async () => {

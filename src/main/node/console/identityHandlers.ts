@@ -20,8 +20,8 @@ import { ceremonyRecordPath, dataDirOf, hasConfiguredKey, keySummary } from '../
 import { publicBundle } from '../ceremony/qr.js';
 import { verifyCeremonyRecordFile } from '../ceremony/record.js';
 import type { NodeConfig } from '../config/env.js';
-import type { KeyLoadOptions } from '../identity/keys.js';
 import { normaliseKey } from '../crypto/base64url.js';
+import type { KeyLoadOptions } from '../identity/keys.js';
 import { currentStoredManifests } from '../rotation/plan.js';
 import { rotateIdentityKey } from '../rotation/rotate.js';
 import type { NodeDeps } from '../server/deps.js';
@@ -29,17 +29,19 @@ import { withValidArgument } from './validArgument.js';
 
 const isInMemory = (deps: NodeDeps): boolean => deps.config.dbPath === ':memory:';
 
+const ENVIRONMENT_KEY = 'The key comes from the environment (STIGMEM_NODE_PRIVATE_KEY, its _FILE form or the federation pair)';
+
 /** Why this node's key cannot be backed up from here, or null when it can. */
 function backupRefusal(deps: NodeDeps): string | null {
   if (isInMemory(deps)) return 'This node keeps no data folder (STIGMEM_DB_PATH=:memory:), so its key is not stored anywhere to back up.';
-  if (hasConfiguredKey(deps.config)) return 'The key comes from the environment (STIGMEM_NODE_PRIVATE_KEY, its _FILE form or the federation pair): back up that source instead.';
+  if (hasConfiguredKey(deps.config)) return `${ENVIRONMENT_KEY}: back up that source instead.`;
   return null;
 }
 
 /** Why this node's key cannot be rotated now, or null when it can (a rotation re-signs the published manifest). */
 function rotationBlocker(deps: NodeDeps): string | null {
-  const refusal = backupRefusal(deps);
-  if (refusal !== null) return refusal.replace('back up that source instead', 'rotate it where it is kept');
+  if (isInMemory(deps)) return 'This node keeps no data folder (STIGMEM_DB_PATH=:memory:), so its key is not stored anywhere to rotate.';
+  if (hasConfiguredKey(deps.config)) return `${ENVIRONMENT_KEY}: rotate it where it is kept.`;
   const own = currentStoredManifests(deps.db).some((m) => normaliseKey(m.public_key) === deps.keys.org.publicKey);
   return own ? null : 'Publish the org manifest first (the Manifest screen): the rotation re-signs it with the new key, which is how peers follow the change.';
 }
@@ -107,7 +109,7 @@ async function backup(deps: NodeDeps, path: string, passphrase: string, overwrit
  */
 export function rotationRefusal(deps: NodeDeps, args: RotateKeyInput): Result<never> | null {
   const blocker = rotationBlocker(deps);
-  if (blocker !== null) return fail(backupRefusal(deps) !== null ? 'configured_key' : 'manifest_missing', blocker);
+  if (blocker !== null) return fail(isInMemory(deps) || hasConfiguredKey(deps.config) ? 'configured_key' : 'manifest_missing', blocker);
   if (args.confirmEntity !== deps.orgEntityUri) return fail('validation_failed', `type ${deps.orgEntityUri} exactly to confirm the rotation`);
   return null;
 }
