@@ -78,14 +78,16 @@ export function validateBackupInput(arg: unknown): Result<BackupInput> {
   return ok({ path: path.trim(), passphrase, overwrite: overwrite === true });
 }
 
-/** How long signatures by the key rotated away from keep verifying (CONTRACT.md: at least 90 days). */
+/**
+ * How long tokens signed by the key rotated away from keep verifying. Verifiers (ours and reference peers) count it from
+ * the rotation event in the manifest, so the screen rotates with this window rather than offer one they would ignore.
+ */
 export const MIN_DUAL_TRUST_DAYS = 90;
 export const MAX_DUAL_TRUST_DAYS = 3650;
 
 export interface RotateKeyInput {
   /** The organisation entity, typed by the operator to confirm. */
   confirmEntity: string;
-  dualTrustDays: number;
 }
 
 export interface KeyRef {
@@ -104,12 +106,9 @@ export interface RotationDone {
 }
 
 export function validateRotateKey(arg: unknown): Result<RotateKeyInput> {
-  const f = objectWith(arg, ['confirmEntity', 'dualTrustDays'], '{"confirmEntity": "stigmem://org.example", "dualTrustDays": 90}');
+  const f = objectWith(arg, ['confirmEntity'], '{"confirmEntity": "stigmem://org.example"}');
   if (!f.ok) return f;
-  const { confirmEntity, dualTrustDays } = f.value;
+  const { confirmEntity } = f.value;
   if (typeof confirmEntity !== 'string' || confirmEntity.length > 2048) return fail('validation_failed', 'confirmEntity is the organisation entity, typed to confirm');
-  if (typeof dualTrustDays !== 'number' || !Number.isInteger(dualTrustDays) || dualTrustDays < MIN_DUAL_TRUST_DAYS || dualTrustDays > MAX_DUAL_TRUST_DAYS) {
-    return fail('validation_failed', `dualTrustDays is a whole number of days from ${MIN_DUAL_TRUST_DAYS} to ${MAX_DUAL_TRUST_DAYS}`);
-  }
-  return ok({ confirmEntity: confirmEntity.trim(), dualTrustDays });
+  return ok({ confirmEntity: confirmEntity.trim() });
 }

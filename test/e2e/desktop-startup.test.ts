@@ -181,10 +181,9 @@ describe('the desktop window while its node starts', () => {
     await page.getByTestId('nav-keys').click();
     await page.getByTestId('rotate-form').waitFor();
     expect(await page.getByTestId('rotate-open').isDisabled()).toBe(true);
-    await page.getByTestId('rotate-days').fill('120');
     await page.getByTestId('rotate-confirm-entity').fill(org);
     await page.getByTestId('rotate-open').click();
-    expect(await page.getByTestId('rotate-confirm-panel').textContent()).toContain('trusted for 120 more days');
+    expect(await page.getByTestId('rotate-confirm-panel').textContent()).toContain('keep verifying for 90 days');
     await page.getByTestId('rotate-go').click();
     await page.getByTestId('rotation-done').waitFor({ timeout: 30_000 });
     const after = desktop.host.current()!;

@@ -13,7 +13,7 @@ export function rotateKeyOperation<T extends HostedNode>(host: DesktopNodeHost<T
     host.whileStopped(
       ROTATION_TASK,
       (deps) => rotationRefusal(deps, args),
-      (config, deps) => rotateStoppedNode(config, deps.keyOptions, args),
+      (config, deps) => rotateStoppedNode(config, deps.keyOptions),
       (node, result) => {
         if (node === null || !result.ok) return;
         const { deps } = node;

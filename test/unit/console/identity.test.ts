@@ -54,8 +54,8 @@ describe('identity overview', () => {
   it('allows a rotation once a manifest signed by this key is published, and leaves the rotation to the desktop or the CLI', async () => {
     valueOf(await op('manifest:publish', { entities: [ORG], validDays: 30 }));
     expect(valueOf(await op<IdentityOverview>('identity:overview')).rotation).toEqual({ isPossible: true, whyNot: null });
-    expect(await op('identity:rotate', { confirmEntity: 'stigmem://other.example', dualTrustDays: 90 })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
-    expect(await op('identity:rotate', { confirmEntity: ORG, dualTrustDays: 90 })).toMatchObject({ ok: false, error: { code: 'node_must_stop' } });
+    expect(await op('identity:rotate', { confirmEntity: 'stigmem://other.example' })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    expect(await op('identity:rotate', { confirmEntity: ORG })).toMatchObject({ ok: false, error: { code: 'node_must_stop' } });
     expect(n.deps.keys.org.keyId).toBe(valueOf(await op<IdentityOverview>('identity:overview')).keyId);
   });
 

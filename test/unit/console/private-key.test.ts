@@ -48,7 +48,7 @@ function argumentsInOrder(): (op: string, previous: unknown) => unknown {
     if (op === 'trust:set') return { source: 'stigmem://other.example/agent/a', score: 0.5 };
     if (op === 'trust:clear') return { source: 'stigmem://other.example/agent/a' };
     if (op === 'identity:backup') return { path: '/nonexistent/stigmem-test/org-key.backup', passphrase: 'Seven green Lanterns 42', overwrite: false };
-    if (op === 'identity:rotate') return { confirmEntity: 'stigmem://localhost:8765', dualTrustDays: 90 };
+    if (op === 'identity:rotate') return { confirmEntity: 'stigmem://localhost:8765' };
     return undefined;
   };
 }

@@ -107,10 +107,11 @@ describe('bindAdminOperations with operations the shell answers', () => {
     });
     const rotate = handlers.get('identity:rotate')!;
     // The node is not running, yet the shell answers: it does not go through the node's handler map.
-    expect(await rotate(fromApp, { confirmEntity: ' stigmem://org.example ', dualTrustDays: 90 })).toEqual({ ok: false, error: { code: 'checked', message: 'reached the shell' } });
-    expect(seen).toEqual([{ confirmEntity: 'stigmem://org.example', dualTrustDays: 90 }]);
+    expect(await rotate(fromApp, { confirmEntity: ' stigmem://org.example ' })).toEqual({ ok: false, error: { code: 'checked', message: 'reached the shell' } });
+    expect(seen).toEqual([{ confirmEntity: 'stigmem://org.example' }]);
     expect(await rotate(fromApp, { confirmEntity: 'stigmem://org.example', dualTrustDays: 30 })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
-    expect(await rotate({ senderFrame: { url: 'https://evil.example/' } }, { confirmEntity: 'stigmem://org.example', dualTrustDays: 90 })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await rotate(fromApp, { confirmEntity: 7 })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    expect(await rotate({ senderFrame: { url: 'https://evil.example/' } }, { confirmEntity: 'stigmem://org.example' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(seen).toHaveLength(1);
     expect(await handlers.get('node:status')!(fromApp, undefined)).toMatchObject({ ok: false, error: { code: 'node_not_running' } });
   });

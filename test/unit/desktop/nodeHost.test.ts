@@ -108,7 +108,7 @@ describe('rotating the key from the desktop', () => {
     const before = (await host.start())!;
     const oldKey = before.deps.keys.org;
     // Nothing to re-sign yet: refused while the node runs on.
-    expect(await rotateKeyOperation(host)({ confirmEntity: ORG, dualTrustDays: 90 })).toMatchObject({ ok: false, error: { code: 'manifest_missing', message: expect.stringContaining('Manifest screen') } });
+    expect(await rotateKeyOperation(host)({ confirmEntity: ORG })).toMatchObject({ ok: false, error: { code: 'manifest_missing', message: expect.stringContaining('Manifest screen') } });
     expect(host.current()).toBe(before);
     const put = await fetch(`${before.url}/v1/federation/manifest`, {
       method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
@@ -117,10 +117,10 @@ describe('rotating the key from the desktop', () => {
     expect(put.status).toBe(200);
 
     const rotate = rotateKeyOperation(host);
-    expect(await rotate({ confirmEntity: 'stigmem://someone-else.example', dualTrustDays: 90 })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    expect(await rotate({ confirmEntity: 'stigmem://someone-else.example' })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
     expect(host.current()).toBe(before);
 
-    const r = await rotate({ confirmEntity: ORG, dualTrustDays: 120 });
+    const r = await rotate({ confirmEntity: ORG });
     if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
     const after = host.current()!;
     expect(after).not.toBe(before);
@@ -134,7 +134,7 @@ describe('rotating the key from the desktop', () => {
     expect(manifest.rotation_events).toHaveLength(1);
     const retired = previousKeysTrustedAt(after.deps.db, Date.now());
     expect(retired.map((k) => k.keyId)).toEqual([oldKey.keyId]);
-    expect(Date.parse(r.value.dualTrustExpiresAt) - Date.parse(r.value.rotatedAt)).toBeGreaterThanOrEqual(120 * 86_400_000 - 1000);
+    expect(Date.parse(r.value.dualTrustExpiresAt) - Date.parse(r.value.rotatedAt)).toBe(90 * 86_400_000);
     expect(readFileSync(r.value.recordPath, 'utf8')).toContain('"step":"rotate_key"');
     const audit = after.deps.db.all<{ subject: string; detail: string }>(sql`SELECT subject, detail FROM audit_events WHERE event_type = 'key_rotated'`);
     expect(audit).toEqual([{ subject: r.value.current.keyId, detail: expect.stringContaining(oldKey.keyId) }]);
@@ -144,7 +144,7 @@ describe('rotating the key from the desktop', () => {
   it('refuses a key that comes from the environment without stopping the node', async () => {
     const host = hostFor({ STIGMEM_NODE_PRIVATE_KEY: Buffer.alloc(32, 9).toString('base64url') });
     const node = (await host.start())!;
-    expect(await rotateKeyOperation(host)({ confirmEntity: ORG, dualTrustDays: 90 })).toMatchObject({ ok: false, error: { code: 'configured_key' } });
+    expect(await rotateKeyOperation(host)({ confirmEntity: ORG })).toMatchObject({ ok: false, error: { code: 'configured_key' } });
     expect(host.current()).toBe(node);
   });
 });

@@ -5,6 +5,7 @@ import { isAbsolute, join } from 'node:path';
 import QRCode from 'qrcode';
 import {
   MAX_LISTED_CEREMONY_STEPS,
+  MIN_DUAL_TRUST_DAYS,
   type BackupDone,
   type CeremonyRecordState,
   type IdentityOverview,
@@ -115,8 +116,8 @@ export function rotationRefusal(deps: NodeDeps, args: RotateKeyInput): Result<ne
 }
 
 /** Rotate the key of the stopped node on `config` (the CLI's rotate-key service), as the Keys screen shows it. */
-export async function rotateStoppedNode(config: NodeConfig, keyOptions: KeyLoadOptions | undefined, args: RotateKeyInput): Promise<Result<RotationDone>> {
-  const r = await rotateIdentityKey({ config, keys: keyOptions, dualTrustDays: args.dualTrustDays });
+export async function rotateStoppedNode(config: NodeConfig, keyOptions: KeyLoadOptions | undefined): Promise<Result<RotationDone>> {
+  const r = await rotateIdentityKey({ config, keys: keyOptions, dualTrustDays: MIN_DUAL_TRUST_DAYS });
   if (!r.ok) return r;
   const v = r.value;
   return ok({

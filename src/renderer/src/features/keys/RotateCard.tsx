@@ -1,7 +1,7 @@
 // Rotate the identity key: the operator types the organisation's entity to confirm; the desktop stops its node, the
 // old key signs the hand-over to a new one in the same store, manifests are re-signed and logged, the node restarts.
 import { useState, type FormEvent } from 'react';
-import { MAX_DUAL_TRUST_DAYS, MIN_DUAL_TRUST_DAYS, type IdentityOverview } from '../../../../shared/identity';
+import { MIN_DUAL_TRUST_DAYS, type IdentityOverview } from '../../../../shared/identity';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FingerprintBlock } from '../../components/Fingerprint';
 import { formatTimestamp } from '../../components/format';
@@ -33,12 +33,9 @@ function RotationResult() {
 
 export function RotateCard({ identity }: { identity: IdentityOverview }) {
   const { rotate, isRotating, rotateError } = useKeys();
-  const [days, setDays] = useState(String(MIN_DUAL_TRUST_DAYS));
   const [typed, setTyped] = useState('');
   const [isConfirming, setConfirming] = useState(false);
-  const dualTrustDays = Number(days);
-  const isDaysValid = Number.isInteger(dualTrustDays) && dualTrustDays >= MIN_DUAL_TRUST_DAYS && dualTrustDays <= MAX_DUAL_TRUST_DAYS;
-  const isReady = isDaysValid && typed.trim() === identity.entityUri && identity.rotation.isPossible;
+  const isReady = typed.trim() === identity.entityUri && identity.rotation.isPossible;
   const isConsole = transport.adminKey !== null;
 
   const submit = (e: FormEvent<HTMLFormElement>): void => {
@@ -47,7 +44,7 @@ export function RotateCard({ identity }: { identity: IdentityOverview }) {
   };
 
   const go = async (): Promise<void> => {
-    if (await rotate({ confirmEntity: typed.trim(), dualTrustDays })) {
+    if (await rotate({ confirmEntity: typed.trim() })) {
       setTyped('');
       setConfirming(false);
     }
@@ -60,7 +57,7 @@ export function RotateCard({ identity }: { identity: IdentityOverview }) {
       </h2>
       <p className="card__note">
         A new key replaces this one in the same store; the old key signs the hand-over, every published manifest is re-signed and logged, and tokens the
-        old key signed keep verifying for the dual-trust window. Peers that pinned this key must re-pin the new one.
+        old key signed keep verifying for {MIN_DUAL_TRUST_DAYS} days (the window peers apply). Peers that pinned this key must re-pin the new one.
       </p>
       {isConsole ? (
         <p className="card__note" data-testid="rotate-elsewhere">
@@ -76,10 +73,6 @@ export function RotateCard({ identity }: { identity: IdentityOverview }) {
       ) : (
         <form className="form" onSubmit={submit} data-testid="rotate-form">
           <label className="field">
-            <span className="field__label">Dual-trust window (days, {MIN_DUAL_TRUST_DAYS} to {MAX_DUAL_TRUST_DAYS})</span>
-            <input className="field__input" type="number" min={MIN_DUAL_TRUST_DAYS} max={MAX_DUAL_TRUST_DAYS} value={days} onChange={(e) => (setDays(e.target.value), setConfirming(false))} data-testid="rotate-days" />
-          </label>
-          <label className="field">
             <span className="field__label">
               Type <span className="mono">{identity.entityUri}</span> to confirm
             </span>
@@ -89,7 +82,7 @@ export function RotateCard({ identity }: { identity: IdentityOverview }) {
             <div className="row-panel row-panel--danger" role="alertdialog" aria-label="Rotate the key" data-testid="rotate-confirm-panel">
               <p>
                 Rotate the key of <span className="mono">{identity.entityUri}</span> now? The node stops for a moment. The key{' '}
-                <span className="mono">{identity.keyId.slice(0, 16)}…</span> is retired and trusted for {dualTrustDays} more days; this cannot be undone.
+                <span className="mono">{identity.keyId.slice(0, 16)}…</span> is retired; tokens it signed keep verifying for {MIN_DUAL_TRUST_DAYS} days. This cannot be undone.
               </p>
               {rotateError ? <ErrorNotice error={rotateError} /> : null}
               <div className="row-panel__actions">
