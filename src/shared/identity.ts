@@ -39,7 +39,8 @@ export interface IdentityOverview {
   approvalFingerprint: string;
   keyCustody: string;
   /** Whether this node's own stored key can be backed up here, and if not why (a key from the environment, say). */
-  backup: { isPossible: boolean; whyNot: string | null; suggestedPath: string };
+  /** `lastAt`: the newest verified backup of this very key in the ceremony record (null: none recorded). */
+  backup: { isPossible: boolean; whyNot: string | null; suggestedPath: string; lastAt: string | null };
   /** Whether the key can be rotated now (it needs the node's own stored key and a published manifest to re-sign). */
   rotation: { isPossible: boolean; whyNot: string | null };
   qr: QrGrid;

@@ -193,6 +193,8 @@ describe('the desktop window while its node starts', () => {
     const served = (await (await fetch(`${after.url}/.well-known/stigmem-manifest.json`)).json()) as { public_key: string; rotation_events: unknown[] };
     expect(served).toMatchObject({ public_key: after.deps.keys.org.publicKey, rotation_events: [expect.anything()] });
     await page.getByTestId('keys-public-key').filter({ hasText: after.deps.keys.org.publicKey }).waitFor();
+    // The new key has no backup yet, and the screen says so.
+    await page.getByTestId('backup-none').waitFor();
     await page.screenshot({ path: join(home, 'rotated.png'), fullPage: true });
     await page.getByTestId('nav-overview').click();
     await page.locator(`[data-testid=retired-key][data-key-id="${oldKey.keyId}"]`).waitFor();

@@ -53,6 +53,7 @@ describe('the Keys screen', () => {
     expect(await page.getByTestId('keys-public-key').textContent()).toBe(wellKnown.public_key);
     expect(Number(await page.getByTestId('identity-qr').getAttribute('data-modules'))).toBeGreaterThan(200);
     await page.getByTestId('record-absent').waitFor();
+    await page.getByTestId('backup-none').waitFor();
     // A served console cannot stop its own node: rotation is the CLI's (or the desktop's) to do.
     expect(await page.getByTestId('rotate-elsewhere').textContent()).toContain('stigmem identity rotate-key');
 
@@ -81,6 +82,7 @@ describe('the Keys screen', () => {
     // The form forgets the passphrase once the backup is written.
     expect(await page.getByTestId('backup-passphrase').inputValue()).toBe('');
     await page.getByTestId('record-verified').waitFor();
+    await page.getByTestId('backup-last').waitFor();
     expect(await page.getByTestId('record-steps').locator('tbody tr').first().getAttribute('data-step')).toBe('backup');
 
     // The same path again, without asking to replace: refused in the operator's words, the first file kept.

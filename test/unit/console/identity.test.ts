@@ -46,7 +46,7 @@ describe('identity overview', () => {
     expect(o.qr.modules).toMatch(new RegExp(`^[01]{${o.qr.size * o.qr.size}}$`));
     // The three finder patterns' corners are dark.
     for (const [x, y] of [[0, 0], [o.qr.size - 1, 0], [0, o.qr.size - 1]]) expect(o.qr.modules[y! * o.qr.size + x!]).toBe('1');
-    expect(o.backup).toEqual({ isPossible: true, whyNot: null, suggestedPath: expect.stringMatching(new RegExp(`^${n.dir}/org-key-\\d{4}-\\d{2}-\\d{2}\\.backup$`)) });
+    expect(o.backup).toEqual({ isPossible: true, whyNot: null, suggestedPath: expect.stringMatching(new RegExp(`^${n.dir}/org-key-\\d{4}-\\d{2}-\\d{2}\\.backup$`)), lastAt: null });
     expect(o.record).toEqual({ state: 'absent', path: join(n.dir, 'ceremony-record.jsonl') });
     expect(o.rotation).toEqual({ isPossible: false, whyNot: expect.stringContaining('Publish the org manifest first') });
   });
@@ -94,6 +94,7 @@ describe('identity backup', () => {
     }
     const o = valueOf(await op<IdentityOverview>('identity:overview'));
     expect(o.record).toMatchObject({ state: 'verified', lines: 1, steps: [{ line: 1, step: 'backup', keyId: n.deps.keys.org.keyId }] });
+    expect(o.backup.lastAt).toBe(done.createdAt);
     const events = n.deps.db.all<{ event_type: string; actor: string; subject: string; detail: string }>(sql`SELECT event_type, actor, subject, detail FROM audit_events WHERE category = 'identity'`);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ event_type: 'identity_backup', actor: ORG, subject: n.deps.keys.org.keyId });
@@ -129,6 +130,9 @@ describe('identity backup', () => {
   it('shows an altered record as invalid, with the line that fails', async () => {
     const done = valueOf(await op<BackupDone>('identity:backup', { path: join(n.dir, 'org-key.backup'), passphrase: GOOD }));
     writeFileSync(done.recordPath, readFileSync(done.recordPath, 'utf8').replace('"step":"backup"', '"step":"init"'));
-    expect(valueOf(await op<IdentityOverview>('identity:overview')).record).toMatchObject({ state: 'invalid', problems: expect.stringContaining('line 1: signature does not verify') });
+    const o = valueOf(await op<IdentityOverview>('identity:overview'));
+    expect(o.record).toMatchObject({ state: 'invalid', problems: expect.stringContaining('line 1: signature does not verify') });
+    // An altered record vouches for no backup.
+    expect(o.backup.lastAt).toBeNull();
   });
 });

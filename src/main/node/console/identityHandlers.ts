@@ -68,12 +68,15 @@ function overview(deps: NodeDeps): IdentityOverview {
   const refusal = backupRefusal(deps);
   const blocker = rotationBlocker(deps);
   const day = new Date(deps.clock.nowMs()).toISOString().slice(0, 10);
+  const record = recordState(deps);
+  // Only a signed line counts: an altered record says nothing about backups.
+  const lastAt = record.state === 'verified' ? (record.steps.find((st) => st.step === 'backup' && st.keyId === org.keyId)?.at ?? null) : null;
   return {
     entityUri: deps.orgEntityUri, nodeId: deps.nodeId, ...keySummary(org), keyCustody: org.custody,
-    backup: { isPossible: refusal === null, whyNot: refusal, suggestedPath: isInMemory(deps) ? '' : join(dataDirOf(deps.config), `org-key-${day}.backup`) },
+    backup: { isPossible: refusal === null, whyNot: refusal, suggestedPath: isInMemory(deps) ? '' : join(dataDirOf(deps.config), `org-key-${day}.backup`), lastAt },
     rotation: { isPossible: blocker === null, whyNot: blocker },
     qr: qrOf(JSON.stringify(publicBundle(deps.nodeId, org.publicKey, org.keyId, deps.orgEntityUri))),
-    record: recordState(deps),
+    record,
   };
 }
 

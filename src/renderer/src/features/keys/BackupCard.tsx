@@ -66,6 +66,17 @@ export function BackupCard({ identity }: { identity: IdentityOverview }) {
       <h2 id="backup-title" className="card__title">
         Back up the identity key
       </h2>
+      {identity.backup.isPossible ? (
+        identity.backup.lastAt === null ? (
+          <p className="form__warn" data-testid="backup-none">
+            This key has no recorded backup: if this machine is lost, so is the organisation&apos;s identity.
+          </p>
+        ) : (
+          <p className="card__note" data-testid="backup-last">
+            Last backed up {formatTimestamp(identity.backup.lastAt)}.
+          </p>
+        )
+      ) : null}
       {!identity.backup.isPossible ? (
         <p className="form__warn" data-testid="backup-impossible">
           {identity.backup.whyNot}
