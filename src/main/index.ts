@@ -38,8 +38,7 @@ function createMainWindow(): BrowserWindow {
 async function startDesktopNode(config: NodeConfig): Promise<RunningNode> {
   const running = await startNode(config, {
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-stigmem-capability"]'] },
-    // The desktop never falls back from the OS keychain to a key file without the user's consent.
-    keys: { confirmFallback: askKeychainFallback },
+    keys: KEY_OPTIONS,
     pageWorkerFile: builtPageWorker(outMainDir),
   });
   for (const n of running.notices) console.info(`stigmem: ${n}`);
@@ -66,6 +65,9 @@ function focusMainWindow(): void {
   mainWindow.focus();
 }
 
+// The desktop never falls back from the OS keychain to a key file without the user's consent.
+const KEY_OPTIONS = { confirmFallback: askKeychainFallback };
+
 const host = new DesktopNodeHost<RunningNode>({
   configure: () => {
     const { config, warnings } = desktopNodeConfig(app.getPath('userData'), process.env);
@@ -82,7 +84,7 @@ const host = new DesktopNodeHost<RunningNode>({
       onNotice: (m) => console.warn(`stigmem: ${m}`),
     }),
   start: (config) => startDesktopNode(config),
-});
+}, KEY_OPTIONS);
 
 async function startHostedNode(): Promise<void> {
   await host.start();
@@ -97,7 +99,7 @@ async function onReady(): Promise<void> {
     startup: () => host.phase(),
     isTrustedSender: (senderUrl) => isTrustedSenderUrl(senderUrl, appUrl),
     reportError: (op, err) => console.error(`stigmem: ${op} failed:`, err),
-    shellOperations: { 'identity:rotate': rotateKeyOperation(host) },
+    shellOperations: { 'identity:rotate': rotateKeyOperation(host), 'identity:firstRun': (choice) => host.chooseIdentity(choice) },
   });
   // The window first: it shows the upgrade's progress, or why the node could not start, instead of nothing at all.
   mainWindow = createMainWindow();

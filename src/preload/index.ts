@@ -12,7 +12,7 @@ function invoker<N extends OperationName>(op: N): OperationCall<N> {
 const stigmem = {
   node: { startup: invoker('node:startup'), status: invoker('node:status') },
   facts: { recent: invoker('facts:recent') },
-  identity: { publicKey: invoker('identity:publicKey'), overview: invoker('identity:overview'), backup: invoker('identity:backup'), rotate: invoker('identity:rotate') },
+  identity: { publicKey: invoker('identity:publicKey'), overview: invoker('identity:overview'), backup: invoker('identity:backup'), rotate: invoker('identity:rotate'), firstRun: invoker('identity:firstRun') },
   manifest: { current: invoker('manifest:current'), publish: invoker('manifest:publish') },
   audit: { list: invoker('audit:list') },
   tokens: { list: invoker('tokens:list'), issue: invoker('tokens:issue'), revoke: invoker('tokens:revoke') },

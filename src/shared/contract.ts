@@ -20,7 +20,18 @@ import {
   type QuarantinePage,
   type QuarantineQuery,
 } from './quarantine.js';
-import { validateBackupInput, validateRotateKey, type BackupDone, type BackupInput, type IdentityOverview, type RotateKeyInput, type RotationDone } from './identity.js';
+import {
+  validateBackupInput,
+  validateFirstRunChoice,
+  validateRotateKey,
+  type BackupDone,
+  type BackupInput,
+  type FirstRunChoice,
+  type FirstRunDone,
+  type IdentityOverview,
+  type RotateKeyInput,
+  type RotationDone,
+} from './identity.js';
 import { validatePublishManifest, type ManifestState, type PublishManifestInput } from './manifest.js';
 import { validateIssueToken, validateRevokeToken, type IssuedToken, type IssuedTokenResult, type IssueTokenInput, type RevokedToken, type RevokeTokenInput } from './tokens.js';
 import { validateTrustOverride, validateTrustSourceRef, type TrustedSource, type TrustOverrideInput, type TrustOverview, type TrustSourceRef } from './trust.js';
@@ -63,7 +74,9 @@ export type NodeStartup =
   | { phase: 'ready' }
   | { phase: 'failed'; message: string }
   /** The desktop stopped its node for a step that needs it stopped (a key rotation) and starts it again after. */
-  | { phase: 'maintenance'; task: string };
+  | { phase: 'maintenance'; task: string }
+  /** A first start on an empty data folder: the operator chooses a new identity or restores one from a backup. */
+  | { phase: 'first-run'; dataDir: string; keyStore: string };
 
 export interface RetiredKey {
   keyId: string;
@@ -109,6 +122,7 @@ export const ADMIN_OPERATIONS = {
   'identity:overview': operation<undefined, IdentityOverview>()(validateNoArgument),
   'identity:backup': operation<BackupInput, BackupDone>()(validateBackupInput),
   'identity:rotate': operation<RotateKeyInput, RotationDone>()(validateRotateKey),
+  'identity:firstRun': operation<FirstRunChoice, FirstRunDone>()(validateFirstRunChoice),
   'peers:list': operation<undefined, PeerSummary[]>()(validateNoArgument),
   'peers:add': operation<AddPeerInput, PeerSummary>()(validateAddPeer),
   'peers:repin': operation<RepinPeerInput, PeerSummary>()(validateRepinPeer),

@@ -113,3 +113,23 @@ export function validateRotateKey(arg: unknown): Result<RotateKeyInput> {
   if (typeof confirmEntity !== 'string' || confirmEntity.length > 2048) return fail('validation_failed', 'confirmEntity is the organisation entity, typed to confirm');
   return ok({ confirmEntity: confirmEntity.trim() });
 }
+
+/** A first start's choice: a new identity key (generated into the key store), or the one a backup holds. */
+export type FirstRunChoice = { choice: 'new' } | { choice: 'restore'; path: string; passphrase: string };
+
+export interface FirstRunDone {
+  choice: 'new' | 'restore';
+  /** For a restore: whose identity this folder now has. */
+  restored: { nodeId: string; keyId: string; fingerprint: string; keyLocation: string } | null;
+}
+
+export function validateFirstRunChoice(arg: unknown): Result<FirstRunChoice> {
+  const f = objectWith(arg, ['choice', 'path', 'passphrase'], '{"choice": "new"} or {"choice": "restore", "path": "/media/usb/org-key.backup", "passphrase": "…"}');
+  if (!f.ok) return f;
+  const { choice, path, passphrase } = f.value;
+  if (choice === 'new') return path === undefined && passphrase === undefined ? ok({ choice }) : fail('validation_failed', 'a new identity takes no path or passphrase');
+  if (choice !== 'restore') return fail('validation_failed', 'choice is "new" or "restore"');
+  if (typeof path !== 'string' || path.trim() === '' || path.length > MAX_BACKUP_PATH_LENGTH || path.includes('\u0000')) return fail('validation_failed', "path is the backup file's full path");
+  if (typeof passphrase !== 'string' || passphrase === '' || passphrase.length > MAX_BACKUP_PASSPHRASE_LENGTH) return fail('validation_failed', `passphrase is 1 to ${MAX_BACKUP_PASSPHRASE_LENGTH} characters`);
+  return ok({ choice, path: path.trim(), passphrase });
+}

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bindAdminOperations, type IpcMainLike } from '../../src/main/desktop/ipc.js';
 import { rotateKeyOperation } from '../../src/main/desktop/keyRotation.js';
 import { DesktopNodeHost } from '../../src/main/desktop/nodeHost.js';
+import { runAdminOperation } from '../../src/main/node/console/handlers.js';
 import { loadConfig, type NodeConfig } from '../../src/main/node/config/env.js';
 import { builtUpgradeWorker, upgradeDatabase } from '../../src/main/node/db/upgrade.js';
 import { startNode, type RunningNode } from '../../src/main/node/runtime.js';
@@ -102,7 +103,7 @@ describe('the desktop window while its node starts', () => {
         currentDeps: () => desktop.host.current()?.deps ?? null,
         startup: () => desktop.host.phase(),
         isTrustedSender: (url) => url?.startsWith(`${appUrl}/`) ?? false,
-        shellOperations: { 'identity:rotate': rotateKeyOperation(desktop.host) },
+        shellOperations: { 'identity:rotate': rotateKeyOperation(desktop.host), 'identity:firstRun': (choice) => desktop.host.chooseIdentity(choice) },
       },
     );
     const page = await browser.newPage();
@@ -168,6 +169,9 @@ describe('the desktop window while its node starts', () => {
     const org = 'stigmem://org-a.example';
     const desktop = startDesktop(join(dir, 'node.db'), Promise.resolve(), { STIGMEM_ENTITY_URI: org });
     const page = await openWindow(desktop);
+    // A first start: the operator creates the identity before anything is written to the folder.
+    await page.locator('[data-testid=startup][data-phase=first-run]').waitFor();
+    await page.getByTestId('first-run-new').click();
     const before = (await desktop.done)!;
     const oldKey = before.deps.keys.org;
     await page.getByTestId('nav-keys').click();
@@ -198,6 +202,35 @@ describe('the desktop window while its node starts', () => {
     await page.screenshot({ path: join(home, 'rotated.png'), fullPage: true });
     await page.getByTestId('nav-overview').click();
     await page.locator(`[data-testid=retired-key][data-key-id="${oldKey.keyId}"]`).waitFor();
+    await page.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.skipIf(!hasChromium)('restores the organisation from a backup on a first start, after refusing the wrong passphrase', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stigmem-desktop-db-'));
+    // The organisation's node on the machine that was lost, and the backup its operator kept.
+    const lost = await startNode(configFor(join(dir, 'lost', 'node.db'), {}));
+    const backupPath = join(dir, 'org-key.backup');
+    expect((await runAdminOperation(lost.deps, 'identity:backup', { path: backupPath, passphrase: 'Twelve brass Bells 60' })).ok).toBe(true);
+    const { nodeId, keys } = lost.deps;
+    await lost.close();
+
+    const desktop = startDesktop(join(dir, 'replacement', 'node.db'), Promise.resolve());
+    const page = await openWindow(desktop);
+    await page.locator('[data-testid=startup][data-phase=first-run]').waitFor();
+    await page.getByTestId('first-run-path').fill(backupPath);
+    await page.getByTestId('first-run-passphrase').fill('Twelve brass Bells 61');
+    await page.getByTestId('first-run-restore').click();
+    const refused = page.getByTestId('error-notice');
+    await refused.waitFor();
+    expect(await refused.getAttribute('data-code')).toBe('passphrase_wrong');
+    await page.screenshot({ path: join(home, 'first-run.png'), fullPage: true });
+    await page.getByTestId('first-run-passphrase').fill('Twelve brass Bells 60');
+    await page.getByTestId('first-run-restore').click();
+    const node = (await desktop.done)!;
+    expect(node.deps.nodeId).toBe(nodeId);
+    expect(node.deps.keys.org.publicKey).toBe(keys.org.publicKey);
+    await page.getByTestId('node-id').filter({ hasText: nodeId }).waitFor();
     await page.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -1,8 +1,12 @@
 // The desktop's node across its life: started after the window opens (DesktopStartup), and stopped and started again
 // around a step that needs it stopped, such as a key rotation, while the window shows what is happening.
 import type { NodeStartup } from '../../shared/contract.js';
-import { fail, type Result } from '../../shared/result.js';
+import type { FirstRunChoice, FirstRunDone } from '../../shared/identity.js';
+import { fail, ok, type Result } from '../../shared/result.js';
+import { dataDirOf, folderHasIdentity } from '../node/ceremony/folder.js';
+import { restoreIdentity } from '../node/ceremony/restore.js';
 import type { NodeConfig } from '../node/config/env.js';
+import type { KeyLoadOptions } from '../node/identity/keys.js';
 import type { NodeDeps } from '../node/server/deps.js';
 import { DesktopStartup, type StartupSteps } from './startup.js';
 
@@ -20,16 +24,62 @@ export class DesktopNodeHost<T extends HostedNode> {
   private inFlight: Promise<unknown> = Promise.resolve();
   private isStopped = false;
 
-  constructor(private readonly steps: StartupSteps<NodeConfig, T>) {}
+  /** Set while a first start waits for the operator's choice of identity. */
+  private firstRun: ((choice: FirstRunChoice) => Promise<Result<FirstRunDone>>) | null = null;
 
-  /** Configure, upgrade and start; resolves with the node, or null when a step failed (the phase says why). */
+  /** `keys`: how the key store is reached (the same options the node is started with), for a restore. */
+  constructor(
+    private readonly steps: StartupSteps<NodeConfig, T>,
+    private readonly keys: KeyLoadOptions = {},
+  ) {}
+
+  /**
+   * Configure, (on an empty data folder) wait for the operator's choice of identity, upgrade and start; resolves with the
+   * node, or null when a step failed (the phase says why).
+   */
   async start(): Promise<T | null> {
     this.node = await this.startup.run({
       configure: () => (this.config = this.steps.configure()),
+      prepare: (c, show) => this.awaitIdentityChoice(c, show),
       upgrade: (c, onStep) => this.steps.upgrade(c, onStep),
       start: (c) => this.steps.start(c),
     });
     return this.node;
+  }
+
+  /** The operator's answer to the first-run question: a new identity, or a restore (which must succeed to go on). */
+  async chooseIdentity(choice: FirstRunChoice): Promise<Result<FirstRunDone>> {
+    if (this.firstRun === null) return fail('not_first_run', 'this node already has its identity');
+    return this.firstRun(choice);
+  }
+
+  private awaitIdentityChoice(config: NodeConfig, show: (phase: NodeStartup) => void): Promise<void> {
+    if (folderHasIdentity(config)) return Promise.resolve();
+    show({ phase: 'first-run', dataDir: dataDirOf(config), keyStore: config.keyStore });
+    return new Promise<void>((resolve) => {
+      let isBusy = false;
+      this.firstRun = async (choice) => {
+        if (isBusy) return fail('busy', 'the previous choice is still being carried out');
+        isBusy = true;
+        try {
+          const r = choice.choice === 'new' ? ok<FirstRunDone>({ choice: 'new', restored: null }) : await this.restoreInto(config, choice.path, choice.passphrase);
+          if (r.ok) {
+            this.firstRun = null;
+            resolve();
+          }
+          return r;
+        } finally {
+          isBusy = false;
+        }
+      };
+    });
+  }
+
+  private async restoreInto(config: NodeConfig, path: string, passphrase: string): Promise<Result<FirstRunDone>> {
+    const r = await restoreIdentity({ config, keys: this.keys, backupPath: path, passphrase });
+    if (!r.ok) return r;
+    const { nodeId, keyId, fingerprint, keyLocation } = r.value;
+    return ok({ choice: 'restore', restored: { nodeId, keyId, fingerprint, keyLocation } });
   }
 
   current(): T | null {

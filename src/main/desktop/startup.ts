@@ -6,6 +6,8 @@ import type { UpgradeStep } from '../node/db/upgrade.js';
 export interface StartupSteps<C, T> {
   /** Read the configuration (a malformed value fails here, and the window says which). */
   configure(): C;
+  /** Before anything touches the data folder: a first start waits here for the operator's choice of identity. */
+  prepare?(config: C, show: (phase: NodeStartup) => void): Promise<void>;
   upgrade(config: C, onStep: (step: UpgradeStep) => void): Promise<unknown>;
   start(config: C): Promise<T>;
 }
@@ -23,6 +25,8 @@ export class DesktopStartup {
     this.state = { phase: 'starting' };
     try {
       const config = steps.configure();
+      await steps.prepare?.(config, (phase) => (this.state = phase));
+      this.state = { phase: 'starting' };
       await steps.upgrade(config, (s) => {
         this.state = { phase: 'upgrading', step: s.index, steps: s.total, schemaVersion: s.version, migration: s.name };
       });

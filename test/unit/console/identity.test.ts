@@ -33,6 +33,18 @@ describe('backup arguments', () => {
   });
 });
 
+describe('first-run arguments', () => {
+  it('take a new identity, or a restore with a path and a passphrase', async () => {
+    const { validateFirstRunChoice } = await import('../../../src/shared/identity.js');
+    expect(validateFirstRunChoice({ choice: 'new' })).toEqual({ ok: true, value: { choice: 'new' } });
+    expect(validateFirstRunChoice({ choice: 'restore', path: ' /m/k.backup ', passphrase: GOOD })).toEqual({ ok: true, value: { choice: 'restore', path: '/m/k.backup', passphrase: GOOD } });
+    const hostile: unknown[] = [null, {}, { choice: 'old' }, { choice: 'new', path: '/x' }, { choice: 'restore', path: '/x' }, { choice: 'restore', passphrase: GOOD }, { choice: 'restore', path: 7, passphrase: GOOD }, { choice: 'restore', path: '/x', passphrase: '' }, { choice: 'new', extra: 1 }];
+    for (const arg of hostile) expect(validateFirstRunChoice(arg).ok, JSON.stringify(arg)).toBe(false);
+    // A running node has its identity already.
+    expect(await op('identity:firstRun', { choice: 'new' })).toMatchObject({ ok: false, error: { code: 'not_first_run' } });
+  });
+});
+
 describe('identity overview', () => {
   it('shows the public identity, a QR grid of its public bundle, and no record yet', async () => {
     const o = valueOf(await op<IdentityOverview>('identity:overview'));

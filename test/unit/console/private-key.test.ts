@@ -49,13 +49,18 @@ function argumentsInOrder(): (op: string, previous: unknown) => unknown {
     if (op === 'trust:clear') return { source: 'stigmem://other.example/agent/a' };
     if (op === 'identity:backup') return { path: '/nonexistent/stigmem-test/org-key.backup', passphrase: 'Seven green Lanterns 42', overwrite: false };
     if (op === 'identity:rotate') return { confirmEntity: 'stigmem://localhost:8765' };
+    if (op === 'identity:firstRun') return { choice: 'new' };
     return undefined;
   };
 }
 
-/** Every operation succeeds but a backup or a rotation, refused here: this node's key comes from the environment. */
+/**
+ * Every operation succeeds but three, refused here: a backup and a rotation (this node's key comes from the
+ * environment) and the first-run choice (a running node has its identity).
+ */
 function expectAnswered(op: string, r: { ok: boolean; error?: { code: string } }): void {
   if (op === 'identity:backup' || op === 'identity:rotate') expect(r, op).toMatchObject({ ok: false, error: { code: 'configured_key' } });
+  else if (op === 'identity:firstRun') expect(r, op).toMatchObject({ ok: false, error: { code: 'not_first_run' } });
   else expect(r.ok, op).toBe(true);
 }
 

@@ -34,12 +34,22 @@ function hostFor(env: Record<string, string> = {}, start: (config: NodeConfig) =
   return host;
 }
 
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Start on an empty folder, answering the first-run question with a new identity once it is asked. */
+async function startNew(host: DesktopNodeHost<RunningNode>): Promise<RunningNode | null> {
+  const started = host.start();
+  while (host.phase().phase !== 'first-run') await pause(5);
+  expect(await host.chooseIdentity({ choice: 'new' })).toEqual({ ok: true, value: { choice: 'new', restored: null } });
+  return started;
+}
+
 const wellKnownKey = async (node: RunningNode): Promise<string> => ((await (await fetch(`${node.url}/.well-known/stigmem`)).json()) as { public_key: string }).public_key;
 
 describe('DesktopNodeHost', () => {
   it('stops the node for a step, shows the step meanwhile, and starts it again', async () => {
     const host = hostFor();
-    const first = (await host.start())!;
+    const first = (await startNew(host))!;
     expect(host.phase()).toEqual({ phase: 'ready' });
     const during: unknown[] = [];
     const r = await host.whileStopped('Checking', () => null, async (config) => {
@@ -59,7 +69,7 @@ describe('DesktopNodeHost', () => {
 
   it('refuses without stopping the node, and takes one step at a time', async () => {
     const host = hostFor();
-    const node = (await host.start())!;
+    const node = (await startNew(host))!;
     expect(await host.whileStopped('Refused', () => ({ ok: false, error: { code: 'nope', message: 'no' } }), async () => ok(1))).toEqual({ ok: false, error: { code: 'nope', message: 'no' } });
     expect(host.current()).toBe(node);
     let release!: () => void;
@@ -72,7 +82,7 @@ describe('DesktopNodeHost', () => {
 
   it('waits for a step under way when it stops for good, and starts nothing after it', async () => {
     const host = hostFor();
-    const first = (await host.start())!;
+    const first = (await startNew(host))!;
     let release!: () => void;
     const held = host.whileStopped('Holding', () => null, () => new Promise<Result<string>>((r) => (release = () => r(ok('held')))));
     await new Promise((r) => setTimeout(r, 50));
@@ -94,7 +104,7 @@ describe('DesktopNodeHost', () => {
       if (++starts > 1) throw new Error('port taken');
       return startNode(c);
     });
-    await host.start();
+    await startNew(host);
     expect(await host.whileStopped('Step', () => null, async () => ok('x'))).toEqual({ ok: true, value: 'x' });
     expect(host.phase()).toEqual({ phase: 'failed', message: 'port taken' });
     expect(host.current()).toBeNull();
@@ -105,7 +115,7 @@ describe('DesktopNodeHost', () => {
 describe('rotating the key from the desktop', () => {
   it('retires the old key, restarts on the new one, re-signs the manifest, records and audits the rotation', async () => {
     const host = hostFor();
-    const before = (await host.start())!;
+    const before = (await startNew(host))!;
     const oldKey = before.deps.keys.org;
     // Nothing to re-sign yet: refused while the node runs on.
     expect(await rotateKeyOperation(host)({ confirmEntity: ORG })).toMatchObject({ ok: false, error: { code: 'manifest_missing', message: expect.stringContaining('Manifest screen') } });
@@ -143,8 +153,56 @@ describe('rotating the key from the desktop', () => {
 
   it('refuses a key that comes from the environment without stopping the node', async () => {
     const host = hostFor({ STIGMEM_NODE_PRIVATE_KEY: Buffer.alloc(32, 9).toString('base64url') });
+    // A key from the environment is an identity already: no first-run question.
     const node = (await host.start())!;
     expect(await rotateKeyOperation(host)({ confirmEntity: ORG })).toMatchObject({ ok: false, error: { code: 'configured_key' } });
     expect(host.current()).toBe(node);
+  });
+});
+
+describe('a first start on an empty data folder', () => {
+  it('waits for the operator\'s choice before touching the folder, then starts with a new identity', async () => {
+    const host = hostFor();
+    const started = host.start();
+    while (host.phase().phase !== 'first-run') await pause(5);
+    const phase = host.phase();
+    expect(phase).toMatchObject({ phase: 'first-run', keyStore: 'file' });
+    const dbPath = join((phase as { dataDir: string }).dataDir, 'node.db');
+    expect(existsSync(dbPath)).toBe(false);
+    expect(host.current()).toBeNull();
+    const node = (await host.chooseIdentity({ choice: 'new' }).then(() => started))!;
+    expect(node.deps.config.dbPath).toBe(dbPath);
+    expect(host.phase()).toEqual({ phase: 'ready' });
+    expect(await host.chooseIdentity({ choice: 'new' })).toMatchObject({ ok: false, error: { code: 'not_first_run' } });
+
+    // The next start on the same folder asks nothing and keeps the identity.
+    await host.stop();
+    const again = new DesktopNodeHost<RunningNode>({ configure: () => node.deps.config, upgrade: async () => undefined, start: (c) => startNode(c) });
+    hosts.push(again);
+    const second = (await again.start())!;
+    expect(second.deps.nodeId).toBe(node.deps.nodeId);
+    expect(second.deps.keys.org.publicKey).toBe(node.deps.keys.org.publicKey);
+  });
+
+  it('restores the organisation from a backup: refused with the wrong passphrase (still asking), then the same node and key', async () => {
+    const original = hostFor();
+    const first = (await startNew(original))!;
+    const backupPath = join(dirs.at(-1)!, 'org-key.backup');
+    const { runAdminOperation } = await import('../../../src/main/node/console/handlers.js');
+    expect((await runAdminOperation(first.deps, 'identity:backup', { path: backupPath, passphrase: 'Nine silver Rivers 77' })).ok).toBe(true);
+    await original.stop();
+
+    const replacement = hostFor();
+    const started = replacement.start();
+    while (replacement.phase().phase !== 'first-run') await pause(5);
+    expect(await replacement.chooseIdentity({ choice: 'restore', path: backupPath, passphrase: 'Nine silver Rivers 78' })).toMatchObject({ ok: false, error: { code: 'passphrase_wrong' } });
+    expect(await replacement.chooseIdentity({ choice: 'restore', path: join(dirs.at(-1)!, 'missing.backup'), passphrase: 'x' })).toMatchObject({ ok: false, error: { code: 'file_unreadable' } });
+    expect(replacement.phase().phase).toBe('first-run');
+    const r = await replacement.chooseIdentity({ choice: 'restore', path: backupPath, passphrase: 'Nine silver Rivers 77' });
+    expect(r).toMatchObject({ ok: true, value: { choice: 'restore', restored: { nodeId: first.deps.nodeId, keyId: first.deps.keys.org.keyId } } });
+    const node = (await started)!;
+    expect(node.deps.nodeId).toBe(first.deps.nodeId);
+    expect(await wellKnownKey(node)).toBe(first.deps.keys.org.publicKey);
+    expect(node.deps.config.dbPath).not.toBe(first.deps.config.dbPath);
   });
 });

@@ -1,4 +1,5 @@
 // A ceremony works on a node's data folder as `stigmem serve` would: the same configuration, database and key store.
+import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { systemClock, type Clock } from '../clock.js';
@@ -66,6 +67,26 @@ export async function withDatabase<T>(config: NodeConfig, work: (db: WriteDb) =>
 /** True when this folder already has an identity: a node id, a recorded key store, or a key file. */
 export function hasIdentity(config: NodeConfig, db: WriteDb): boolean {
   return persistedNodeId(db, null) !== null || getKeyCustodyRecord(db) !== null || existsSync(identityPemPath(config.dbPath));
+}
+
+/**
+ * Whether this folder has an identity (or a node's data) yet, read without opening the database for writing: the
+ * desktop asks the operator on a first start. A database holding facts counts, and so does a file it cannot read,
+ * so the start itself reports what is wrong with it.
+ */
+export function folderHasIdentity(config: NodeConfig): boolean {
+  if (config.dbPath === ':memory:' || hasConfiguredKey(config) || existsSync(identityPemPath(config.dbPath))) return true;
+  if (!existsSync(config.dbPath)) return false;
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(config.dbPath, { readonly: true, fileMustExist: true });
+    const held = db.prepare("SELECT (SELECT COUNT(*) FROM node_meta WHERE key IN ('node_id', 'key_store')) + EXISTS (SELECT 1 FROM facts)").pluck().get();
+    return (held as number) > 0;
+  } catch {
+    return true;
+  } finally {
+    db?.close();
+  }
 }
 
 /** The node's signing key as `stigmem serve` would load it here; never creates one. */

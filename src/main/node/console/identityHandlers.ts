@@ -136,4 +136,6 @@ export const IDENTITY_HANDLERS = {
   'identity:overview': withValidArgument('identity:overview', (deps) => ok(overview(deps))),
   'identity:backup': withValidArgument('identity:backup', (deps, args) => backup(deps, args.path, args.passphrase, args.overwrite)),
   'identity:rotate': withValidArgument('identity:rotate', (deps, args) => rotationRefusal(deps, args) ?? fail('node_must_stop', ROTATE_ELSEWHERE)),
+  // A node that answers has its identity already; only the desktop asks before its first start (desktop/nodeHost.ts).
+  'identity:firstRun': withValidArgument('identity:firstRun', () => fail('not_first_run', 'this node already has its identity')),
 };

@@ -40,6 +40,11 @@ const BY_CODE: Record<string, ErrorDescription> = {
   manifest_missing: { title: 'No org manifest to carry the new key', hint: 'Publish the org manifest on the Manifest screen first, then rotate.' },
   node_must_stop: { title: 'The node must be stopped for this', hint: 'Stop it, run the command the message names in its folder, and start it again.' },
   busy: { title: 'The node is busy with another step', hint: 'Wait until it is back, then try again.' },
+  passphrase_wrong: { title: 'The passphrase does not open this backup', hint: 'Check the passphrase (it is case-sensitive) and that this is the right file.' },
+  backup_invalid: { title: 'This is not a readable Stigmem backup', hint: 'Choose the backup file itself (written by a Stigmem backup), not a copy that was altered.' },
+  not_first_run: { title: 'This node already has its identity', hint: 'Its key is on the Keys screen.' },
+  keychain_locked: { title: 'The OS keychain is locked', hint: 'Unlock it (log in to your desktop keyring) and try again.' },
+  keychain_unavailable: { title: 'The OS keychain is not available', hint: 'Start or install a Secret Service keyring, or choose a file key store (STIGMEM_KEY_STORE=file).' },
   internal_error: { title: 'The node failed to answer', hint: 'The node log has the details.' },
 };
 

@@ -2,6 +2,7 @@
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Spinner } from '../../components/Spinner';
 import { useStartup } from '../../stores/startup';
+import { FirstRunScreen } from './FirstRunScreen';
 
 export function StartupScreen() {
   const { startup, error } = useStartup();
@@ -48,6 +49,7 @@ export function StartupScreen() {
       </main>
     );
   }
+  if (startup?.phase === 'first-run') return <FirstRunScreen startup={startup} />;
   if (startup?.phase === 'maintenance') {
     return (
       <main className="centered startup" data-testid="startup" data-phase="maintenance">
