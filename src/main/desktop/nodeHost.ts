@@ -1,5 +1,7 @@
-// The desktop's node across its life: started after the window opens (DesktopStartup), and stopped and started again
-// around a step that needs it stopped, such as a key rotation, while the window shows what is happening.
+// The desktop's node across its life: started after the window opens (DesktopStartup; on an empty data folder only once
+// the operator has chosen a new or restored identity), and stopped and started again around a step that needs it
+// stopped, such as a key rotation, while the window shows what is happening.
+import { isAbsolute } from 'node:path';
 import type { NodeStartup } from '../../shared/contract.js';
 import type { FirstRunChoice, FirstRunDone } from '../../shared/identity.js';
 import { fail, ok, type Result } from '../../shared/result.js';
@@ -76,6 +78,7 @@ export class DesktopNodeHost<T extends HostedNode> {
   }
 
   private async restoreInto(config: NodeConfig, path: string, passphrase: string): Promise<Result<FirstRunDone>> {
+    if (!isAbsolute(path)) return fail('validation_failed', `give the backup file's full path (${path} is relative)`);
     const r = await restoreIdentity({ config, keys: this.keys, backupPath: path, passphrase });
     if (!r.ok) return r;
     const { nodeId, keyId, fingerprint, keyLocation } = r.value;

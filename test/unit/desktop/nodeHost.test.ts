@@ -197,6 +197,7 @@ describe('a first start on an empty data folder', () => {
     while (replacement.phase().phase !== 'first-run') await pause(5);
     expect(await replacement.chooseIdentity({ choice: 'restore', path: backupPath, passphrase: 'Nine silver Rivers 78' })).toMatchObject({ ok: false, error: { code: 'passphrase_wrong' } });
     expect(await replacement.chooseIdentity({ choice: 'restore', path: join(dirs.at(-1)!, 'missing.backup'), passphrase: 'x' })).toMatchObject({ ok: false, error: { code: 'file_unreadable' } });
+    expect(await replacement.chooseIdentity({ choice: 'restore', path: 'org-key.backup', passphrase: 'x' })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
     expect(replacement.phase().phase).toBe('first-run');
     const r = await replacement.chooseIdentity({ choice: 'restore', path: backupPath, passphrase: 'Nine silver Rivers 77' });
     expect(r).toMatchObject({ ok: true, value: { choice: 'restore', restored: { nodeId: first.deps.nodeId, keyId: first.deps.keys.org.keyId } } });
