@@ -13,7 +13,7 @@ const stigmem = {
   node: { startup: invoker('node:startup'), status: invoker('node:status') },
   facts: { recent: invoker('facts:recent') },
   identity: { publicKey: invoker('identity:publicKey'), overview: invoker('identity:overview'), backup: invoker('identity:backup'), rotate: invoker('identity:rotate'), firstRun: invoker('identity:firstRun') },
-  manifest: { current: invoker('manifest:current'), publish: invoker('manifest:publish') },
+  manifest: { current: invoker('manifest:current'), publish: invoker('manifest:publish'), export: invoker('manifest:export') },
   audit: { list: invoker('audit:list') },
   tokens: { list: invoker('tokens:list'), issue: invoker('tokens:issue'), revoke: invoker('tokens:revoke') },
   trust: { list: invoker('trust:list'), set: invoker('trust:set'), clear: invoker('trust:clear') },

@@ -32,7 +32,7 @@ import {
   type RotateKeyInput,
   type RotationDone,
 } from './identity.js';
-import { validatePublishManifest, type ManifestState, type PublishManifestInput } from './manifest.js';
+import { validateExportManifest, validatePublishManifest, type ExportedManifest, type ExportManifestInput, type ManifestState, type PublishManifestInput } from './manifest.js';
 import { validateIssueToken, validateRevokeToken, type IssuedToken, type IssuedTokenResult, type IssueTokenInput, type RevokedToken, type RevokeTokenInput } from './tokens.js';
 import { validateTrustOverride, validateTrustSourceRef, type TrustedSource, type TrustOverrideInput, type TrustOverview, type TrustSourceRef } from './trust.js';
 import { validateNoArgument, validateRecentFactsQuery } from './validators.js';
@@ -134,6 +134,7 @@ export const ADMIN_OPERATIONS = {
   'trust:clear': operation<TrustSourceRef, TrustedSource>()(validateTrustSourceRef),
   'manifest:current': operation<undefined, ManifestState>()(validateNoArgument),
   'manifest:publish': operation<PublishManifestInput, ManifestState>()(validatePublishManifest),
+  'manifest:export': operation<ExportManifestInput, ExportedManifest>()(validateExportManifest),
   'tokens:list': operation<undefined, IssuedToken[]>()(validateNoArgument),
   'tokens:issue': operation<IssueTokenInput, IssuedTokenResult>()(validateIssueToken),
   'tokens:revoke': operation<RevokeTokenInput, RevokedToken>()(validateRevokeToken),

@@ -24,6 +24,8 @@ export interface ManifestState {
   fingerprint: string;
   /** The current unexpired manifest, or null when none is published (tokens cannot be issued then). */
   current: PublishedManifestSummary | null;
+  /** Where a signed manifest file goes unless the operator says otherwise ('' without a data folder). */
+  suggestedExportPath: string;
 }
 
 export interface PublishManifestInput {
@@ -43,4 +45,33 @@ export function validatePublishManifest(arg: unknown): Result<PublishManifestInp
   }
   if (!(MANIFEST_VALIDITY_DAYS as readonly unknown[]).includes(validDays)) return fail('validation_failed', `validDays is one of ${MANIFEST_VALIDITY_DAYS.join(', ')}`);
   return ok({ entities: cleaned, validDays: validDays as PublishManifestInput['validDays'] });
+}
+
+/** Sign a manifest with the org key into a file, for the node that publishes it (the offline ceremony's step). */
+export interface ExportManifestInput extends PublishManifestInput {
+  /** Absolute path of the file to write. */
+  path: string;
+  /** Replace an earlier signed manifest file at `path` (never any other kind of file). */
+  overwrite: boolean;
+}
+
+export interface ExportedManifest {
+  path: string;
+  /** `sha256:<hex>` of the file as written. */
+  sha256: string;
+  entityUri: string;
+  entities: string[];
+  expiresAt: string;
+  recordPath: string;
+}
+
+export function validateExportManifest(arg: unknown): Result<ExportManifestInput> {
+  const f = objectWith(arg, ['entities', 'validDays', 'path', 'overwrite'], '{"entities": ["stigmem://org.example"], "validDays": 365, "path": "/media/usb/manifest.json"}');
+  if (!f.ok) return f;
+  const { path, overwrite, ...rest } = f.value;
+  const base = validatePublishManifest(rest);
+  if (!base.ok) return base;
+  if (typeof path !== 'string' || path.trim() === '' || path.length > 4096 || path.includes('\u0000')) return fail('validation_failed', "path is the file's full path");
+  if (overwrite !== undefined && typeof overwrite !== 'boolean') return fail('validation_failed', 'overwrite is true or false');
+  return ok({ ...base.value, path: path.trim(), overwrite: overwrite === true });
 }

@@ -1,6 +1,7 @@
 // The Keys screen in a real browser (Debian's Chromium) against a real `stigmem serve` whose key is in its own store:
 // the identity with a QR code of its public bundle; a backup refused for a weak or mistyped passphrase, written after
-// confirming, opened again with the passphrase; the ceremony record gaining its signed line; a second write refused.
+// confirming, opened again with the passphrase; the ceremony record gaining its signed line; a second write refused;
+// and a manifest signed to a file for the node that publishes it.
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +97,22 @@ describe('the Keys screen', () => {
     expect(await refused.getAttribute('data-code')).toBe('file_exists');
     expect(readFileSync(path, 'utf8')).toBe(before);
     await page.screenshot({ path: join(home, 'keys.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it.skipIf(!hasChromium)('signs a manifest to a file for another node to publish, publishing nothing here', async () => {
+    const page = await keysScreen();
+    await page.getByTestId('nav-manifest').click();
+    await page.getByTestId('export-form').waitFor();
+    const path = join(dir, 'manifest-for-the-online-node.json');
+    await page.getByTestId('export-entities').fill(`${ORG}\n${ORG}/agent/assistant`);
+    await page.getByTestId('export-path-input').fill(path);
+    await page.getByTestId('export-submit').click();
+    await page.getByTestId('export-done').waitFor();
+    expect(await page.getByTestId('export-path').textContent()).toBe(path);
+    const signed = JSON.parse(readFileSync(path, 'utf8')) as { entity_uri: string; entities: string[]; signature: string };
+    expect(signed).toMatchObject({ entity_uri: ORG, entities: [ORG, `${ORG}/agent/assistant`] });
+    expect(await page.getByTestId('manifest-none').count()).toBe(1);
     expect(problems).toEqual([]);
   });
 });

@@ -31,7 +31,7 @@ function expectNoSecret(text: string, where: string): void {
 }
 
 /** A valid argument for each operation; the peer operations act on the peer the add created. */
-function argumentsInOrder(): (op: string, previous: unknown) => unknown {
+function argumentsInOrder(dir: string): (op: string, previous: unknown) => unknown {
   let peerId = '';
   let tokenId = '';
   return (op, previous) => {
@@ -50,6 +50,8 @@ function argumentsInOrder(): (op: string, previous: unknown) => unknown {
     if (op === 'identity:backup') return { path: '/nonexistent/stigmem-test/org-key.backup', passphrase: 'Seven green Lanterns 42', overwrite: false };
     if (op === 'identity:rotate') return { confirmEntity: 'stigmem://localhost:8765' };
     if (op === 'identity:firstRun') return { choice: 'new' };
+    // Each pass replaces the file the last one signed (an earlier signed manifest may be replaced).
+    if (op === 'manifest:export') return { entities: ['stigmem://localhost:8765'], validDays: 30, path: `${dir}/manifest.json`, overwrite: true };
     return undefined;
   };
 }
@@ -82,7 +84,7 @@ describe('private key material', () => {
   });
 
   it('is in no operation result, called directly', async () => {
-    const argFor = argumentsInOrder();
+    const argFor = argumentsInOrder(node.dir);
     let previous: unknown;
     for (const op of OPERATION_NAMES) {
       const r = await runAdminOperation(node.deps, op, argFor(op, previous));
@@ -93,7 +95,7 @@ describe('private key material', () => {
   });
 
   it('is in no console API answer', async () => {
-    const argFor = argumentsInOrder();
+    const argFor = argumentsInOrder(node.dir);
     let previous: unknown;
     for (const op of OPERATION_NAMES) {
       const arg = argFor(op, previous);
@@ -109,7 +111,7 @@ describe('private key material', () => {
     const handlers = new Map<string, Parameters<IpcMainLike['handle']>[1]>();
     bindAdminOperations({ handle: (ch, fn) => void handlers.set(ch, fn), removeHandler: (ch) => void handlers.delete(ch) }, { currentDeps: () => node.deps, startup: () => ({ phase: 'ready' }), isTrustedSender: () => true });
     expect([...handlers.keys()].sort()).toEqual([...OPERATION_NAMES].sort());
-    const argFor = argumentsInOrder();
+    const argFor = argumentsInOrder(node.dir);
     let previous: unknown;
     for (const [channel, handle] of handlers) {
       const reply = await handle({ senderFrame: { url: 'file:///app/index.html' } }, argFor(channel, previous));

@@ -1,8 +1,12 @@
 // The Manifest screen's operations: this node's current org manifest, and publishing a new one signed by the node's
 // org key through the same publication as PUT /v1/federation/manifest (checks, transparency log, one quota).
-import type { ManifestState } from '../../../shared/manifest.js';
-import { ok, type Result } from '../../../shared/result.js';
-import { isoSeconds } from '../ceremony/manifestSign.js';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { ExportedManifest, ExportManifestInput, ManifestState } from '../../../shared/manifest.js';
+import { fail, ok, type Result } from '../../../shared/result.js';
+import { recordAudit } from '../audit/log.js';
+import { dataDirOf } from '../ceremony/folder.js';
+import { isoSeconds, signManifestOffline } from '../ceremony/manifestSign.js';
 import { SELF_SIGN } from '../manifests/input.js';
 import { publicationLimiter, publishManifest } from '../manifests/publish.js';
 import { ownManifest } from '../manifests/store.js';
@@ -19,15 +23,45 @@ interface SignedDocument {
 
 function manifestState(deps: NodeDeps): ManifestState {
   const org = deps.keys.org;
-  const row = ownManifest(deps.db, deps.orgEntityUri, org.publicKey, deps.clock.nowMs());
+  const nowMs = deps.clock.nowMs();
+  const row = ownManifest(deps.db, deps.orgEntityUri, org.publicKey, nowMs);
   const doc = row ? (JSON.parse(row.document) as SignedDocument) : null;
+  const day = new Date(nowMs).toISOString().slice(0, 10);
   return {
     entityUri: deps.orgEntityUri, publicKey: org.publicKey, keyId: org.keyId, fingerprint: org.fingerprint,
+    suggestedExportPath: deps.config.dbPath === ':memory:' ? '' : join(dataDirOf(deps.config), `manifest-${day}.json`),
     current: row && doc ? {
       issuedAt: row.issued_at, expiresAt: row.expires_at, entities: doc.entities ?? [], rotationCount: doc.rotation_events?.length ?? 0,
       logIndex: row.log_index, publishedAt: row.published_at, publishedBy: row.published_by,
     } : null,
   };
+}
+
+const MAX_MANIFEST_FILE_BYTES = 1024 * 1024;
+
+/** An existing file is replaced only when it is itself a signed manifest, whatever the caller asked. */
+function isSignedManifestFile(path: string): boolean {
+  try {
+    if (statSync(path).size > MAX_MANIFEST_FILE_BYTES) return false;
+    const doc = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown> | null;
+    return typeof doc === 'object' && doc !== null && doc['manifest_version'] !== undefined && typeof doc['entity_uri'] === 'string' && typeof doc['signature'] === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/** The offline ceremony's `manifest sign` (same checks as a node's PUT, recorded in the ceremony record), audited. */
+async function exportManifest(deps: NodeDeps, args: ExportManifestInput): Promise<Result<ExportedManifest>> {
+  const { path, overwrite } = args;
+  if (!isAbsolute(path)) return fail('validation_failed', `give the file's full path (${path} is relative)`);
+  if (overwrite && existsSync(path) && !isSignedManifestFile(path)) return fail('file_exists', `${path} exists and is not a signed manifest, so it is never replaced; choose another name`);
+  const r = await signManifestOffline({
+    config: deps.config, keys: deps.keyOptions, clock: deps.clock, entityUri: deps.orgEntityUri, entities: args.entities, expires: `+${args.validDays}d`, outPath: path, force: overwrite,
+  });
+  if (!r.ok) return r.error.code === 'file_exists' ? fail('file_exists', `${path} already exists; choose another name, or ask to replace it`) : r;
+  const v = r.value;
+  recordAudit(deps.db, { category: 'identity', eventType: 'manifest_exported', actor: deps.orgEntityUri, subject: deps.orgEntityUri, detail: { path: v.path, sha256: v.sha256, expires_at: v.manifest.expires_at } }, deps.clock.nowMs());
+  return ok({ path: v.path, sha256: v.sha256, entityUri: v.manifest.entity_uri, entities: v.manifest.entities, expiresAt: v.manifest.expires_at, recordPath: v.recordPath });
 }
 
 export const MANIFEST_HANDLERS = {
@@ -46,4 +80,5 @@ export const MANIFEST_HANDLERS = {
       return manifestState(deps);
     });
   }),
+  'manifest:export': withValidArgument('manifest:export', (deps, args) => exportManifest(deps, args)),
 };

@@ -1,6 +1,6 @@
 // The Manifest screen's data: this node's current org manifest, and a publication in progress.
 import { create } from 'zustand';
-import type { ManifestState, PublishManifestInput } from '../../../shared/manifest';
+import type { ExportedManifest, ExportManifestInput, ManifestState, PublishManifestInput } from '../../../shared/manifest';
 import type { ContractError } from '../../../shared/result';
 import { transport } from '../transport';
 import { idle, isSignInError, loading, settled, type Loadable } from './loadable';
@@ -10,14 +10,22 @@ interface ManifestStore {
   state: Loadable<ManifestState>;
   isPublishing: boolean;
   publishError: ContractError | null;
+  isExporting: boolean;
+  exportError: ContractError | null;
+  lastExport: ExportedManifest | null;
   refresh(): Promise<void>;
   publish(input: PublishManifestInput): Promise<boolean>;
+  exportTo(input: ExportManifestInput): Promise<boolean>;
+  clearExportError(): void;
 }
 
 export const useManifest = create<ManifestStore>()((set, get) => ({
   state: idle(),
   isPublishing: false,
   publishError: null,
+  isExporting: false,
+  exportError: null,
+  lastExport: null,
 
   async refresh() {
     set({ state: loading(get().state) });
@@ -33,4 +41,15 @@ export const useManifest = create<ManifestStore>()((set, get) => ({
     if (!r.ok && isSignInError(r.error)) useSession.getState().expire(r.error);
     return r.ok;
   },
+
+  async exportTo(input) {
+    if (get().isExporting) return false;
+    set({ isExporting: true, exportError: null, lastExport: null });
+    const r = await transport.api.manifest.export(input);
+    set({ isExporting: false, exportError: r.ok ? null : r.error, lastExport: r.ok ? r.value : null });
+    if (!r.ok && isSignInError(r.error)) useSession.getState().expire(r.error);
+    return r.ok;
+  },
+
+  clearExportError: () => set({ exportError: null }),
 }));

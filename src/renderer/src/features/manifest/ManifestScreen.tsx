@@ -7,6 +7,7 @@ import { FingerprintBlock } from '../../components/Fingerprint';
 import { formatTimestamp } from '../../components/format';
 import { Spinner } from '../../components/Spinner';
 import { useManifest } from '../../stores/manifest';
+import { ExportCard } from './ExportCard';
 
 const DAY_MS = 86_400_000;
 
@@ -124,6 +125,7 @@ export function ManifestScreen() {
           </div>
           <div className="dashboard__column">
             <PublishCard key={state.value.current?.logIndex ?? 'none'} state={state.value} />
+            <ExportCard state={state.value} />
           </div>
         </div>
       ) : null}

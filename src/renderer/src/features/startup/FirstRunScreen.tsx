@@ -57,7 +57,7 @@ export function FirstRunScreen({ startup }: { startup: FirstRun }) {
           <div className="form">
             <p className="card__note">For a new node. Back the key up on the Keys screen right after: nobody can recover a lost key.</p>
             {error?.choice === 'new' ? <ErrorNotice error={error.error} /> : null}
-            <button type="button" className="button button--primary first-run__action" disabled={busy !== null} onClick={() => void choose({ choice: 'new' })} data-testid="first-run-new">
+            <button type="button" className="button button--primary form__action" disabled={busy !== null} onClick={() => void choose({ choice: 'new' })} data-testid="first-run-new">
               {busy === 'new' ? 'Creating…' : 'Create the identity key'}
             </button>
           </div>
@@ -77,7 +77,7 @@ export function FirstRunScreen({ startup }: { startup: FirstRun }) {
               <input className="field__input" type="password" autoComplete="current-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} data-testid="first-run-passphrase" />
             </label>
             {error?.choice === 'restore' ? <ErrorNotice error={error.error} /> : null}
-            <button type="submit" className="button button--secondary first-run__action" disabled={busy !== null || path.trim() === '' || passphrase === ''} data-testid="first-run-restore">
+            <button type="submit" className="button button--secondary form__action" disabled={busy !== null || path.trim() === '' || passphrase === ''} data-testid="first-run-restore">
               {busy === 'restore' ? 'Opening the backup…' : 'Restore'}
             </button>
           </form>

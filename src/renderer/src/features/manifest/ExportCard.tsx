@@ -1,0 +1,87 @@
+// The offline ceremony's manifest step: sign a manifest with the org key into a file, to carry to the node that
+// publishes it (`stigmem manifest publish FILE --url URL` there). Nothing is published here.
+import { useState, type FormEvent } from 'react';
+import { MANIFEST_VALIDITY_DAYS, type ManifestState, type PublishManifestInput } from '../../../../shared/manifest';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { formatTimestamp } from '../../components/format';
+import { useManifest } from '../../stores/manifest';
+
+function ExportResult() {
+  const done = useManifest((s) => s.lastExport);
+  if (!done) return null;
+  return (
+    <div className="row-panel" role="status" data-testid="export-done">
+      <p>
+        Signed for {done.entities.length} {done.entities.length === 1 ? 'entity' : 'entities'}, valid until {formatTimestamp(done.expiresAt)}. On the node that
+        publishes it: <span className="mono">stigmem manifest publish {done.path} --url URL</span>
+      </p>
+      <dl className="props">
+        <dt>File</dt>
+        <dd className="mono wrap" data-testid="export-path">
+          {done.path}
+        </dd>
+        <dt>Checksum</dt>
+        <dd className="mono wrap">{done.sha256}</dd>
+      </dl>
+    </div>
+  );
+}
+
+export function ExportCard({ state }: { state: ManifestState }) {
+  const { exportTo, isExporting, exportError, clearExportError } = useManifest();
+  const [entities, setEntities] = useState((state.current?.entities ?? [state.entityUri]).join('\n'));
+  const [validDays, setValidDays] = useState<PublishManifestInput['validDays']>(365);
+  const [path, setPath] = useState(state.suggestedExportPath);
+  const [overwrite, setOverwrite] = useState(false);
+  const list = entities.split('\n').map((e) => e.trim()).filter((e) => e !== '');
+  const edit = (apply: () => void): void => {
+    apply();
+    clearExportError();
+  };
+
+  const submit = (e: FormEvent<HTMLFormElement>): void => {
+    e.preventDefault();
+    if (list.length > 0 && path.trim() !== '') void exportTo({ entities: list, validDays, path: path.trim(), overwrite });
+  };
+
+  return (
+    <section className="card" aria-labelledby="export-title">
+      <h2 id="export-title" className="card__title">
+        Sign to a file
+      </h2>
+      <form className="form" onSubmit={submit} data-testid="export-form">
+        <p className="card__note">
+          For a key kept offline: sign a manifest for <span className="mono">{state.entityUri}</span> with the org key and write it to a file, to carry to the
+          node that publishes it. Nothing is published from here; the step is added to the ceremony record.
+        </p>
+        <label className="field">
+          <span className="field__label">Entities it covers, one per line</span>
+          <textarea className="field__input" rows={3} value={entities} onChange={(e) => edit(() => setEntities(e.target.value))} spellCheck={false} data-testid="export-entities" />
+        </label>
+        <label className="field">
+          <span className="field__label">Valid for</span>
+          <select className="field__input" value={validDays} onChange={(e) => edit(() => setValidDays(Number(e.target.value) as PublishManifestInput['validDays']))}>
+            {MANIFEST_VALIDITY_DAYS.map((d) => (
+              <option key={d} value={d}>
+                {d} days
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span className="field__label">File (full path)</span>
+          <input className="field__input mono" value={path} spellCheck={false} onChange={(e) => edit(() => setPath(e.target.value))} data-testid="export-path-input" />
+        </label>
+        <label className="field field--inline">
+          <input type="checkbox" checked={overwrite} onChange={(e) => edit(() => setOverwrite(e.target.checked))} />
+          <span>Replace an earlier signed manifest at this path</span>
+        </label>
+        {exportError ? <ErrorNotice error={exportError} /> : null}
+        <button type="submit" className="button button--secondary form__action" disabled={isExporting || list.length === 0 || path.trim() === ''} data-testid="export-submit">
+          {isExporting ? 'Signing…' : 'Sign and write the file'}
+        </button>
+      </form>
+      <ExportResult />
+    </section>
+  );
+}
