@@ -58,6 +58,8 @@ export interface NodeStatus {
   federationFingerprint: string;
   /** Keys this node rotated away from whose signatures still verify (their dual-trust window is open), newest first. */
   retiredKeys: RetiredKey[];
+  /** Whether this node's own stored key can be backed up here, and its newest backup in the signed ceremony record. */
+  keyBackup: { isPossible: boolean; lastAt: string | null };
   factCount: number;
   gardenCount: number;
   uptimeSeconds: number;

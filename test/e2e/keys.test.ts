@@ -49,7 +49,11 @@ describe('the Keys screen', () => {
   }
 
   it.skipIf(!hasChromium)('shows the identity and its QR code, and writes a verified backup only with a strong passphrase typed twice, after confirming', async () => {
-    const page = await keysScreen();
+    // The Overview asks for a backup of a key that has none, and leads to the Keys screen.
+    const page = await signedInConsole(browser, node.url, E2E_ADMIN_KEY, problems);
+    await page.getByTestId('key-backup-none').waitFor();
+    await page.getByTestId('key-backup-go').click();
+    await page.getByTestId('keys-screen').waitFor();
     const wellKnown = (await (await fetch(`${node.url}/.well-known/stigmem`)).json()) as { public_key: string };
     expect(await page.getByTestId('keys-public-key').textContent()).toBe(wellKnown.public_key);
     expect(Number(await page.getByTestId('identity-qr').getAttribute('data-modules'))).toBeGreaterThan(200);
@@ -97,6 +101,9 @@ describe('the Keys screen', () => {
     expect(await refused.getAttribute('data-code')).toBe('file_exists');
     expect(readFileSync(path, 'utf8')).toBe(before);
     await page.screenshot({ path: join(home, 'keys.png'), fullPage: true });
+    await page.getByTestId('nav-overview').click();
+    await page.getByTestId('key-backup-last').waitFor();
+    expect(await page.getByTestId('key-backup-none').count()).toBe(0);
     expect(problems).toEqual([]);
   });
 

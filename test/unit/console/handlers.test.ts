@@ -77,6 +77,8 @@ describe('the handler map', () => {
     });
     expect((r.value as { fingerprint: string }).fingerprint).toMatch(/^([0-9A-F]{4}-){7}[0-9A-F]{4}$/);
     expect((r.value as { retiredKeys: unknown[] }).retiredKeys).toEqual([]);
+    // A key in a file store can be backed up here, and has not been yet.
+    expect((r.value as NodeStatus).keyBackup).toEqual({ isPossible: true, lastAt: null });
     expect((r.value as { uptimeSeconds: number }).uptimeSeconds).toBeGreaterThanOrEqual(0);
   });
 

@@ -78,6 +78,7 @@ describe('identity overview', () => {
       expect(o.backup.isPossible).toBe(false);
       expect(o.backup.whyNot).toContain('environment');
       expect(o.rotation).toEqual({ isPossible: false, whyNot: expect.stringContaining('rotate it where it is kept') });
+      expect(valueOf(await operationsOn(() => other.deps)<{ keyBackup: unknown }>('node:status')).keyBackup).toEqual({ isPossible: false, lastAt: null });
       const r = await operationsOn(() => other.deps)('identity:backup', { path: join(other.dir, 'k.backup'), passphrase: GOOD });
       expect(r).toMatchObject({ ok: false, error: { code: 'configured_key' } });
       expect(existsSync(join(other.dir, 'k.backup'))).toBe(false);
@@ -107,6 +108,7 @@ describe('identity backup', () => {
     const o = valueOf(await op<IdentityOverview>('identity:overview'));
     expect(o.record).toMatchObject({ state: 'verified', lines: 1, steps: [{ line: 1, step: 'backup', keyId: n.deps.keys.org.keyId }] });
     expect(o.backup.lastAt).toBe(done.createdAt);
+    expect(valueOf(await op<{ keyBackup: unknown }>('node:status')).keyBackup).toEqual({ isPossible: true, lastAt: done.createdAt });
     const events = n.deps.db.all<{ event_type: string; actor: string; subject: string; detail: string }>(sql`SELECT event_type, actor, subject, detail FROM audit_events WHERE category = 'identity'`);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ event_type: 'identity_backup', actor: ORG, subject: n.deps.keys.org.keyId });

@@ -13,7 +13,7 @@ import { previousKeysTrustedAt } from '../rotation/store.js';
 import type { NodeDeps } from '../server/deps.js';
 import { AUDIT_HANDLERS } from './auditHandlers.js';
 import { displayValue } from './display.js';
-import { IDENTITY_HANDLERS } from './identityHandlers.js';
+import { IDENTITY_HANDLERS, keyBackupStatus } from './identityHandlers.js';
 import { MANIFEST_HANDLERS } from './manifestHandlers.js';
 import { PEER_HANDLERS } from './peerHandlers.js';
 import { QUARANTINE_HANDLERS } from './quarantineHandlers.js';
@@ -59,6 +59,7 @@ function nodeStatus(deps: NodeDeps): NodeStatus {
     retiredKeys: previousKeysTrustedAt(deps.db, deps.clock.nowMs()).map((k) => ({
       keyId: k.keyId, fingerprint: humanFingerprintOfKeyId(k.keyId), rotatedAt: k.rotatedAt, trustedUntil: k.trustedUntil,
     })),
+    keyBackup: keyBackupStatus(deps),
     factCount: countOf(deps, sql`SELECT COUNT(*) AS n FROM facts`),
     gardenCount: countOf(deps, sql`SELECT COUNT(*) AS n FROM gardens WHERE deleted_at IS NULL`),
     uptimeSeconds: Math.max(0, Math.floor((deps.clock.nowMs() - started) / 1000)),

@@ -63,14 +63,24 @@ function recordState(deps: NodeDeps): CeremonyRecordState {
   return { state: 'verified', path, lines: v.value.lines, steps: v.value.steps.slice(-MAX_LISTED_CEREMONY_STEPS).reverse(), notes: v.value.notes };
 }
 
+/** The newest backup of this very key in the record; only a signed line counts (an altered record vouches for none). */
+function lastBackupAt(deps: NodeDeps, record: CeremonyRecordState): string | null {
+  return record.state === 'verified' ? (record.steps.find((st) => st.step === 'backup' && st.keyId === deps.keys.org.keyId)?.at ?? null) : null;
+}
+
+/** For the Overview: can the key be backed up here, and when was it last. */
+export function keyBackupStatus(deps: NodeDeps): { isPossible: boolean; lastAt: string | null } {
+  const isPossible = backupRefusal(deps) === null;
+  return { isPossible, lastAt: isPossible ? lastBackupAt(deps, recordState(deps)) : null };
+}
+
 function overview(deps: NodeDeps): IdentityOverview {
   const org = deps.keys.org;
   const refusal = backupRefusal(deps);
   const blocker = rotationBlocker(deps);
   const day = new Date(deps.clock.nowMs()).toISOString().slice(0, 10);
   const record = recordState(deps);
-  // Only a signed line counts: an altered record says nothing about backups.
-  const lastAt = record.state === 'verified' ? (record.steps.find((st) => st.step === 'backup' && st.keyId === org.keyId)?.at ?? null) : null;
+  const lastAt = lastBackupAt(deps, record);
   return {
     entityUri: deps.orgEntityUri, nodeId: deps.nodeId, ...keySummary(org), keyCustody: org.custody,
     backup: { isPossible: refusal === null, whyNot: refusal, suggestedPath: isInMemory(deps) ? '' : join(dataDirOf(deps.config), `org-key-${day}.backup`), lastAt },
