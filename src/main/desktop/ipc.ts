@@ -28,14 +28,12 @@ export interface AdminIpcOptions {
 
 /** Register one handler per operation; returns a function that removes them again. */
 export function bindAdminOperations(ipcMain: IpcMainLike, opts: AdminIpcOptions): () => void {
+  // How far the start has come is the desktop's to say: there may be no node yet to ask.
+  const shellOperations: ShellOperations = { 'node:startup': async () => ok(opts.startup()), ...opts.shellOperations };
   for (const op of OPERATION_NAMES) {
     ipcMain.handle(ipcChannelOf(op), async (event, arg) => {
       if (!opts.isTrustedSender(event.senderFrame?.url ?? null)) return fail('forbidden', 'this page may not call the node');
-      if (op === 'node:startup') {
-        const checked = ADMIN_OPERATIONS[op].validate(arg);
-        return checked.ok ? ok(opts.startup()) : checked;
-      }
-      const shell = opts.shellOperations?.[op] as ((args: unknown) => Promise<Result<unknown>>) | undefined;
+      const shell = shellOperations[op] as ((args: unknown) => Promise<Result<unknown>>) | undefined;
       if (shell) {
         const checked = ADMIN_OPERATIONS[op].validate(arg);
         return checked.ok ? shell(checked.value) : checked;
