@@ -96,7 +96,7 @@ function recentFacts(deps: NodeDeps, limit: number): RecentFact[] {
 }
 
 export const ADMIN_HANDLERS = {
-  // A node answering at all has started; the desktop answers this one itself while it is still starting (desktop/ipc.ts).
+  // A node answering at all has started (the console's case); the desktop answers this one itself (desktop/ipc.ts).
   'node:startup': withValidArgument('node:startup', () => ok({ phase: 'ready' })),
   'node:status': withValidArgument('node:status', (deps) => ok(nodeStatus(deps))),
   'facts:recent': withValidArgument('facts:recent', (deps, args) => ok(recentFacts(deps, args.limit))),
