@@ -1,7 +1,7 @@
 // The Keys screen's operations: the node's public identity with a QR code of its public bundle, the ceremony record
 // verified line by line, and a passphrase-sealed backup of the identity key through the ceremony's own backup step.
 import { existsSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import QRCode from 'qrcode';
 import {
   MAX_LISTED_CEREMONY_STEPS,
@@ -13,7 +13,7 @@ import {
   type RotateKeyInput,
   type RotationDone,
 } from '../../../shared/identity.js';
-import { fail, ok, type Result } from '../../../shared/result.js';
+import { fail, ok, type ContractError, type Result } from '../../../shared/result.js';
 import { recordAudit } from '../audit/log.js';
 import { backupIdentity } from '../ceremony/backup.js';
 import { parseBackupFile, readBackupFile } from '../ceremony/backupFile.js';
@@ -26,25 +26,26 @@ import type { KeyLoadOptions } from '../identity/keys.js';
 import { currentStoredManifests } from '../rotation/plan.js';
 import { rotateIdentityKey } from '../rotation/rotate.js';
 import type { NodeDeps } from '../server/deps.js';
+import { inScreenWords, outputPathRefusal } from './outputFile.js';
 import { withValidArgument } from './validArgument.js';
 
 const isInMemory = (deps: NodeDeps): boolean => deps.config.dbPath === ':memory:';
 
 const ENVIRONMENT_KEY = 'The key comes from the environment (STIGMEM_NODE_PRIVATE_KEY, its _FILE form or the federation pair)';
 
-/** Why this node's key cannot be backed up from here, or null when it can. */
-function backupRefusal(deps: NodeDeps): string | null {
-  if (isInMemory(deps)) return 'This node keeps no data folder (STIGMEM_DB_PATH=:memory:), so its key is not stored anywhere to back up.';
-  if (hasConfiguredKey(deps.config)) return `${ENVIRONMENT_KEY}: back up that source instead.`;
+/** Why this node has no stored key to back up or rotate here (no data folder, or a key from the environment), or null. */
+function storedKeyRefusal(deps: NodeDeps, action: 'back up' | 'rotate'): string | null {
+  if (isInMemory(deps)) return `This node keeps no data folder (STIGMEM_DB_PATH=:memory:), so its key is not stored anywhere to ${action}.`;
+  if (hasConfiguredKey(deps.config)) return `${ENVIRONMENT_KEY}: ${action === 'back up' ? 'back up that source instead' : 'rotate it where it is kept'}.`;
   return null;
 }
 
 /** Why this node's key cannot be rotated now, or null when it can (a rotation re-signs the published manifest). */
-function rotationBlocker(deps: NodeDeps): string | null {
-  if (isInMemory(deps)) return 'This node keeps no data folder (STIGMEM_DB_PATH=:memory:), so its key is not stored anywhere to rotate.';
-  if (hasConfiguredKey(deps.config)) return `${ENVIRONMENT_KEY}: rotate it where it is kept.`;
+function rotationBlocker(deps: NodeDeps): ContractError | null {
+  const refusal = storedKeyRefusal(deps, 'rotate');
+  if (refusal !== null) return { code: 'configured_key', message: refusal };
   const own = currentStoredManifests(deps.db).some((m) => normaliseKey(m.public_key) === deps.keys.org.publicKey);
-  return own ? null : 'Publish the org manifest first (the Manifest screen): the rotation re-signs it with the new key, which is how peers follow the change.';
+  return own ? null : { code: 'manifest_missing', message: 'Publish the org manifest first (the Manifest screen): the rotation re-signs it with the new key, which is how peers follow the change.' };
 }
 
 function qrOf(text: string): QrGrid {
@@ -70,13 +71,13 @@ function lastBackupAt(deps: NodeDeps, record: CeremonyRecordState): string | nul
 
 /** For the Overview: can the key be backed up here, and when was it last. */
 export function keyBackupStatus(deps: NodeDeps): { isPossible: boolean; lastAt: string | null } {
-  const isPossible = backupRefusal(deps) === null;
+  const isPossible = storedKeyRefusal(deps, 'back up') === null;
   return { isPossible, lastAt: isPossible ? lastBackupAt(deps, recordState(deps)) : null };
 }
 
 function overview(deps: NodeDeps): IdentityOverview {
   const org = deps.keys.org;
-  const refusal = backupRefusal(deps);
+  const refusal = storedKeyRefusal(deps, 'back up');
   const blocker = rotationBlocker(deps);
   const day = new Date(deps.clock.nowMs()).toISOString().slice(0, 10);
   const record = recordState(deps);
@@ -84,34 +85,28 @@ function overview(deps: NodeDeps): IdentityOverview {
   return {
     entityUri: deps.orgEntityUri, nodeId: deps.nodeId, ...keySummary(org), keyCustody: org.custody,
     backup: { isPossible: refusal === null, whyNot: refusal, suggestedPath: isInMemory(deps) ? '' : join(dataDirOf(deps.config), `org-key-${day}.backup`), lastAt },
-    rotation: { isPossible: blocker === null, whyNot: blocker },
+    rotation: { isPossible: blocker === null, whyNot: blocker?.message ?? null },
     qr: qrOf(JSON.stringify(publicBundle(deps.nodeId, org.publicKey, org.keyId, deps.orgEntityUri))),
     record,
   };
 }
 
-/** An existing file is replaced only when it is itself a Stigmem identity backup, whatever the caller asked. */
-function overwriteRefusal(path: string): Result<never> | null {
-  if (!existsSync(path)) return null;
+function isBackupFile(path: string): boolean {
   try {
     parseBackupFile(readBackupFile(path).text);
-    return null;
+    return true;
   } catch {
-    return fail('file_exists', `${path} exists and is not a Stigmem identity backup, so it is never replaced; choose another name`);
+    return false;
   }
 }
 
 async function backup(deps: NodeDeps, path: string, passphrase: string, overwrite: boolean): Promise<Result<BackupDone>> {
-  const refusal = backupRefusal(deps);
+  const refusal = storedKeyRefusal(deps, 'back up');
   if (refusal !== null) return fail('configured_key', refusal);
-  if (!isAbsolute(path)) return fail('validation_failed', `give the backup file's full path (${path} is relative)`);
-  const notReplaceable = overwrite ? overwriteRefusal(path) : null;
-  if (notReplaceable) return notReplaceable;
-  const r = await backupIdentity({ config: deps.config, keys: deps.keyOptions, clock: deps.clock, outPath: path, passphrase, force: overwrite });
-  if (!r.ok) {
-    if (r.error.code === 'file_exists') return fail('file_exists', `${path} already exists; choose another name, or ask to replace it`);
-    return r;
-  }
+  const pathRefusal = outputPathRefusal(path, overwrite, isBackupFile, 'a Stigmem identity backup');
+  if (pathRefusal) return pathRefusal;
+  const r = inScreenWords(await backupIdentity({ config: deps.config, keys: deps.keyOptions, clock: deps.clock, outPath: path, passphrase, force: overwrite }), path);
+  if (!r.ok) return r;
   const v = r.value;
   recordAudit(deps.db, { category: 'identity', eventType: 'identity_backup', actor: deps.orgEntityUri, subject: v.keyId, detail: { path: v.path, sha256: v.sha256 } }, deps.clock.nowMs());
   return ok({ path: v.path, sha256: v.sha256, createdAt: v.createdAt, keyId: v.keyId, fingerprint: v.fingerprint, recordPath: v.recordPath });
@@ -123,7 +118,7 @@ async function backup(deps: NodeDeps, path: string, passphrase: string, overwrit
  */
 export function rotationRefusal(deps: NodeDeps, args: RotateKeyInput): Result<never> | null {
   const blocker = rotationBlocker(deps);
-  if (blocker !== null) return fail(isInMemory(deps) || hasConfiguredKey(deps.config) ? 'configured_key' : 'manifest_missing', blocker);
+  if (blocker !== null) return fail(blocker.code, blocker.message);
   if (args.confirmEntity !== deps.orgEntityUri) return fail('validation_failed', `type ${deps.orgEntityUri} exactly to confirm the rotation`);
   return null;
 }

@@ -1,9 +1,9 @@
 // The Manifest screen's operations: this node's current org manifest, and publishing a new one signed by the node's
 // org key through the same publication as PUT /v1/federation/manifest (checks, transparency log, one quota).
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ExportedManifest, ExportManifestInput, ManifestState } from '../../../shared/manifest.js';
-import { fail, ok, type Result } from '../../../shared/result.js';
+import { ok, type Result } from '../../../shared/result.js';
 import { recordAudit } from '../audit/log.js';
 import { dataDirOf } from '../ceremony/folder.js';
 import { isoSeconds, signManifestOffline } from '../ceremony/manifestSign.js';
@@ -11,6 +11,7 @@ import { SELF_SIGN } from '../manifests/input.js';
 import { publicationLimiter, publishManifest } from '../manifests/publish.js';
 import { ownManifest } from '../manifests/store.js';
 import type { NodeDeps } from '../server/deps.js';
+import { inScreenWords, outputPathRefusal } from './outputFile.js';
 import { refusalsAsEnvelopes } from './refusals.js';
 import { withValidArgument } from './validArgument.js';
 
@@ -39,7 +40,6 @@ function manifestState(deps: NodeDeps): ManifestState {
 
 const MAX_MANIFEST_FILE_BYTES = 1024 * 1024;
 
-/** An existing file is replaced only when it is itself a signed manifest, whatever the caller asked. */
 function isSignedManifestFile(path: string): boolean {
   try {
     if (statSync(path).size > MAX_MANIFEST_FILE_BYTES) return false;
@@ -53,12 +53,13 @@ function isSignedManifestFile(path: string): boolean {
 /** The offline ceremony's `manifest sign` (same checks as a node's PUT, recorded in the ceremony record), audited. */
 async function exportManifest(deps: NodeDeps, args: ExportManifestInput): Promise<Result<ExportedManifest>> {
   const { path, overwrite } = args;
-  if (!isAbsolute(path)) return fail('validation_failed', `give the file's full path (${path} is relative)`);
-  if (overwrite && existsSync(path) && !isSignedManifestFile(path)) return fail('file_exists', `${path} exists and is not a signed manifest, so it is never replaced; choose another name`);
-  const r = await signManifestOffline({
+  const pathRefusal = outputPathRefusal(path, overwrite, isSignedManifestFile, 'a signed manifest');
+  if (pathRefusal) return pathRefusal;
+  const signed = await signManifestOffline({
     config: deps.config, keys: deps.keyOptions, clock: deps.clock, entityUri: deps.orgEntityUri, entities: args.entities, expires: `+${args.validDays}d`, outPath: path, force: overwrite,
   });
-  if (!r.ok) return r.error.code === 'file_exists' ? fail('file_exists', `${path} already exists; choose another name, or ask to replace it`) : r;
+  const r = inScreenWords(signed, path);
+  if (!r.ok) return r;
   const v = r.value;
   recordAudit(deps.db, { category: 'identity', eventType: 'manifest_exported', actor: deps.orgEntityUri, subject: deps.orgEntityUri, detail: { path: v.path, sha256: v.sha256, expires_at: v.manifest.expires_at } }, deps.clock.nowMs());
   return ok({ path: v.path, sha256: v.sha256, entityUri: v.manifest.entity_uri, entities: v.manifest.entities, expiresAt: v.manifest.expires_at, recordPath: v.recordPath });
