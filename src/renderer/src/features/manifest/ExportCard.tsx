@@ -1,10 +1,11 @@
 // The offline ceremony's manifest step: sign a manifest with the org key into a file, to carry to the node that
 // publishes it (`stigmem manifest publish FILE --url URL` there). Nothing is published here.
 import { useState, type FormEvent } from 'react';
-import { MANIFEST_VALIDITY_DAYS, type ManifestState, type PublishManifestInput } from '../../../../shared/manifest';
+import type { ManifestState } from '../../../../shared/manifest';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatTimestamp } from '../../components/format';
 import { useManifest } from '../../stores/manifest';
+import { entityLines, ManifestFields, type ValidDays } from './ManifestFields';
 
 function ExportResult() {
   const done = useManifest((s) => s.lastExport);
@@ -30,10 +31,10 @@ function ExportResult() {
 export function ExportCard({ state }: { state: ManifestState }) {
   const { exportTo, isExporting, exportError, clearExportError } = useManifest();
   const [entities, setEntities] = useState((state.current?.entities ?? [state.entityUri]).join('\n'));
-  const [validDays, setValidDays] = useState<PublishManifestInput['validDays']>(365);
+  const [validDays, setValidDays] = useState<ValidDays>(365);
   const [path, setPath] = useState(state.suggestedExportPath);
   const [overwrite, setOverwrite] = useState(false);
-  const list = entities.split('\n').map((e) => e.trim()).filter((e) => e !== '');
+  const list = entityLines(entities);
   const edit = (apply: () => void): void => {
     apply();
     clearExportError();
@@ -54,20 +55,14 @@ export function ExportCard({ state }: { state: ManifestState }) {
           For a key kept offline: sign a manifest for <span className="mono">{state.entityUri}</span> with the org key and write it to a file, to carry to the
           node that publishes it. Nothing is published from here; the step is added to the ceremony record.
         </p>
-        <label className="field">
-          <span className="field__label">Entities it covers, one per line</span>
-          <textarea className="field__input" rows={3} value={entities} onChange={(e) => edit(() => setEntities(e.target.value))} spellCheck={false} data-testid="export-entities" />
-        </label>
-        <label className="field">
-          <span className="field__label">Valid for</span>
-          <select className="field__input" value={validDays} onChange={(e) => edit(() => setValidDays(Number(e.target.value) as PublishManifestInput['validDays']))}>
-            {MANIFEST_VALIDITY_DAYS.map((d) => (
-              <option key={d} value={d}>
-                {d} days
-              </option>
-            ))}
-          </select>
-        </label>
+        <ManifestFields
+          entities={entities}
+          validDays={validDays}
+          onEntities={(text) => edit(() => setEntities(text))}
+          onValidDays={(days) => edit(() => setValidDays(days))}
+          rows={3}
+          testIds={{ entities: 'export-entities', validity: 'export-validity' }}
+        />
         <label className="field">
           <span className="field__label">File (full path)</span>
           <input className="field__input mono" value={path} spellCheck={false} onChange={(e) => edit(() => setPath(e.target.value))} data-testid="export-path-input" />

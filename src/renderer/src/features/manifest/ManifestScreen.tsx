@@ -1,13 +1,14 @@
 // The org manifest: which key speaks for this organisation and which entities it covers, signed by this node and
 // appended to its transparency log. Tokens are issued, and peers verify this node by entity, only under one.
 import { useEffect, useState } from 'react';
-import { MANIFEST_VALIDITY_DAYS, type ManifestState, type PublishManifestInput } from '../../../../shared/manifest';
+import type { ManifestState } from '../../../../shared/manifest';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FingerprintBlock } from '../../components/Fingerprint';
 import { formatTimestamp } from '../../components/format';
 import { Spinner } from '../../components/Spinner';
 import { useManifest } from '../../stores/manifest';
 import { ExportCard } from './ExportCard';
+import { entityLines, ManifestFields, type ValidDays } from './ManifestFields';
 
 const DAY_MS = 86_400_000;
 
@@ -52,9 +53,9 @@ function CurrentCard({ state }: { state: ManifestState }) {
 function PublishCard({ state }: { state: ManifestState }) {
   const { publish, isPublishing, publishError } = useManifest();
   const [entities, setEntities] = useState((state.current?.entities ?? [state.entityUri, `${state.entityUri}/agent/assistant`]).join('\n'));
-  const [validDays, setValidDays] = useState<PublishManifestInput['validDays']>(365);
+  const [validDays, setValidDays] = useState<ValidDays>(365);
   const [isConfirming, setConfirming] = useState(false);
-  const list = entities.split('\n').map((e) => e.trim()).filter((e) => e !== '');
+  const list = entityLines(entities);
   const until = formatTimestamp(new Date(Date.now() + validDays * DAY_MS).toISOString());
 
   const send = async (): Promise<void> => {
@@ -67,20 +68,14 @@ function PublishCard({ state }: { state: ManifestState }) {
         {state.current ? 'Publish an update' : 'Publish the manifest'}
       </h2>
       <div className="form">
-        <label className="field">
-          <span className="field__label">Entities it covers, one per line</span>
-          <textarea className="field__input" rows={4} value={entities} onChange={(e) => (setEntities(e.target.value), setConfirming(false))} spellCheck={false} data-testid="manifest-entities-input" />
-        </label>
-        <label className="field">
-          <span className="field__label">Valid for</span>
-          <select className="field__input" value={validDays} onChange={(e) => (setValidDays(Number(e.target.value) as PublishManifestInput['validDays']), setConfirming(false))} data-testid="manifest-validity">
-            {MANIFEST_VALIDITY_DAYS.map((d) => (
-              <option key={d} value={d}>
-                {d} days
-              </option>
-            ))}
-          </select>
-        </label>
+        <ManifestFields
+          entities={entities}
+          validDays={validDays}
+          onEntities={(text) => (setEntities(text), setConfirming(false))}
+          onValidDays={(days) => (setValidDays(days), setConfirming(false))}
+          rows={4}
+          testIds={{ entities: 'manifest-entities-input', validity: 'manifest-validity' }}
+        />
         {isConfirming ? (
           <div className="row-panel" role="alertdialog" aria-label="Publish the manifest" data-testid="manifest-confirm-panel">
             <p>
