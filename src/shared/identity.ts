@@ -2,9 +2,7 @@
 // passphrase-sealed backup of the identity key written where the operator says. The key itself never crosses.
 import { MAX_BACKUP_PASSPHRASE_LENGTH } from './passphrase.js';
 import { fail, ok, type Result } from './result.js';
-import { objectWith } from './validators.js';
-
-export const MAX_BACKUP_PATH_LENGTH = 4096;
+import { filePathValue, objectWith } from './validators.js';
 /** The newest ceremony steps the screen lists (the record itself keeps every line). */
 export const MAX_LISTED_CEREMONY_STEPS = 50;
 
@@ -65,18 +63,17 @@ export interface BackupDone {
   recordPath: string;
 }
 
+const isPassphraseValue = (x: unknown): x is string => typeof x === 'string' && x !== '' && x.length <= MAX_BACKUP_PASSPHRASE_LENGTH;
+
 export function validateBackupInput(arg: unknown): Result<BackupInput> {
   const f = objectWith(arg, ['path', 'passphrase', 'overwrite'], '{"path": "/media/usb/org-key.backup", "passphrase": "…", "overwrite": false}');
   if (!f.ok) return f;
   const { path, passphrase, overwrite } = f.value;
-  if (typeof path !== 'string' || path.trim() === '' || path.length > MAX_BACKUP_PATH_LENGTH || path.includes('\u0000')) {
-    return fail('validation_failed', `path is the backup file's full path (1 to ${MAX_BACKUP_PATH_LENGTH} characters)`);
-  }
-  if (typeof passphrase !== 'string' || passphrase === '' || passphrase.length > MAX_BACKUP_PASSPHRASE_LENGTH) {
-    return fail('validation_failed', `passphrase is 1 to ${MAX_BACKUP_PASSPHRASE_LENGTH} characters`);
-  }
+  const file = filePathValue(path);
+  if (!file.ok) return file;
+  if (!isPassphraseValue(passphrase)) return fail('validation_failed', `passphrase is 1 to ${MAX_BACKUP_PASSPHRASE_LENGTH} characters`);
   if (overwrite !== undefined && typeof overwrite !== 'boolean') return fail('validation_failed', 'overwrite is true or false');
-  return ok({ path: path.trim(), passphrase, overwrite: overwrite === true });
+  return ok({ path: file.value, passphrase, overwrite: overwrite === true });
 }
 
 /**
@@ -129,7 +126,8 @@ export function validateFirstRunChoice(arg: unknown): Result<FirstRunChoice> {
   const { choice, path, passphrase } = f.value;
   if (choice === 'new') return path === undefined && passphrase === undefined ? ok({ choice }) : fail('validation_failed', 'a new identity takes no path or passphrase');
   if (choice !== 'restore') return fail('validation_failed', 'choice is "new" or "restore"');
-  if (typeof path !== 'string' || path.trim() === '' || path.length > MAX_BACKUP_PATH_LENGTH || path.includes('\u0000')) return fail('validation_failed', "path is the backup file's full path");
-  if (typeof passphrase !== 'string' || passphrase === '' || passphrase.length > MAX_BACKUP_PASSPHRASE_LENGTH) return fail('validation_failed', `passphrase is 1 to ${MAX_BACKUP_PASSPHRASE_LENGTH} characters`);
-  return ok({ choice, path: path.trim(), passphrase });
+  const file = filePathValue(path);
+  if (!file.ok) return file;
+  if (!isPassphraseValue(passphrase)) return fail('validation_failed', `passphrase is 1 to ${MAX_BACKUP_PASSPHRASE_LENGTH} characters`);
+  return ok({ choice, path: file.value, passphrase });
 }

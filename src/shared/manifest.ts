@@ -1,6 +1,6 @@
 // The Manifest screen's part of the admin contract: this node's published org manifest, and publishing a new one.
 import { fail, ok, type Result } from './result.js';
-import { objectWith } from './validators.js';
+import { filePathValue, objectWith } from './validators.js';
 
 export const MANIFEST_VALIDITY_DAYS = [30, 90, 180, 365] as const;
 export const MAX_MANIFEST_ENTITIES = 100;
@@ -71,7 +71,8 @@ export function validateExportManifest(arg: unknown): Result<ExportManifestInput
   const { path, overwrite, ...rest } = f.value;
   const base = validatePublishManifest(rest);
   if (!base.ok) return base;
-  if (typeof path !== 'string' || path.trim() === '' || path.length > 4096 || path.includes('\u0000')) return fail('validation_failed', "path is the file's full path");
+  const file = filePathValue(path);
+  if (!file.ok) return file;
   if (overwrite !== undefined && typeof overwrite !== 'boolean') return fail('validation_failed', 'overwrite is true or false');
-  return ok({ ...base.value, path: path.trim(), overwrite: overwrite === true });
+  return ok({ ...base.value, path: file.value, overwrite: overwrite === true });
 }

@@ -26,6 +26,16 @@ export function objectWith(arg: unknown, allowed: readonly string[], example: st
   return extra === undefined ? ok(arg) : fail('validation_failed', `unexpected field ${JSON.stringify(extra.slice(0, 40))}`);
 }
 
+export const MAX_FILE_PATH_LENGTH = 4096;
+
+/** A file path the operator typed (a backup, a signed manifest), trimmed; refused when empty, too long or holding NUL. */
+export function filePathValue(path: unknown): Result<string> {
+  if (typeof path !== 'string' || path.trim() === '' || path.length > MAX_FILE_PATH_LENGTH || path.includes('\u0000')) {
+    return fail('validation_failed', `path is the file's full path (1 to ${MAX_FILE_PATH_LENGTH} characters)`);
+  }
+  return ok(path.trim());
+}
+
 /** Operations that take nothing: `undefined`, `null` or an empty object (what `{}` over HTTP looks like). */
 export function validateNoArgument(arg: unknown): Result<undefined> {
   if (arg === undefined || arg === null) return ok(undefined);
