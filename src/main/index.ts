@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bindAdminOperations } from './desktop/ipc.js';
 import { rotateKeyOperation } from './desktop/keyRotation.js';
+import { restoreDataOperation } from './desktop/dataRestore.js';
 import { desktopNodeConfig } from './desktop/node-config.js';
 import { DesktopNodeHost } from './desktop/nodeHost.js';
 import { denyAllPermissions, hardenWebContents, isTrustedSenderUrl, mainWindowOptions } from './desktop/window-options.js';
@@ -99,7 +100,7 @@ async function onReady(): Promise<void> {
     startup: () => host.phase(),
     isTrustedSender: (senderUrl) => isTrustedSenderUrl(senderUrl, appUrl),
     reportError: (op, err) => console.error(`stigmem: ${op} failed:`, err),
-    shellOperations: { 'identity:rotate': rotateKeyOperation(host), 'identity:firstRun': (choice) => host.chooseIdentity(choice) },
+    shellOperations: { 'identity:rotate': rotateKeyOperation(host), 'identity:firstRun': (choice) => host.chooseIdentity(choice), 'data:restore': restoreDataOperation(host) },
   });
   // The window first: it shows the upgrade's progress, or why the node could not start, instead of nothing at all.
   mainWindow = createMainWindow();

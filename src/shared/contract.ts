@@ -36,6 +36,18 @@ import { validateExportManifest, validatePublishManifest, type ExportedManifest,
 import { validateIssueToken, validateRevokeToken, type IssuedToken, type IssuedTokenResult, type IssueTokenInput, type RevokedToken, type RevokeTokenInput } from './tokens.js';
 import { validateTrustOverride, validateTrustSourceRef, type TrustedSource, type TrustOverrideInput, type TrustOverview, type TrustSourceRef } from './trust.js';
 import { validateNoArgument, validateRecentFactsQuery } from './validators.js';
+import {
+  validateDataBackupInput,
+  validateDataFileInput,
+  validateDataRestoreInput,
+  type DataBackupDone,
+  type DataBackupInput,
+  type DataFileInput,
+  type DataInspected,
+  type DataOverview,
+  type DataRestoreDone,
+  type DataRestoreInput,
+} from './data.js';
 
 /** What the dashboard shows about the running node. Public material only: there is no private-key operation. */
 export interface NodeStatus {
@@ -140,6 +152,10 @@ export const ADMIN_OPERATIONS = {
   'tokens:list': operation<undefined, IssuedToken[]>()(validateNoArgument),
   'tokens:issue': operation<IssueTokenInput, IssuedTokenResult>()(validateIssueToken),
   'tokens:revoke': operation<RevokeTokenInput, RevokedToken>()(validateRevokeToken),
+  'data:overview': operation<undefined, DataOverview>()(validateNoArgument),
+  'data:backup': operation<DataBackupInput, DataBackupDone>()(validateDataBackupInput),
+  'data:inspect': operation<DataFileInput, DataInspected>()(validateDataFileInput),
+  'data:restore': operation<DataRestoreInput, DataRestoreDone>()(validateDataRestoreInput),
   'audit:list': operation<Partial<AuditQuery> | undefined, AuditPage>()(validateAuditQuery),
 } as const satisfies Record<`${string}:${string}`, OperationSpec<unknown, unknown, unknown>>;
 

@@ -7,6 +7,7 @@ import { configureFactsCommand } from './facts.js';
 import { configureCeremonyCommand } from './ceremony.js';
 import { configureIdentityCommand } from './identity.js';
 import { configureManifestCommand } from './manifest.js';
+import { configureDataCommand } from './data.js';
 
 export function buildCli(): Command {
   const program = new Command();
@@ -21,6 +22,7 @@ export function buildCli(): Command {
   configureCeremonyCommand(program.command('ceremony'));
   configureIdentityCommand(program.command('identity'));
   configureManifestCommand(program.command('manifest'));
+  configureDataCommand(program.command('data'));
   return program;
 }
 

@@ -52,17 +52,22 @@ function argumentsInOrder(dir: string): (op: string, previous: unknown) => unkno
     if (op === 'identity:firstRun') return { choice: 'new' };
     // Each pass replaces the file the last one signed (an earlier signed manifest may be replaced).
     if (op === 'manifest:export') return { entities: ['stigmem://localhost:8765'], validDays: 30, path: `${dir}/manifest.json`, overwrite: true };
+    // Each pass replaces the database backup the last one wrote, then reads it back; a restore needs the node stopped.
+    if (op === 'data:backup') return { path: `${dir}/data.sqlite`, overwrite: true };
+    if (op === 'data:inspect') return { path: `${dir}/data.sqlite` };
+    if (op === 'data:restore') return { path: `${dir}/data.sqlite`, confirmEntity: 'stigmem://localhost:8765' };
     return undefined;
   };
 }
 
 /**
- * Every operation succeeds but three, refused here: a backup and a rotation (this node's key comes from the
- * environment) and the first-run choice (a running node has its identity).
+ * Every operation succeeds but four, refused here: a key backup and a rotation (this node's key comes from the
+ * environment), the first-run choice (a running node has its identity) and a database restore (the node must stop).
  */
 function expectAnswered(op: string, r: { ok: boolean; error?: { code: string } }): void {
   if (op === 'identity:backup' || op === 'identity:rotate') expect(r, op).toMatchObject({ ok: false, error: { code: 'configured_key' } });
   else if (op === 'identity:firstRun') expect(r, op).toMatchObject({ ok: false, error: { code: 'not_first_run' } });
+  else if (op === 'data:restore') expect(r, op).toMatchObject({ ok: false, error: { code: 'node_must_stop' } });
   else expect(r.ok, op).toBe(true);
 }
 

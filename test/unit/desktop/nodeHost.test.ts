@@ -2,9 +2,11 @@
 // node stopped (a key rotation) stops it, runs, and starts it again; refusals never stop it; one such step at a time.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { restoreDataOperation } from '../../../src/main/desktop/dataRestore.js';
 import { rotateKeyOperation } from '../../../src/main/desktop/keyRotation.js';
+import { runAdminOperation } from '../../../src/main/node/console/handlers.js';
 import { DesktopNodeHost } from '../../../src/main/desktop/nodeHost.js';
 import { loadConfig, type NodeConfig } from '../../../src/main/node/config/env.js';
 import { sql } from '../../../src/main/node/db/sql.js';
@@ -157,6 +159,34 @@ describe('rotating the key from the desktop', () => {
     const node = (await host.start())!;
     expect(await rotateKeyOperation(host)({ confirmEntity: ORG })).toMatchObject({ ok: false, error: { code: 'configured_key' } });
     expect(host.current()).toBe(node);
+  });
+});
+
+describe('restoring the database from the desktop', () => {
+  it('checks while the node runs, then stops it, puts the backup back and starts it on the same key', async () => {
+    const host = hostFor();
+    const before = (await startNew(host))!;
+    const write = (node: RunningNode, entity: string) => node.deps.db.run(sql`INSERT INTO facts (id, cid, entity, relation, value_type, value_v, source, timestamp, hlc, confidence, scope)
+      VALUES (${entity}, ${'sha256:' + entity}, ${entity}, 'memory:role', 'string', 'v', 'stigmem://org-a.example/agent', '2026-05-26T12:00:00.000000+00:00', '1.000', 1, 'local')`);
+    write(before, 'stigmem://org-a.example/e/kept');
+    const path = join(dirname(before.deps.config.dbPath), 'data.sqlite');
+    expect(await runAdminOperation(before.deps, 'data:backup', { path })).toMatchObject({ ok: true });
+    write(before, 'stigmem://org-a.example/e/later');
+
+    const restore = restoreDataOperation(host);
+    expect(await restore({ path, confirmEntity: 'stigmem://someone-else.example' })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    expect(await restore({ path: join(dirname(path), 'absent.sqlite'), confirmEntity: ORG })).toMatchObject({ ok: false, error: { code: 'file_unreadable' } });
+    expect(host.current()).toBe(before);
+
+    const r = await restore({ path, confirmEntity: ORG });
+    if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+    const after = host.current()!;
+    expect(after).not.toBe(before);
+    expect(after.deps.keys.org.keyId).toBe(before.deps.keys.org.keyId);
+    expect(after.deps.db.all<{ entity: string }>(sql`SELECT entity FROM facts ORDER BY entity`)).toEqual([{ entity: 'stigmem://org-a.example/e/kept' }]);
+    expect(existsSync(r.value.previousSavedAs)).toBe(true);
+    expect(after.deps.db.all(sql`SELECT event_type FROM audit_events WHERE event_type = 'database_restored'`)).toHaveLength(1);
+    expect(host.phase()).toEqual({ phase: 'ready' });
   });
 });
 

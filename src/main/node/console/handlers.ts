@@ -12,6 +12,7 @@ import { sql } from '../db/sql.js';
 import { previousKeysTrustedAt } from '../rotation/store.js';
 import type { NodeDeps } from '../server/deps.js';
 import { AUDIT_HANDLERS } from './auditHandlers.js';
+import { DATA_HANDLERS } from './dataHandlers.js';
 import { displayValue } from './display.js';
 import { IDENTITY_HANDLERS, keyBackupStatus } from './identityHandlers.js';
 import { MANIFEST_HANDLERS } from './manifestHandlers.js';
@@ -107,6 +108,7 @@ export const ADMIN_HANDLERS = {
   ...TRUST_HANDLERS,
   ...MANIFEST_HANDLERS,
   ...TOKEN_HANDLERS,
+  ...DATA_HANDLERS,
   ...AUDIT_HANDLERS,
 } satisfies AdminHandlerMap;
 

@@ -1,0 +1,102 @@
+// The Data screen's operations: back the database up while the node runs (with progress), read what a backup holds,
+// and, for the desktop, put one back (the node must stop for that: desktop/dataRestore.ts).
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { DataBackupDone, DataBackupInfo, DataInspected, DataOverview, DataRestoreInput } from '../../../shared/data.js';
+import { fail, ok, type Result } from '../../../shared/result.js';
+import { isoFromMs } from '../clock.js';
+import { recordAudit } from '../audit/log.js';
+import { failureOf } from '../ceremony/errors.js';
+import { dataDirOf } from '../ceremony/folder.js';
+import { isDataBackupFile, readDataBackup, writeDataBackup } from '../data/backupFile.js';
+import { sql } from '../db/sql.js';
+import type { NodeDeps } from '../server/deps.js';
+import { outputPathRefusal } from './outputFile.js';
+import { withValidArgument } from './validArgument.js';
+
+const NO_FOLDER = 'This node keeps no data folder (STIGMEM_DB_PATH=:memory:), so there is no database file to back up.';
+
+/** The backup under way on each node: one at a time. */
+const running = new WeakMap<NodeDeps, { path: string; startedAt: string; fraction: number }>();
+
+const fileSize = (path: string): number => (existsSync(path) ? statSync(path).size : 0);
+
+function lastBackup(deps: NodeDeps): { at: string; path: string } | null {
+  const row = deps.db.get<{ ts: string; detail: string | null }>(sql`SELECT ts, detail FROM audit_events WHERE event_type = 'database_backup' ORDER BY seq DESC LIMIT 1`);
+  if (!row) return null;
+  const path = (JSON.parse(row.detail ?? '{}') as { path?: unknown }).path;
+  return { at: row.ts, path: typeof path === 'string' ? path : '' };
+}
+
+function overview(deps: NodeDeps): DataOverview {
+  const dbPath = deps.config.dbPath;
+  const isMemory = dbPath === ':memory:';
+  const day = new Date(deps.clock.nowMs()).toISOString().slice(0, 10);
+  return {
+    dbPath,
+    bytes: isMemory ? 0 : fileSize(dbPath) + fileSize(`${dbPath}-wal`),
+    facts: deps.db.get<{ n: number }>(sql`SELECT COUNT(*) AS n FROM facts`)?.n ?? 0,
+    isPossible: !isMemory,
+    whyNot: isMemory ? NO_FOLDER : null,
+    suggestedPath: isMemory ? '' : join(dataDirOf(deps.config), `node-data-${day}.sqlite`),
+    lastBackup: lastBackup(deps),
+    inProgress: running.get(deps) ?? null,
+  };
+}
+
+async function backup(deps: NodeDeps, path: string, overwrite: boolean): Promise<Result<DataBackupDone>> {
+  if (deps.config.dbPath === ':memory:') return fail('no_data_folder', NO_FOLDER);
+  const refusal = outputPathRefusal(path, overwrite, isDataBackupFile, 'a Stigmem database backup');
+  if (refusal) return refusal;
+  const under = running.get(deps);
+  if (under) return fail('busy', `a backup to ${under.path} is under way; wait for it to finish`);
+  const state = { path, startedAt: isoFromMs(deps.clock.nowMs()), fraction: 0 };
+  running.set(deps, state);
+  try {
+    const mark = { takenAt: state.startedAt, nodeId: deps.nodeId, entityUri: deps.orgEntityUri, keyId: deps.keys.org.keyId };
+    const done = await writeDataBackup(deps.db.raw, { path, overwrite, mark, onProgress: (f) => (state.fraction = f) });
+    recordAudit(deps.db, { category: 'admin', eventType: 'database_backup', actor: deps.orgEntityUri, subject: deps.nodeId, detail: { path, bytes: done.bytes, sha256: done.sha256, facts: done.facts } }, deps.clock.nowMs());
+    return ok(done);
+  } catch (e) {
+    const r = failureOf(e);
+    return !r.ok && r.error.code === 'file_exists' && !overwrite ? fail('file_exists', `${path} already exists; choose another name, or ask to replace it`) : r;
+  } finally {
+    running.delete(deps);
+  }
+}
+
+/** Why this node cannot take `info` back, or null: only a backup of this node under the key it signs with now. */
+export function restoreMismatch(deps: NodeDeps, info: DataBackupInfo): string | null {
+  if (info.nodeId !== deps.nodeId) return `This backup is of node ${info.nodeId}, not of this node (${deps.nodeId}).`;
+  if (info.keyId !== deps.keys.org.keyId) return 'This backup was taken under an earlier identity key (the key was rotated since); restore a backup taken after the rotation.';
+  return null;
+}
+
+function inspect(deps: NodeDeps, path: string): Result<DataInspected> {
+  if (!isAbsolute(path)) return fail('validation_failed', `give the backup file's full path (${path} is relative)`);
+  try {
+    const info = readDataBackup(path, { check: true });
+    const whyNot = restoreMismatch(deps, info);
+    return ok({ ...info, isRestorable: whyNot === null, whyNot });
+  } catch (e) {
+    return failureOf(e);
+  }
+}
+
+/** Checked while the node still runs, so a refusal never stops it: the typed entity, the file, and that it is ours. */
+export function dataRestoreRefusal(deps: NodeDeps, args: DataRestoreInput): Result<never> | null {
+  if (deps.config.dbPath === ':memory:') return fail('no_data_folder', NO_FOLDER);
+  if (args.confirmEntity !== deps.orgEntityUri) return fail('validation_failed', `type ${deps.orgEntityUri} exactly to confirm the restore`);
+  const r = inspect(deps, args.path);
+  if (!r.ok) return r;
+  return r.value.whyNot !== null ? fail('backup_mismatch', r.value.whyNot) : null;
+}
+
+const RESTORE_ELSEWHERE = 'restoring the database needs the node stopped: stop `stigmem serve`, run `stigmem data restore <file>` in its folder, and start it again (the desktop app does this for you)';
+
+export const DATA_HANDLERS = {
+  'data:overview': withValidArgument('data:overview', (deps) => ok(overview(deps))),
+  'data:backup': withValidArgument('data:backup', (deps, args) => backup(deps, args.path, args.overwrite)),
+  'data:inspect': withValidArgument('data:inspect', (deps, args) => inspect(deps, args.path)),
+  'data:restore': withValidArgument('data:restore', (deps, args) => dataRestoreRefusal(deps, args) ?? fail('node_must_stop', RESTORE_ELSEWHERE)),
+};

@@ -1,0 +1,152 @@
+// A database backup: a standalone SQLite copy of the node's database, marked in its node_meta with who took it, when,
+// and under which identity key. Written through a temporary file beside the target, so a crash leaves no half copy.
+import Database from 'better-sqlite3';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, chmodSync, closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { LATEST_SCHEMA_VERSION } from '../db/migrations/index.js';
+import { CeremonyError } from '../ceremony/errors.js';
+import type { DataBackupInfo } from '../../../shared/data.js';
+
+export const DATA_BACKUP_FORMAT = 'stigmem-data-backup';
+export const DATA_BACKUP_VERSION = 1;
+/** The node_meta key a backup carries its mark under; a live database never has it. */
+export const DATA_BACKUP_META_KEY = 'data_backup';
+
+export interface DataBackupMark {
+  takenAt: string;
+  nodeId: string;
+  entityUri: string;
+  keyId: string;
+}
+
+export interface WriteBackupOptions {
+  path: string;
+  overwrite: boolean;
+  mark: DataBackupMark;
+  /** Pages copied between turns of the event loop (the node keeps answering meanwhile); Infinity copies in one step. */
+  pagesPerStep?: number;
+  onProgress?: (fraction: number) => void;
+}
+
+const countOf = (db: Database.Database, table: 'facts' | 'peers'): number => db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return `sha256:${hash.digest('hex')}`;
+}
+
+function fsyncFile(path: string): void {
+  const fd = openSync(path, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Make the copy standalone (no write-ahead log beside it), mark it, and read back what it holds. */
+function sealCopy(tmp: string, mark: DataBackupMark): { schemaVersion: number; facts: number; peers: number } {
+  const db = new Database(tmp);
+  try {
+    db.pragma('journal_mode = DELETE');
+    const value = JSON.stringify({ format: DATA_BACKUP_FORMAT, version: DATA_BACKUP_VERSION, taken_at: mark.takenAt, node_id: mark.nodeId, entity_uri: mark.entityUri, key_id: mark.keyId });
+    db.prepare('INSERT INTO node_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(DATA_BACKUP_META_KEY, value);
+    return { schemaVersion: db.pragma('user_version', { simple: true }) as number, facts: countOf(db, 'facts'), peers: countOf(db, 'peers') };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Copy the database `source` is connected to into `opts.path`. Through SQLite's online backup on the node's own
+ * connection, so the node's writes meanwhile are folded in and the copy is one consistent moment.
+ */
+export async function writeDataBackup(source: Database.Database, opts: WriteBackupOptions): Promise<DataBackupInfo & { sha256: string }> {
+  if (existsSync(opts.path)) {
+    if (!opts.overwrite) throw new CeremonyError('file_exists', `${opts.path} already exists; choose another name or pass --force to replace it`);
+    // Replacing is for an earlier backup only: anything else the node can write (its own database included) is left alone.
+    if (!isDataBackupFile(opts.path)) throw new CeremonyError('file_exists', `${opts.path} exists and is not a Stigmem database backup, so it is never replaced; choose another name`);
+  }
+  const tmp = `${opts.path}.${randomBytes(6).toString('hex')}.tmp`;
+  const step = opts.pagesPerStep ?? 256;
+  try {
+    await source.backup(tmp, {
+      progress: ({ totalPages, remainingPages }) => {
+        opts.onProgress?.(totalPages > 0 ? (totalPages - remainingPages) / totalPages : 0);
+        return Number.isFinite(step) ? step : Math.max(totalPages, 1);
+      },
+    });
+    const held = sealCopy(tmp, opts.mark);
+    chmodSync(tmp, 0o600);
+    fsyncFile(tmp);
+    if (opts.overwrite) renameSync(tmp, opts.path);
+    else {
+      linkSync(tmp, opts.path); // fails if the name was taken meanwhile
+      rmSync(tmp);
+    }
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new CeremonyError('file_exists', `${opts.path} already exists; choose another name or pass --force to replace it`);
+    throw e;
+  }
+  opts.onProgress?.(1);
+  const info = readDataBackup(opts.path);
+  return { ...info, sha256: await sha256Of(opts.path) };
+}
+
+interface MarkJson {
+  format?: unknown;
+  version?: unknown;
+  taken_at?: unknown;
+  node_id?: unknown;
+  entity_uri?: unknown;
+  key_id?: unknown;
+}
+
+const invalid = (path: string, why: string): CeremonyError => new CeremonyError('backup_invalid', `${path} is not a Stigmem database backup: ${why}`);
+
+/** What a backup file holds, read without changing it; `backup_invalid` for anything else (or a damaged copy with `check`). */
+export function readDataBackup(path: string, opts: { check?: boolean } = {}): DataBackupInfo {
+  let bytes: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw invalid(path, 'it is not a file');
+    bytes = st.size;
+  } catch (e) {
+    if (e instanceof CeremonyError) throw e;
+    throw new CeremonyError('file_unreadable', `${path} cannot be read: ${(e as Error).message}`);
+  }
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    if (opts.check) {
+      const problems = db.pragma('quick_check', { simple: true });
+      if (problems !== 'ok') throw invalid(path, `the copy is damaged (${String(problems).slice(0, 200)})`);
+    }
+    const raw = db.prepare('SELECT value FROM node_meta WHERE key = ?').pluck().get(DATA_BACKUP_META_KEY);
+    if (typeof raw !== 'string') throw invalid(path, 'it carries no backup mark (a live database, or another file)');
+    const m = JSON.parse(raw) as MarkJson;
+    if (m.format !== DATA_BACKUP_FORMAT || m.version !== DATA_BACKUP_VERSION) throw invalid(path, 'unknown backup format');
+    if (typeof m.taken_at !== 'string' || typeof m.node_id !== 'string' || typeof m.entity_uri !== 'string' || typeof m.key_id !== 'string') throw invalid(path, 'its backup mark is incomplete');
+    const schemaVersion = db.pragma('user_version', { simple: true }) as number;
+    if (schemaVersion > LATEST_SCHEMA_VERSION) {
+      throw new CeremonyError('backup_invalid', `${path} was written by a newer Stigmem Desktop (database schema ${schemaVersion}; this build knows ${LATEST_SCHEMA_VERSION}); upgrade first`);
+    }
+    return { path, bytes, takenAt: m.taken_at, nodeId: m.node_id, entityUri: m.entity_uri, keyId: m.key_id, schemaVersion, facts: countOf(db, 'facts'), peers: countOf(db, 'peers') };
+  } catch (e) {
+    if (e instanceof CeremonyError) throw e;
+    throw invalid(path, e instanceof Error ? e.message : String(e));
+  } finally {
+    db?.close();
+  }
+}
+
+export function isDataBackupFile(path: string): boolean {
+  try {
+    readDataBackup(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

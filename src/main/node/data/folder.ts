@@ -1,0 +1,26 @@
+// The CLI's database backup of the node in this folder: the same copy the Data screen takes, whether or not the node
+// runs (a reader beside a running node sees one consistent moment; the copy is taken in one step).
+import { resolve } from 'node:path';
+import type { DataBackupDone } from '../../../shared/data.js';
+import { recordAudit } from '../audit/log.js';
+import { isoFromMs } from '../clock.js';
+import { asResult } from '../ceremony/errors.js';
+import { loadExistingSigner, nowOf, requireFileDatabase, withDatabase, type CeremonyContext } from '../ceremony/folder.js';
+import type { Result } from '../errors.js';
+import { orgEntityFor } from '../runtime.js';
+import { writeDataBackup } from './backupFile.js';
+
+export function backupFolderDatabase(ctx: CeremonyContext, outPath: string, overwrite: boolean): Promise<Result<DataBackupDone>> {
+  return asResult(async () => {
+    requireFileDatabase(ctx.config);
+    const path = resolve(outPath);
+    return withDatabase(ctx.config, async (db) => {
+      const { signer, nodeId } = await loadExistingSigner(ctx, db);
+      const entityUri = orgEntityFor(ctx.config);
+      const mark = { takenAt: isoFromMs(nowOf(ctx)), nodeId, entityUri, keyId: signer.keyId };
+      const done = await writeDataBackup(db.raw, { path, overwrite, mark, pagesPerStep: Infinity });
+      recordAudit(db, { category: 'admin', eventType: 'database_backup', actor: entityUri, subject: nodeId, detail: { path, bytes: done.bytes, sha256: done.sha256, facts: done.facts } }, nowOf(ctx));
+      return done;
+    });
+  });
+}

@@ -1,0 +1,105 @@
+// Putting a database backup back on a stopped node: only one of this very node under its present key, the database it
+// replaces kept beside it, the copy swapped in by one rename so a crash leaves the old database or the new one.
+import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { DataBackupInfo, DataRestoreDone } from '../../../shared/data.js';
+import { asResult, CeremonyError } from '../ceremony/errors.js';
+import { dataDirOf, hasConfiguredKey, loadExistingSigner, nowOf, requireFileDatabase, requireStoppedNode, withDatabase, type CeremonyContext } from '../ceremony/folder.js';
+import type { Result } from '../errors.js';
+import { getMeta, setMeta } from '../meta.js';
+import { recordAudit } from '../audit/log.js';
+import { sql, wrapDatabase } from '../db/sql.js';
+import { DATA_BACKUP_META_KEY, readDataBackup } from './backupFile.js';
+
+/** The node_meta rows that say where this machine keeps the key: the machine's own, never the backup's. */
+const CUSTODY_KEYS = ['key_store', 'key_store_fallback'] as const;
+
+interface Present {
+  nodeId: string;
+  keyId: string;
+  custody: Map<string, string | null>;
+}
+
+async function presentIdentity(ctx: CeremonyContext): Promise<Present> {
+  // Nothing is created for a refusal: a folder without a database has no identity for the backup to belong to.
+  if (!existsSync(ctx.config.dbPath) && !hasConfiguredKey(ctx.config)) throw new CeremonyError('no_identity', `the data folder ${dataDirOf(ctx.config)} has no identity yet; restore the identity key first (stigmem ceremony restore, or the desktop's first start), then the data`);
+  return withDatabase(ctx.config, async (db) => {
+    const { signer, nodeId } = await loadExistingSigner(ctx, db);
+    return { nodeId, keyId: signer.keyId, custody: new Map(CUSTODY_KEYS.map((k) => [k, getMeta(db, k)])) };
+  });
+}
+
+function checkBelongs(info: DataBackupInfo, present: Present): void {
+  if (info.nodeId !== present.nodeId) {
+    throw new CeremonyError('node_id_mismatch', `the backup is of node ${info.nodeId}, but this data folder is node ${present.nodeId}; restore it on that node's folder`);
+  }
+  if (info.keyId !== present.keyId) {
+    throw new CeremonyError('backup_key_mismatch', `the backup was taken under key ${info.keyId.slice(0, 16)}…, but this node now signs with ${present.keyId.slice(0, 16)}… (rotated since?); its manifests and rotation record would not match the key peers pinned. Restore a backup taken since`);
+  }
+}
+
+/** Copy the backup next to the database, drop its mark, keep this machine's key custody, note the restore in its audit log. */
+function prepareCopy(backupPath: string, dbPath: string, present: Present, info: DataBackupInfo, previousSavedAs: string, nowMs: number): string {
+  const tmp = `${dbPath}.restore-${randomBytes(6).toString('hex')}.tmp`;
+  copyFileSync(backupPath, tmp);
+  try {
+    const raw = new Database(tmp);
+    try {
+      const db = wrapDatabase(raw);
+      db.transaction(() => {
+        db.run(sql`DELETE FROM node_meta WHERE key = ${DATA_BACKUP_META_KEY}`);
+        for (const [key, value] of present.custody) {
+          if (value === null) db.run(sql`DELETE FROM node_meta WHERE key = ${key}`);
+          else setMeta(db, key, value);
+        }
+        recordAudit(db, { category: 'admin', eventType: 'database_restored', actor: info.entityUri, subject: info.nodeId, detail: { from: backupPath, taken_at: info.takenAt, previous_saved_as: previousSavedAs } }, nowMs);
+      });
+      raw.pragma('journal_mode = WAL');
+    } finally {
+      raw.close();
+    }
+    chmodSync(tmp, 0o600);
+    const fd = openSync(tmp, 'r+');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    return tmp;
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+export function restoreData(ctx: CeremonyContext, backupPath: string): Promise<Result<DataRestoreDone>> {
+  return asResult(async () => {
+    requireFileDatabase(ctx.config);
+    requireStoppedNode(ctx.config, 'restore its database');
+    const path = resolve(backupPath);
+    const info = readDataBackup(path, { check: true });
+    const present = await presentIdentity(ctx);
+    checkBelongs(info, present);
+    const dbPath = ctx.config.dbPath;
+    // The node closed cleanly, so its log was folded in; a log left now belongs to someone still writing.
+    if (existsSync(`${dbPath}-wal`) && statSync(`${dbPath}-wal`).size > 0) {
+      throw new CeremonyError('node_running', `${dbPath}-wal is not empty: something still has the database open; stop it first`);
+    }
+    const nowMs = nowOf(ctx);
+    const previousSavedAs = `${dbPath}.before-restore-${new Date(nowMs).toISOString().replace(/[:.]/g, '-')}`;
+    const tmp = prepareCopy(path, dbPath, present, info, previousSavedAs, nowMs);
+    try {
+      copyFileSync(dbPath, previousSavedAs);
+      chmodSync(previousSavedAs, 0o600);
+      rmSync(`${dbPath}-wal`, { force: true });
+      rmSync(`${dbPath}-shm`, { force: true });
+      renameSync(tmp, dbPath);
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+    return { restored: { ...info, path }, previousSavedAs };
+  });
+}

@@ -1,0 +1,115 @@
+// Putting a database backup back on a stopped node (the service `stigmem data restore` and the desktop share): the node
+// comes back with the backup's data under its own key custody, the replaced database is kept, and every refusal leaves
+// the database as it was.
+import Database from 'better-sqlite3';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig, type NodeConfig } from '../../../src/main/node/config/env.js';
+import { backupFolderDatabase } from '../../../src/main/node/data/folder.js';
+import { restoreData } from '../../../src/main/node/data/restore.js';
+import { DATA_BACKUP_META_KEY } from '../../../src/main/node/data/backupFile.js';
+import { sql } from '../../../src/main/node/db/sql.js';
+import { setMeta } from '../../../src/main/node/meta.js';
+import { runLockPath } from '../../../src/main/node/runLock.js';
+import { createNode } from '../../../src/main/node/runtime.js';
+import { insertFact } from '../console/helpers.js';
+import { remark } from './helpers.js';
+
+let dir: string;
+let config: NodeConfig;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'stigmem-restore-'));
+  config = loadConfig({ STIGMEM_DB_PATH: join(dir, 'node.db'), STIGMEM_KEY_STORE: 'file', STIGMEM_ENTITY_URI: 'stigmem://org-a.example' }).config;
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Run a node on the folder for `work`, then stop it (the folder stays). */
+async function withNode<T>(work: (deps: Awaited<ReturnType<typeof createNode>>['deps']) => T | Promise<T>, cfg: NodeConfig = config): Promise<T> {
+  const { app, deps } = await createNode(cfg);
+  try {
+    return await work(deps);
+  } finally {
+    await app.close();
+    deps.db.raw.close();
+  }
+}
+
+const entities = (deps: Awaited<ReturnType<typeof createNode>>['deps']): string[] => deps.db.raw.prepare('SELECT entity FROM facts ORDER BY entity').pluck().all() as string[];
+const fact = (entity: string) => ({ entity, relation: 'memory:role', valueType: 'string', value: 'v' });
+
+async function nodeWithBackup(): Promise<string> {
+  await withNode((deps) => {
+    insertFact(deps, fact('stigmem://org-a.example/e/before'));
+  });
+  const path = join(dir, 'backup.sqlite');
+  const r = await backupFolderDatabase({ config }, path, false);
+  if (!r.ok) throw new Error(r.error.message);
+  await withNode((deps) => {
+    insertFact(deps, fact('stigmem://org-a.example/e/after'));
+  });
+  return path;
+}
+
+describe('restoring a database backup', () => {
+  it('brings the node back with the backup\'s facts, keeps the replaced database, and audits the restore', async () => {
+    const path = await nodeWithBackup();
+    // This machine's own record of where its key is kept must survive the restore.
+    await withNode((deps) => setMeta(deps.db, 'key_store_fallback', 'kept here'));
+    const r = await restoreData({ config }, path);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.restored).toMatchObject({ path, facts: 1 });
+    expect(r.value.previousSavedAs).toMatch(/node\.db\.before-restore-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z$/);
+    const previous = new Database(r.value.previousSavedAs, { readonly: true });
+    expect(previous.prepare('SELECT COUNT(*) FROM facts').pluck().get()).toBe(2);
+    previous.close();
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+
+    await withNode((deps) => {
+      expect(entities(deps)).toEqual(['stigmem://org-a.example/e/before']);
+      expect(deps.db.get(sql`SELECT value FROM node_meta WHERE key = ${DATA_BACKUP_META_KEY}`)).toBeUndefined();
+      expect(deps.db.get<{ value: string }>(sql`SELECT value FROM node_meta WHERE key = 'key_store_fallback'`)?.value).toBe('kept here');
+      const audit = deps.db.get<{ actor: string; detail: string }>(sql`SELECT actor, detail FROM audit_events WHERE event_type = 'database_restored'`)!;
+      expect(audit.actor).toBe('stigmem://org-a.example');
+      expect(JSON.parse(audit.detail)).toMatchObject({ from: path, previous_saved_as: r.value.previousSavedAs });
+      // The restored node writes on as before.
+      insertFact(deps, fact('stigmem://org-a.example/e/next'));
+    });
+    expect(statSync(config.dbPath).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses while a node runs on the folder, and leaves the database alone', async () => {
+    const path = await nodeWithBackup();
+    writeFileSync(runLockPath(config.dbPath), JSON.stringify({ pid: process.ppid, started_at: new Date().toISOString() }));
+    const before = readFileSync(config.dbPath);
+    expect(await restoreData({ config }, path)).toMatchObject({ ok: false, error: { code: 'node_running' } });
+    expect(readFileSync(config.dbPath).equals(before)).toBe(true);
+  });
+
+  it('refuses a backup of another node, one from before a key rotation, and a damaged one', async () => {
+    const path = await nodeWithBackup();
+    const cases: [string, (p: string) => void, string][] = [
+      ['other', (p) => remark(p, { node_id: 'stigmem:node:00000000000000000000000000000000' }), 'node_id_mismatch'],
+      ['rotated', (p) => remark(p, { key_id: 'ab'.repeat(32) }), 'backup_key_mismatch'],
+      ['cut', (p) => truncateSync(p, Math.floor(statSync(p).size / 2)), 'backup_invalid'],
+      ['unmarked', (p) => remark(p, { format: 'something-else' }), 'backup_invalid'],
+    ];
+    for (const [name, spoil, code] of cases) {
+      const copy = join(dir, `${name}.sqlite`);
+      copyFileSync(path, copy);
+      spoil(copy);
+      expect(await restoreData({ config }, copy), name).toMatchObject({ ok: false, error: { code } });
+    }
+    expect(await restoreData({ config }, join(dir, 'absent.sqlite'))).toMatchObject({ ok: false, error: { code: 'file_unreadable' } });
+    await withNode((deps) => expect(entities(deps)).toEqual(['stigmem://org-a.example/e/after', 'stigmem://org-a.example/e/before']));
+    expect(readdirSync(dir).filter((f) => f.includes('before-restore') || f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('refuses a folder with no identity yet: the key comes back first', async () => {
+    const path = await nodeWithBackup();
+    const empty = loadConfig({ STIGMEM_DB_PATH: join(dir, 'fresh', 'node.db'), STIGMEM_KEY_STORE: 'file' }).config;
+    expect(await restoreData({ config: empty }, path)).toMatchObject({ ok: false, error: { code: 'no_identity' } });
+    expect(existsSync(join(dir, 'fresh', 'node.db'))).toBe(false);
+  });
+});
