@@ -45,14 +45,13 @@ function fsyncFile(path: string): void {
   }
 }
 
-/** Make the copy standalone (no write-ahead log beside it), mark it, and read back what it holds. */
-function sealCopy(tmp: string, mark: DataBackupMark): { schemaVersion: number; facts: number; peers: number } {
+/** Make the copy standalone (no write-ahead log beside it) and mark it. */
+function sealCopy(tmp: string, mark: DataBackupMark): void {
   const db = new Database(tmp);
   try {
     db.pragma('journal_mode = DELETE');
     const value = JSON.stringify({ format: DATA_BACKUP_FORMAT, version: DATA_BACKUP_VERSION, taken_at: mark.takenAt, node_id: mark.nodeId, entity_uri: mark.entityUri, key_id: mark.keyId });
     db.prepare('INSERT INTO node_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(DATA_BACKUP_META_KEY, value);
-    return { schemaVersion: db.pragma('user_version', { simple: true }) as number, facts: countOf(db, 'facts'), peers: countOf(db, 'peers') };
   } finally {
     db.close();
   }
@@ -77,7 +76,7 @@ export async function writeDataBackup(source: Database.Database, opts: WriteBack
         return Number.isFinite(step) ? step : Math.max(totalPages, 1);
       },
     });
-    const held = sealCopy(tmp, opts.mark);
+    sealCopy(tmp, opts.mark);
     chmodSync(tmp, 0o600);
     fsyncFile(tmp);
     if (opts.overwrite) renameSync(tmp, opts.path);
