@@ -24,6 +24,8 @@ export interface DataInspected extends DataBackupInfo {
 }
 
 export interface DataOverview {
+  /** The organisation entity, typed to confirm a restore. */
+  entityUri: string;
   dbPath: string;
   /** The database's size on disk (with its write-ahead log), in bytes. */
   bytes: number;

@@ -1,4 +1,4 @@
-// The desktop window while its node starts, and while it stops for a key rotation, in a real browser (Debian's
+// The desktop window while its node starts, and while it stops for a key rotation or a database restore, in a real browser (Debian's
 // Chromium): the built renderer, the main process's real IPC handlers (desktop/ipc.ts) and node host
 // (desktop/nodeHost.ts), a real upgrade of a file an earlier version left in the built worker, and a real node. Only Electron's IPC pipe is replaced: Playwright's binding carries
 // each call to the handler ipcMain would have called, as the preload does over ipcRenderer.
@@ -9,7 +9,10 @@ import { extname, join, normalize } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bindAdminOperations, type IpcMainLike } from '../../src/main/desktop/ipc.js';
+import { restoreDataOperation } from '../../src/main/desktop/dataRestore.js';
 import { rotateKeyOperation } from '../../src/main/desktop/keyRotation.js';
+import { anonymousPrincipal } from '../../src/main/node/auth/permissions.js';
+import { assertFact } from '../../src/main/node/facts/service.js';
 import { DesktopNodeHost } from '../../src/main/desktop/nodeHost.js';
 import { runAdminOperation } from '../../src/main/node/console/handlers.js';
 import { loadConfig, type NodeConfig } from '../../src/main/node/config/env.js';
@@ -103,7 +106,7 @@ describe('the desktop window while its node starts', () => {
         currentDeps: () => desktop.host.current()?.deps ?? null,
         startup: () => desktop.host.phase(),
         isTrustedSender: (url) => url?.startsWith(`${appUrl}/`) ?? false,
-        shellOperations: { 'identity:rotate': rotateKeyOperation(desktop.host), 'identity:firstRun': (choice) => desktop.host.chooseIdentity(choice) },
+        shellOperations: { 'identity:rotate': rotateKeyOperation(desktop.host), 'identity:firstRun': (choice) => desktop.host.chooseIdentity(choice), 'data:restore': restoreDataOperation(desktop.host) },
       },
     );
     const page = await browser.newPage();
@@ -202,6 +205,46 @@ describe('the desktop window while its node starts', () => {
     await page.screenshot({ path: join(home, 'rotated.png'), fullPage: true });
     await page.getByTestId('nav-overview').click();
     await page.locator(`[data-testid=retired-key][data-key-id="${oldKey.keyId}"]`).waitFor();
+    await page.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.skipIf(!hasChromium)('backs the database up from the Data screen and restores it: the node stops, the backup goes back, the node comes back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stigmem-desktop-db-'));
+    const org = 'stigmem://org-a.example';
+    const desktop = startDesktop(join(dir, 'node.db'), Promise.resolve(), { STIGMEM_ENTITY_URI: org });
+    const page = await openWindow(desktop);
+    await page.locator('[data-testid=startup][data-phase=first-run]').waitFor();
+    await page.getByTestId('first-run-new').click();
+    const before = (await desktop.done)!;
+    const write = (node: RunningNode, name: string) => assertFact(node.deps, anonymousPrincipal(), { entity: `${org}/e/${name}`, relation: 'memory:role', value: { type: 'string', v: name }, source: `${org}/agent/a`, confidence: 0.9, scope: 'company' }, { trusted: true });
+    write(before, 'kept');
+
+    await page.getByTestId('nav-data').click();
+    const path = join(dir, 'node-data.sqlite');
+    await page.getByTestId('data-backup-path').fill(path);
+    await page.getByTestId('data-backup-open').click();
+    await page.getByTestId('data-backup-confirm').click();
+    await page.getByTestId('data-backup-done').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('data-info-facts').textContent()).toBe('1');
+    write(before, 'lost');
+
+    await page.getByTestId('data-inspect-path').fill(path);
+    await page.getByTestId('data-inspect-go').click();
+    await page.getByTestId('data-restore-form').waitFor();
+    expect(await page.getByTestId('data-restore-open').isDisabled()).toBe(true);
+    await page.getByTestId('data-restore-entity').fill(org);
+    await page.getByTestId('data-restore-open').click();
+    expect(await page.getByTestId('data-restore-confirm-panel').textContent()).toContain('everything written since the backup');
+    await page.getByTestId('data-restore-go').click();
+    await page.getByTestId('data-restore-done').waitFor({ timeout: 30_000 });
+    const after = desktop.host.current()!;
+    expect(after).not.toBe(before);
+    expect(after.deps.keys.org.keyId).toBe(before.deps.keys.org.keyId);
+    expect(after.deps.db.raw.prepare('SELECT entity FROM facts').pluck().all()).toEqual([`${org}/e/kept`]);
+    expect(readFileSync(await page.getByTestId('data-restore-previous').textContent() as string).length).toBeGreaterThan(0);
+    await page.getByTestId('data-facts').filter({ hasText: /^1$/ }).waitFor();
+    await page.screenshot({ path: join(home, 'restored.png'), fullPage: true });
     await page.close();
     rmSync(dir, { recursive: true, force: true });
   });

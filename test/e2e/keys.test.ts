@@ -1,8 +1,8 @@
-// The Keys screen in a real browser (Debian's Chromium) against a real `stigmem serve` whose key is in its own store:
+// The Keys and Data screens in a real browser (Debian's Chromium) against a real `stigmem serve` whose key is in its own store:
 // the identity with a QR code of its public bundle; a backup refused for a weak or mistyped passphrase, written after
 // confirming, opened again with the passphrase; the ceremony record gaining its signed line; a second write refused;
-// and a manifest signed to a file for the node that publishes it.
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+// a manifest signed to a file for the node that publishes it; and a database backup, read back before a restore.
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -120,6 +120,46 @@ describe('the Keys screen', () => {
     const signed = JSON.parse(readFileSync(path, 'utf8')) as { entity_uri: string; entities: string[]; signature: string };
     expect(signed).toMatchObject({ entity_uri: ORG, entities: [ORG, `${ORG}/agent/assistant`] });
     expect(await page.getByTestId('manifest-none').count()).toBe(1);
+    expect(problems).toEqual([]);
+  });
+
+  it.skipIf(!hasChromium)('backs the database up while the node runs, reads a backup back, and leaves its restore to the CLI', async () => {
+    const page = await keysScreen();
+    await page.getByTestId('nav-data').click();
+    await page.getByTestId('data-backup-never').waitFor();
+    const path = join(dir, 'node-data.sqlite');
+    await page.getByTestId('data-backup-path').fill(path);
+    await page.getByTestId('data-backup-open').click();
+    expect(await page.getByTestId('data-backup-confirm-panel').textContent()).toContain(path);
+    await page.getByTestId('data-backup-confirm').click();
+    await page.getByTestId('data-backup-done').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('data-info-path').textContent()).toBe(path);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    await page.getByTestId('data-last-backup').filter({ hasText: path }).waitFor();
+    expect(await page.getByTestId('data-backup-never').count()).toBe(0);
+
+    // The same file again without asking to replace it: refused, the first copy kept.
+    const first = readFileSync(path);
+    await page.getByTestId('data-backup-open').click();
+    await page.getByTestId('data-backup-confirm').click();
+    const refused = page.getByTestId('data-backup-confirm-panel').getByTestId('error-notice');
+    await refused.waitFor();
+    expect(await refused.getAttribute('data-code')).toBe('file_exists');
+    expect(readFileSync(path).equals(first)).toBe(true);
+
+    // A file that is not a backup is named as such; the backup is read back, and the served console names the CLI steps.
+    writeFileSync(join(dir, 'notes.txt'), 'not a database');
+    await page.getByTestId('data-inspect-path').fill(join(dir, 'notes.txt'));
+    await page.getByTestId('data-inspect-go').click();
+    const notBackup = page.getByTestId('data-screen').getByTestId('error-notice').filter({ hasText: 'not a readable Stigmem backup' });
+    await notBackup.waitFor();
+    expect(await notBackup.getAttribute('data-code')).toBe('backup_invalid');
+    await page.getByTestId('data-inspect-path').fill(path);
+    await page.getByTestId('data-inspect-go').click();
+    await page.getByTestId('data-inspected').waitFor();
+    expect(await page.getByTestId('data-inspected').getByTestId('data-info-path').textContent()).toBe(path);
+    expect(await page.getByTestId('data-restore-elsewhere').textContent()).toContain(`stigmem data restore ${path}`);
+    await page.screenshot({ path: join(home, 'data.png'), fullPage: true });
     expect(problems).toEqual([]);
   });
 });

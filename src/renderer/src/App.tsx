@@ -4,6 +4,7 @@ import { AppHeader } from './components/AppHeader';
 import { Spinner } from './components/Spinner';
 import { AuditScreen } from './features/audit/AuditScreen';
 import { DashboardScreen } from './features/dashboard/DashboardScreen';
+import { DataScreen } from './features/data/DataScreen';
 import { KeysScreen } from './features/keys/KeysScreen';
 import { ManifestScreen } from './features/manifest/ManifestScreen';
 import { PeersScreen } from './features/peers/PeersScreen';
@@ -23,6 +24,7 @@ const SCREENS: Record<Screen, ComponentType> = {
   trust: TrustScreen,
   quarantine: QuarantineScreen,
   tokens: TokensScreen,
+  data: DataScreen,
   audit: AuditScreen,
 };
 

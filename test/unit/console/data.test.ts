@@ -46,7 +46,7 @@ describe('data overview and backup', () => {
   it('shows the database, then a backup that holds the same facts, marked with this node and key, audited', async () => {
     seedFacts(30);
     const before = valueOf(await op<DataOverview>('data:overview'));
-    expect(before).toMatchObject({ dbPath: join(n.dir, 'node.db'), facts: 30, isPossible: true, whyNot: null, lastBackup: null, inProgress: null });
+    expect(before).toMatchObject({ entityUri: ORG, dbPath: join(n.dir, 'node.db'), facts: 30, isPossible: true, whyNot: null, lastBackup: null, inProgress: null });
     expect(before.bytes).toBeGreaterThan(0);
     expect(before.suggestedPath).toMatch(new RegExp(`^${n.dir}/node-data-\\d{4}-\\d{2}-\\d{2}\\.sqlite$`));
 

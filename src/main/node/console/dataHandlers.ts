@@ -33,6 +33,7 @@ function overview(deps: NodeDeps): DataOverview {
   const isMemory = dbPath === ':memory:';
   const day = new Date(deps.clock.nowMs()).toISOString().slice(0, 10);
   return {
+    entityUri: deps.orgEntityUri,
     dbPath,
     bytes: isMemory ? 0 : fileSize(dbPath) + fileSize(`${dbPath}-wal`),
     facts: deps.db.get<{ n: number }>(sql`SELECT COUNT(*) AS n FROM facts`)?.n ?? 0,

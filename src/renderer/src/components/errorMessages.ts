@@ -45,6 +45,11 @@ const BY_CODE: Record<string, ErrorDescription> = {
   not_first_run: { title: 'This node already has its identity', hint: 'Its key is on the Keys screen.' },
   keychain_locked: { title: 'The OS keychain is locked', hint: 'Unlock it (log in to your desktop keyring) and try again.' },
   keychain_unavailable: { title: 'The OS keychain is not available', hint: 'Start or install a Secret Service keyring, or choose a file key store (STIGMEM_KEY_STORE=file).' },
+  no_data_folder: { title: 'This node keeps no database file', hint: 'It runs with STIGMEM_DB_PATH=:memory:, so there is nothing to back up or restore.' },
+  backup_mismatch: { title: 'This backup is not of this node as it is now', hint: 'Choose a backup this node took under its present identity key.' },
+  node_id_mismatch: { title: 'The backup belongs to another node', hint: 'Restore it on that node, or choose a backup of this one.' },
+  backup_key_mismatch: { title: 'The backup was taken under an earlier key', hint: 'The key was rotated since; choose a backup taken after the rotation.' },
+  node_running: { title: 'Another node runs on this folder', hint: 'Stop it first, then try again.' },
   internal_error: { title: 'The node failed to answer', hint: 'The node log has the details.' },
 };
 

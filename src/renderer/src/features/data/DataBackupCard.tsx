@@ -1,0 +1,96 @@
+// Back up the node's database while it runs: a full path, a confirmation, the copy's progress, then what it holds.
+import { useState, type FormEvent } from 'react';
+import type { DataOverview } from '../../../../shared/data';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { formatCount, formatTimestamp } from '../../components/format';
+import { useData } from '../../stores/data';
+import { BackupFacts, formatBytes } from './BackupFacts';
+
+function BackupResult() {
+  const done = useData((s) => s.lastBackup);
+  if (!done) return null;
+  return (
+    <div className="row-panel" role="status" data-testid="data-backup-done">
+      <p>Written {formatTimestamp(done.takenAt)}. Move it off this machine; keep the identity key&apos;s own backup with it.</p>
+      <BackupFacts info={done} />
+      <dl className="props">
+        <dt>Checksum</dt>
+        <dd className="mono wrap" data-testid="data-backup-sha256">
+          {done.sha256}
+        </dd>
+      </dl>
+    </div>
+  );
+}
+
+export function DataBackupCard({ data }: { data: DataOverview }) {
+  const { backUp, isBackingUp, progress, backupError, clearBackupError } = useData();
+  const [path, setPath] = useState(data.suggestedPath);
+  const [overwrite, setOverwrite] = useState(false);
+  const [isConfirming, setConfirming] = useState(false);
+  const edit = (apply: () => void): void => {
+    apply();
+    setConfirming(false);
+    clearBackupError();
+  };
+  const submit = (e: FormEvent<HTMLFormElement>): void => {
+    e.preventDefault();
+    if (path.trim() !== '') setConfirming(true);
+  };
+  const write = async (): Promise<void> => {
+    if (await backUp({ path: path.trim(), overwrite })) setConfirming(false);
+  };
+
+  return (
+    <section className="card" aria-labelledby="data-backup-title">
+      <h2 id="data-backup-title" className="card__title">
+        Back up the database
+      </h2>
+      {!data.isPossible ? (
+        <p className="form__warn" data-testid="data-backup-impossible">
+          {data.whyNot}
+        </p>
+      ) : (
+        <form className="form" onSubmit={submit} data-testid="data-backup-form">
+          <p className="card__note">
+            A copy of every fact, peer, token, setting and audit event as of one moment, taken while the node keeps running. It holds no key: the identity key has its own
+            sealed backup on the Keys screen, and only this node, under its present key, can take the copy back.
+          </p>
+          <label className="field">
+            <span className="field__label">Backup file (full path)</span>
+            <input className="field__input mono" value={path} spellCheck={false} onChange={(e) => edit(() => setPath(e.target.value))} data-testid="data-backup-path" />
+          </label>
+          <label className="field field--inline">
+            <input type="checkbox" checked={overwrite} onChange={(e) => edit(() => setOverwrite(e.target.checked))} data-testid="data-backup-overwrite" />
+            <span>Replace an earlier database backup at this path (never any other kind of file)</span>
+          </label>
+          {isConfirming ? (
+            <div className="row-panel" role="alertdialog" aria-label="Write the database backup" data-testid="data-backup-confirm-panel">
+              <p>
+                Copy the database ({formatCount(data.facts)} facts, {formatBytes(data.bytes)}) to <span className="mono">{path.trim()}</span>? Anyone who can read the file
+                can read every fact in it, whatever its scope.
+              </p>
+              {isBackingUp ? (
+                <progress className="startup__progress" max={1} value={progress ?? 0} aria-label="Backup progress" data-testid="data-backup-progress" />
+              ) : null}
+              {backupError ? <ErrorNotice error={backupError} /> : null}
+              <div className="row-panel__actions">
+                <button type="button" className="button button--secondary" disabled={isBackingUp} onClick={() => setConfirming(false)}>
+                  Cancel
+                </button>
+                <button type="button" className="button button--primary" disabled={isBackingUp} onClick={() => void write()} data-testid="data-backup-confirm">
+                  {isBackingUp ? `Copying… ${Math.round((progress ?? 0) * 100)}%` : 'Write the backup'}
+                </button>
+              </div>
+            </div>
+          ) : (
+            <button type="submit" className="button button--primary" disabled={path.trim() === ''} data-testid="data-backup-open">
+              Back up…
+            </button>
+          )}
+        </form>
+      )}
+      <BackupResult />
+    </section>
+  );
+}

@@ -1,0 +1,121 @@
+// Put a database backup back: the file is read first (what it holds, whether this node can take it), then the operator
+// types the organisation's entity; the desktop stops its node, swaps the database (keeping the old one), restarts it.
+import { useState, type FormEvent } from 'react';
+import type { DataOverview } from '../../../../shared/data';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { formatTimestamp } from '../../components/format';
+import { Spinner } from '../../components/Spinner';
+import { useData } from '../../stores/data';
+import { transport } from '../../transport';
+import { BackupFacts } from './BackupFacts';
+
+function RestoreResult() {
+  const done = useData((s) => s.lastRestore);
+  if (!done) return null;
+  return (
+    <div className="row-panel" role="status" data-testid="data-restore-done">
+      <p>The node runs on the restored database. Facts written since the backup are not in it; peers send theirs again from where they left off.</p>
+      <dl className="props">
+        <dt>The database it replaced</dt>
+        <dd className="mono wrap" data-testid="data-restore-previous">
+          {done.previousSavedAs}
+        </dd>
+      </dl>
+    </div>
+  );
+}
+
+function RestoreForm({ entityUri }: { entityUri: string }) {
+  const { restore, isRestoring, restoreError } = useData();
+  const inspected = useData((s) => s.inspected)!;
+  const [typed, setTyped] = useState('');
+  const [isConfirming, setConfirming] = useState(false);
+  const submit = (e: FormEvent<HTMLFormElement>): void => {
+    e.preventDefault();
+    if (typed.trim() === entityUri) setConfirming(true);
+  };
+  if (isRestoring) return <Spinner label="Stopping the node, restoring the database, starting the node again…" />;
+  return (
+    <form className="form" onSubmit={submit} data-testid="data-restore-form">
+      <label className="field">
+        <span className="field__label">
+          Type <span className="mono">{entityUri}</span> to confirm
+        </span>
+        <input className="field__input mono" value={typed} spellCheck={false} onChange={(e) => (setTyped(e.target.value), setConfirming(false))} data-testid="data-restore-entity" />
+      </label>
+      {isConfirming ? (
+        <div className="row-panel row-panel--danger" role="alertdialog" aria-label="Restore the database" data-testid="data-restore-confirm-panel">
+          <p>
+            Replace this node&apos;s database with the backup taken {formatTimestamp(inspected.takenAt)}? The node stops for a moment; everything written since the backup
+            leaves the node (the replaced database is kept beside it).
+          </p>
+          {restoreError ? <ErrorNotice error={restoreError} /> : null}
+          <div className="row-panel__actions">
+            <button type="button" className="button button--secondary" onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+            <button type="button" className="button button--danger" onClick={() => void restore({ path: inspected.path, confirmEntity: typed.trim() })} data-testid="data-restore-go">
+              Restore now
+            </button>
+          </div>
+        </div>
+      ) : (
+        <>
+          {restoreError ? <ErrorNotice error={restoreError} /> : null}
+          <button type="submit" className="button button--danger" disabled={typed.trim() !== entityUri} data-testid="data-restore-open">
+            Restore…
+          </button>
+        </>
+      )}
+    </form>
+  );
+}
+
+export function DataRestoreCard({ data }: { data: DataOverview }) {
+  const { inspect, inspected, inspectError, clearInspected } = useData();
+  const [path, setPath] = useState('');
+  const isConsole = transport.adminKey !== null;
+  const check = (e: FormEvent<HTMLFormElement>): void => {
+    e.preventDefault();
+    if (path.trim() !== '') void inspect(path.trim());
+  };
+
+  return (
+    <section className="card" aria-labelledby="data-restore-title">
+      <h2 id="data-restore-title" className="card__title">
+        Restore the database
+      </h2>
+      <p className="card__note">Only a backup of this node taken under its present identity key can be restored; read the file first to see what it holds.</p>
+      {data.isPossible ? (
+        <form className="form" onSubmit={check} data-testid="data-inspect-form">
+          <label className="field">
+            <span className="field__label">Backup file (full path)</span>
+            <input className="field__input mono" value={path} spellCheck={false} onChange={(e) => (setPath(e.target.value), clearInspected())} data-testid="data-inspect-path" />
+          </label>
+          <button type="submit" className="button button--secondary" disabled={path.trim() === ''} data-testid="data-inspect-go">
+            Read the file
+          </button>
+        </form>
+      ) : null}
+      {inspectError ? <ErrorNotice error={inspectError} /> : null}
+      {inspected ? (
+        <div className="row-panel" data-testid="data-inspected">
+          <BackupFacts info={inspected} />
+          {!inspected.isRestorable ? (
+            <p className="form__warn" data-testid="data-restore-refused">
+              {inspected.whyNot}
+            </p>
+          ) : isConsole ? (
+            <p className="card__note" data-testid="data-restore-elsewhere">
+              Restoring needs the node stopped: stop <span className="mono">stigmem serve</span>, run <span className="mono">stigmem data restore {inspected.path}</span> in its
+              folder, and start it again. The desktop app does this for you.
+            </p>
+          ) : (
+            <RestoreForm entityUri={data.entityUri} />
+          )}
+        </div>
+      ) : null}
+      <RestoreResult />
+    </section>
+  );
+}
