@@ -126,6 +126,18 @@ describe('the desktop window while its node starts', () => {
     return page;
   }
 
+  /** A desktop on an empty folder whose operator creates a new identity at the first-run question. */
+  async function newOrganisation(): Promise<{ dir: string; org: string; desktop: Desktop; page: Page; node: RunningNode }> {
+    const dir = mkdtempSync(join(tmpdir(), 'stigmem-desktop-db-'));
+    const org = 'stigmem://org-a.example';
+    const desktop = startDesktop(join(dir, 'node.db'), Promise.resolve(), { STIGMEM_ENTITY_URI: org });
+    const page = await openWindow(desktop);
+    // A first start: the operator creates the identity before anything is written to the folder.
+    await page.locator('[data-testid=startup][data-phase=first-run]').waitFor();
+    await page.getByTestId('first-run-new').click();
+    return { dir, org, desktop, page, node: (await desktop.done)! };
+  }
+
   it.skipIf(!hasChromium)('shows each upgrade step, then the dashboard of the started node with the facts the old file held', async () => {
     expect(WORKER, 'out/main/upgradeWorker.js (npx electron-vite build)').toBeDefined();
     const dir = mkdtempSync(join(tmpdir(), 'stigmem-desktop-db-'));
@@ -168,14 +180,7 @@ describe('the desktop window while its node starts', () => {
   });
 
   it.skipIf(!hasChromium)('rotates the identity key from the Keys screen: the node stops, the key is replaced, the node comes back on it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stigmem-desktop-db-'));
-    const org = 'stigmem://org-a.example';
-    const desktop = startDesktop(join(dir, 'node.db'), Promise.resolve(), { STIGMEM_ENTITY_URI: org });
-    const page = await openWindow(desktop);
-    // A first start: the operator creates the identity before anything is written to the folder.
-    await page.locator('[data-testid=startup][data-phase=first-run]').waitFor();
-    await page.getByTestId('first-run-new').click();
-    const before = (await desktop.done)!;
+    const { dir, org, desktop, page, node: before } = await newOrganisation();
     const oldKey = before.deps.keys.org;
     await page.getByTestId('nav-keys').click();
     // A rotation re-signs the org manifest, so without one the screen says to publish it first (and stops nothing).
@@ -210,13 +215,7 @@ describe('the desktop window while its node starts', () => {
   });
 
   it.skipIf(!hasChromium)('backs the database up from the Data screen and restores it: the node stops, the backup goes back, the node comes back', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stigmem-desktop-db-'));
-    const org = 'stigmem://org-a.example';
-    const desktop = startDesktop(join(dir, 'node.db'), Promise.resolve(), { STIGMEM_ENTITY_URI: org });
-    const page = await openWindow(desktop);
-    await page.locator('[data-testid=startup][data-phase=first-run]').waitFor();
-    await page.getByTestId('first-run-new').click();
-    const before = (await desktop.done)!;
+    const { dir, org, desktop, page, node: before } = await newOrganisation();
     const write = (node: RunningNode, name: string) => assertFact(node.deps, anonymousPrincipal(), { entity: `${org}/e/${name}`, relation: 'memory:role', value: { type: 'string', v: name }, source: `${org}/agent/a`, confidence: 0.9, scope: 'company' }, { trusted: true });
     write(before, 'kept');
 

@@ -3,6 +3,7 @@
 import type { RotateKeyInput, RotationDone } from '../../shared/identity.js';
 import type { Result } from '../../shared/result.js';
 import { recordAudit } from '../node/audit/log.js';
+import { backupUnderWayRefusal } from '../node/console/dataHandlers.js';
 import { rotateStoppedNode, rotationRefusal } from '../node/console/identityHandlers.js';
 import type { DesktopNodeHost, HostedNode } from './nodeHost.js';
 
@@ -12,7 +13,7 @@ export function rotateKeyOperation<T extends HostedNode>(host: DesktopNodeHost<T
   return (args) =>
     host.whileStopped(
       ROTATION_TASK,
-      (deps) => rotationRefusal(deps, args),
+      (deps) => rotationRefusal(deps, args) ?? backupUnderWayRefusal(deps),
       (config, deps) => rotateStoppedNode(config, deps.keyOptions),
       (node, result) => {
         if (node === null || !result.ok) return;

@@ -188,6 +188,27 @@ describe('restoring the database from the desktop', () => {
     expect(after.deps.db.all(sql`SELECT event_type FROM audit_events WHERE event_type = 'database_restored'`)).toHaveLength(1);
     expect(host.phase()).toEqual({ phase: 'ready' });
   });
+
+  it('holds a restore or a rotation off while a backup is under way, without stopping the node', async () => {
+    const host = hostFor();
+    const node = (await startNew(host))!;
+    node.deps.db.transaction(() => {
+      for (let i = 0; i < 3000; i++) {
+        node.deps.db.run(sql`INSERT INTO facts (id, cid, entity, relation, value_type, value_v, source, timestamp, hlc, confidence, scope)
+          VALUES (${`id-${i}`}, ${`sha256:${i}`}, ${`${ORG}/e/${i}`}, 'memory:role', 'string', ${'v'.repeat(1000)}, ${`${ORG}/agent`}, '2026-05-26T12:00:00.000000+00:00', '1.000', 1, 'local')`);
+      }
+    });
+    expect(await runAdminOperation(node.deps, 'manifest:publish', { entities: [ORG], validDays: 30 })).toMatchObject({ ok: true });
+    const earlier = join(dirname(node.deps.config.dbPath), 'earlier.sqlite');
+    expect(await runAdminOperation(node.deps, 'data:backup', { path: earlier })).toMatchObject({ ok: true });
+    const running = runAdminOperation(node.deps, 'data:backup', { path: join(dirname(earlier), 'now.sqlite') });
+    expect(await restoreDataOperation(host)({ path: earlier, confirmEntity: ORG })).toMatchObject({ ok: false, error: { code: 'busy', message: expect.stringContaining('now.sqlite') } });
+    expect(await rotateKeyOperation(host)({ confirmEntity: ORG })).toMatchObject({ ok: false, error: { code: 'busy' } });
+    expect(host.current()).toBe(node);
+    expect(await running).toMatchObject({ ok: true, value: { facts: 3000 } });
+    // Once it is done, the same restore goes ahead.
+    expect(await restoreDataOperation(host)({ path: earlier, confirmEntity: ORG })).toMatchObject({ ok: true });
+  });
 });
 
 describe('a first start on an empty data folder', () => {

@@ -66,6 +66,12 @@ async function backup(deps: NodeDeps, path: string, overwrite: boolean): Promise
   }
 }
 
+/** A step that stops the node would abort a backup under way: refused until it is done. */
+export function backupUnderWayRefusal(deps: NodeDeps): Result<never> | null {
+  const under = running.get(deps);
+  return under ? fail('busy', `a database backup to ${under.path} is under way; wait for it to finish`) : null;
+}
+
 /** Why this node cannot take `info` back, or null: only a backup of this node under the key it signs with now. */
 export function restoreMismatch(deps: NodeDeps, info: DataBackupInfo): string | null {
   if (info.nodeId !== deps.nodeId) return `This backup is of node ${info.nodeId}, not of this node (${deps.nodeId}).`;
@@ -88,6 +94,8 @@ function inspect(deps: NodeDeps, path: string): Result<DataInspected> {
 export function dataRestoreRefusal(deps: NodeDeps, args: DataRestoreInput): Result<never> | null {
   if (deps.config.dbPath === ':memory:') return fail('no_data_folder', NO_FOLDER);
   if (args.confirmEntity !== deps.orgEntityUri) return fail('validation_failed', `type ${deps.orgEntityUri} exactly to confirm the restore`);
+  const busy = backupUnderWayRefusal(deps);
+  if (busy) return busy;
   const r = inspect(deps, args.path);
   if (!r.ok) return r;
   return r.value.whyNot !== null ? fail('backup_mismatch', r.value.whyNot) : null;
