@@ -35,6 +35,8 @@ export interface DataOverview {
   suggestedPath: string;
   /** The newest backup this node wrote (from its audit log), or null. */
   lastBackup: { at: string; path: string } | null;
+  /** Automatic backups (STIGMEM_BACKUP_DIR): where, how often, how many kept, the next one, the last failure. */
+  automatic: { dir: string; intervalMinutes: number; keep: number; nextAt: string | null; lastError: string | null } | null;
   /** A backup under way: how far it has come (0..1). */
   inProgress: { path: string; startedAt: string; fraction: number } | null;
 }

@@ -127,6 +127,7 @@ describe('the Keys screen', () => {
     const page = await keysScreen();
     await page.getByTestId('nav-data').click();
     await page.getByTestId('data-backup-never').waitFor();
+    await page.getByTestId('data-automatic-off').waitFor();
     const path = join(dir, 'node-data.sqlite');
     await page.getByTestId('data-backup-path').fill(path);
     await page.getByTestId('data-backup-open').click();

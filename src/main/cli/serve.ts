@@ -29,6 +29,8 @@ export async function serveCommand(): Promise<void> {
     throw e;
   }
   for (const n of node.notices) process.stderr.write(`stigmem: ${n}\n`);
+  const { backupDir, backupIntervalMin, backupKeep } = node.deps.config;
+  if (backupDir !== null) process.stderr.write(`stigmem: automatic database backups every ${backupIntervalMin} min into ${backupDir}, keeping ${backupKeep}\n`);
   process.stdout.write(`stigmem: node ${node.deps.nodeId} listening on ${node.url} (advertised as ${node.deps.config.nodeUrl})\n`);
   let stopping = false;
   const stop = (signal: string): void => {

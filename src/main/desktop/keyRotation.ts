@@ -3,7 +3,7 @@
 import type { RotateKeyInput, RotationDone } from '../../shared/identity.js';
 import type { Result } from '../../shared/result.js';
 import { recordAudit } from '../node/audit/log.js';
-import { backupUnderWayRefusal } from '../node/console/dataHandlers.js';
+import { backupUnderWayRefusal } from '../node/data/service.js';
 import { rotateStoppedNode, rotationRefusal } from '../node/console/identityHandlers.js';
 import type { DesktopNodeHost, HostedNode } from './nodeHost.js';
 

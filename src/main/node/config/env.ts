@@ -41,6 +41,10 @@ export interface NodeConfig {
   sourceAttestationMode: SourceAttestationMode;
   maxBodyBytes: number;
   logLevel: string;
+  /** Where automatic database backups go (null: none), how often, and how many are kept. */
+  backupDir: string | null;
+  backupIntervalMin: number;
+  backupKeep: number;
 }
 
 export class ConfigError extends Error {}
@@ -125,6 +129,7 @@ export const KNOWN_VARIABLES = new Set([
   'STIGMEM_FEDERATION_INSECURE', 'STIGMEM_LOCAL_DEV_ALLOW_INSECURE_NON_LOOPBACK', 'STIGMEM_TRUST_WEIGHT_IDENTITY',
   'STIGMEM_TRUST_WEIGHT_PEER_HISTORY', 'STIGMEM_TRUST_WEIGHT_SCOPE_AUTHORITY', 'STIGMEM_TRUST_WEIGHT_ATTESTATION_MODE',
   'STIGMEM_RATE_LIMIT_WRITE_PER_HOUR', 'STIGMEM_RATE_LIMIT_READ_PER_HOUR', 'STIGMEM_RATE_LIMIT_DISABLED_ACK',
+  'STIGMEM_BACKUP_DIR', 'STIGMEM_BACKUP_INTERVAL_MIN', 'STIGMEM_BACKUP_KEEP',
 ]);
 
 export function isLoopbackHost(host: string): boolean {
@@ -169,10 +174,16 @@ export function loadConfig(env: Env): { config: NodeConfig; warnings: string[] }
   if (writePerHour === 0 && readPerHour === 0 && !bool(env, 'STIGMEM_RATE_LIMIT_DISABLED_ACK', false)) {
     throw new ConfigError('STIGMEM_RATE_LIMIT_WRITE_PER_HOUR and STIGMEM_RATE_LIMIT_READ_PER_HOUR are both 0: set STIGMEM_RATE_LIMIT_DISABLED_ACK=1 to run without rate limits');
   }
+  const dbPath = str(env, 'STIGMEM_DB_PATH') === ':memory:' ? ':memory:' : resolve(str(env, 'STIGMEM_DB_PATH') ?? 'stigmem.db');
+  let backupDir = str(env, 'STIGMEM_BACKUP_DIR');
+  if (backupDir !== null && dbPath === ':memory:') {
+    warnings.push('STIGMEM_BACKUP_DIR is ignored: a node on STIGMEM_DB_PATH=:memory: has no database file to back up');
+    backupDir = null;
+  }
   const config: NodeConfig = {
     port,
     host,
-    dbPath: str(env, 'STIGMEM_DB_PATH') === ':memory:' ? ':memory:' : resolve(str(env, 'STIGMEM_DB_PATH') ?? 'stigmem.db'),
+    dbPath,
     nodeUrl,
     entityUri,
     nodeId: str(env, 'STIGMEM_NODE_ID'),
@@ -206,6 +217,9 @@ export function loadConfig(env: Env): { config: NodeConfig; warnings: string[] }
     sourceAttestationMode: oneOf(env, 'STIGMEM_SOURCE_ATTESTATION_MODE', 'off', ['off', 'warn', 'enforce'] as const),
     maxBodyBytes: int(env, 'STIGMEM_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     logLevel: oneOf(env, 'STIGMEM_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    backupDir: backupDir === null ? null : resolve(backupDir),
+    backupIntervalMin: int(env, 'STIGMEM_BACKUP_INTERVAL_MIN', 1440, 1, 525_600),
+    backupKeep: int(env, 'STIGMEM_BACKUP_KEEP', 7, 1, 1000),
   };
   return { config, warnings };
 }

@@ -4,20 +4,17 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { DataBackupDone, DataBackupInfo, DataInspected, DataOverview, DataRestoreInput } from '../../../shared/data.js';
 import { fail, ok, type Result } from '../../../shared/result.js';
-import { isoFromMs } from '../clock.js';
-import { recordAudit } from '../audit/log.js';
 import { failureOf } from '../ceremony/errors.js';
 import { dataDirOf } from '../ceremony/folder.js';
-import { isDataBackupFile, readDataBackup, writeDataBackup } from '../data/backupFile.js';
+import { isDataBackupFile, readDataBackup } from '../data/backupFile.js';
+import { backupSchedule } from '../data/schedule.js';
+import { backupUnderWay, backupUnderWayRefusal, backUpNode } from '../data/service.js';
 import { sql } from '../db/sql.js';
 import type { NodeDeps } from '../server/deps.js';
 import { outputPathRefusal } from './outputFile.js';
 import { withValidArgument } from './validArgument.js';
 
 const NO_FOLDER = 'This node keeps no data folder (STIGMEM_DB_PATH=:memory:), so there is no database file to back up.';
-
-/** The backup under way on each node: one at a time. */
-const running = new WeakMap<NodeDeps, { path: string; startedAt: string; fraction: number }>();
 
 const fileSize = (path: string): number => (existsSync(path) ? statSync(path).size : 0);
 
@@ -41,7 +38,8 @@ function overview(deps: NodeDeps): DataOverview {
     whyNot: isMemory ? NO_FOLDER : null,
     suggestedPath: isMemory ? '' : join(dataDirOf(deps.config), `node-data-${day}.sqlite`),
     lastBackup: lastBackup(deps),
-    inProgress: running.get(deps) ?? null,
+    automatic: backupSchedule(deps)?.state ?? null,
+    inProgress: backupUnderWay(deps),
   };
 }
 
@@ -49,27 +47,8 @@ async function backup(deps: NodeDeps, path: string, overwrite: boolean): Promise
   if (deps.config.dbPath === ':memory:') return fail('no_data_folder', NO_FOLDER);
   const refusal = outputPathRefusal(path, overwrite, isDataBackupFile, 'a Stigmem database backup');
   if (refusal) return refusal;
-  const under = running.get(deps);
-  if (under) return fail('busy', `a backup to ${under.path} is under way; wait for it to finish`);
-  const state = { path, startedAt: isoFromMs(deps.clock.nowMs()), fraction: 0 };
-  running.set(deps, state);
-  try {
-    const mark = { takenAt: state.startedAt, nodeId: deps.nodeId, entityUri: deps.orgEntityUri, keyId: deps.keys.org.keyId };
-    const done = await writeDataBackup(deps.db.raw, { path, overwrite, mark, onProgress: (f) => (state.fraction = f) });
-    recordAudit(deps.db, { category: 'admin', eventType: 'database_backup', actor: deps.orgEntityUri, subject: deps.nodeId, detail: { path, bytes: done.bytes, sha256: done.sha256, facts: done.facts } }, deps.clock.nowMs());
-    return ok(done);
-  } catch (e) {
-    const r = failureOf(e);
-    return !r.ok && r.error.code === 'file_exists' && !overwrite ? fail('file_exists', `${path} already exists; choose another name, or ask to replace it`) : r;
-  } finally {
-    running.delete(deps);
-  }
-}
-
-/** A step that stops the node would abort a backup under way: refused until it is done. */
-export function backupUnderWayRefusal(deps: NodeDeps): Result<never> | null {
-  const under = running.get(deps);
-  return under ? fail('busy', `a database backup to ${under.path} is under way; wait for it to finish`) : null;
+  const r = await backUpNode(deps, path, { overwrite });
+  return !r.ok && r.error.code === 'file_exists' && !overwrite ? fail('file_exists', `${path} already exists; choose another name, or ask to replace it`) : r;
 }
 
 /** Why this node cannot take `info` back, or null: only a backup of this node under the key it signs with now. */

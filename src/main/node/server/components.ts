@@ -2,6 +2,7 @@
 import type { App, NodeDeps } from './deps.js';
 import { registerAuthRoutes } from '../auth/routes.js';
 import { registerConsole } from '../console/routes.js';
+import { registerBackupSchedule } from '../data/schedule.js';
 import { registerFacts } from '../facts/routes.js';
 import { registerFederation } from '../federation/routes.js';
 import { registerGardens } from '../gardens/routes.js';
@@ -19,5 +20,6 @@ export async function registerComponents(app: App, deps: NodeDeps): Promise<void
   registerFederation(app, deps);
   registerTokensProvenanceRecall(app, deps);
   registerTrustAndQuarantine(app, deps);
+  registerBackupSchedule(app, deps);
   await registerConsole(app, deps);
 }

@@ -1,0 +1,120 @@
+// Automatic database backups (STIGMEM_BACKUP_DIR): one soon after start when none is recent, then every
+// STIGMEM_BACKUP_INTERVAL_MIN, keeping the newest STIGMEM_BACKUP_KEEP of this node's backups in that folder.
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DataBackupDone } from '../../../shared/data.js';
+import type { Result } from '../../../shared/result.js';
+import { recordAudit } from '../audit/log.js';
+import { isoFromMs, parseIsoMs } from '../clock.js';
+import { sql } from '../db/sql.js';
+import type { App, NodeDeps } from '../server/deps.js';
+import { readDataBackup } from './backupFile.js';
+import { backUpNode } from './service.js';
+
+/** After a failure (a full disk, a folder gone), try again this soon rather than a whole interval later. */
+const RETRY_MS = 10 * 60_000;
+const FILE_PATTERN = /^stigmem-data-[0-9TZ-]+\.sqlite$/;
+
+export const automaticBackupName = (nowMs: number): string => `stigmem-data-${new Date(nowMs).toISOString().replace(/[:.]/g, '-')}.sqlite`;
+
+function lastAutomaticAtMs(deps: NodeDeps): number | null {
+  const row = deps.db.get<{ ts: string }>(sql`SELECT ts FROM audit_events WHERE event_type = 'database_backup' AND json_extract(detail, '$.automatic') = 1 ORDER BY seq DESC LIMIT 1`);
+  return row ? parseIsoMs(row.ts) : null;
+}
+
+export class BackupSchedule {
+  private timer: NodeJS.Timeout | null = null;
+  private isStopped = false;
+  private nextAtMs: number | null = null;
+  private lastError: string | null = null;
+
+  constructor(
+    private readonly deps: NodeDeps,
+    private readonly dir: string,
+  ) {}
+
+  get state(): { dir: string; intervalMinutes: number; keep: number; nextAt: string | null; lastError: string | null } {
+    const { backupIntervalMin, backupKeep } = this.deps.config;
+    return { dir: this.dir, intervalMinutes: backupIntervalMin, keep: backupKeep, nextAt: this.nextAtMs === null ? null : isoFromMs(this.nextAtMs), lastError: this.lastError };
+  }
+
+  start(): void {
+    const now = this.deps.clock.nowMs();
+    const last = lastAutomaticAtMs(this.deps);
+    this.plan(last === null ? now : Math.max(now, last + this.deps.config.backupIntervalMin * 60_000));
+  }
+
+  stop(): void {
+    this.isStopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.nextAtMs = null;
+  }
+
+  /** Take one backup into the folder and prune the oldest beyond the number kept. */
+  async runOnce(): Promise<Result<DataBackupDone>> {
+    const now = this.deps.clock.nowMs();
+    let r: Result<DataBackupDone>;
+    try {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      r = await backUpNode(this.deps, join(this.dir, automaticBackupName(now)), { overwrite: false, automatic: true });
+    } catch (e) {
+      r = { ok: false, error: { code: 'file_unreadable', message: e instanceof Error ? e.message : String(e) } };
+    }
+    if (r.ok) {
+      this.lastError = null;
+      this.prune();
+    } else if (!this.isStopped) {
+      // Audited once per run of failures, not on every retry (and not for a copy cut short by the node closing).
+      if (this.lastError === null) recordAudit(this.deps.db, { category: 'admin', eventType: 'database_backup_failed', actor: this.deps.orgEntityUri, detail: { dir: this.dir, code: r.error.code, message: r.error.message } }, now);
+      this.lastError = `${isoFromMs(now)}: ${r.error.message}`;
+    }
+    return r;
+  }
+
+  private plan(atMs: number): void {
+    if (this.isStopped) return;
+    this.nextAtMs = atMs;
+    this.timer = setTimeout(() => void this.tick(), Math.max(0, atMs - this.deps.clock.nowMs()));
+    // The node's server keeps the process alive; a pending backup must not.
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    const r = await this.runOnce();
+    if (this.isStopped) return;
+    const interval = this.deps.config.backupIntervalMin * 60_000;
+    this.plan(this.deps.clock.nowMs() + (r.ok ? interval : Math.min(interval, r.error.code === 'busy' ? 60_000 : RETRY_MS)));
+  }
+
+  /** Only files named as this schedule names them and holding a backup of this very node are ever removed. */
+  private prune(): void {
+    const ours = readdirSync(this.dir)
+      .filter((f) => FILE_PATTERN.test(f))
+      .flatMap((f) => {
+        try {
+          const info = readDataBackup(join(this.dir, f));
+          return info.nodeId === this.deps.nodeId ? [{ path: info.path, takenAt: info.takenAt }] : [];
+        } catch {
+          return [];
+        }
+      })
+      .sort((a, b) => (a.takenAt < b.takenAt ? 1 : a.takenAt > b.takenAt ? -1 : 0));
+    for (const old of ours.slice(this.deps.config.backupKeep)) rmSync(old.path, { force: true });
+  }
+}
+
+const schedules = new WeakMap<NodeDeps, BackupSchedule>();
+
+export function backupSchedule(deps: NodeDeps): BackupSchedule | null {
+  return schedules.get(deps) ?? null;
+}
+
+/** Start the schedule with the node (when a folder is configured) and stop it when the node closes. */
+export function registerBackupSchedule(app: App, deps: NodeDeps): void {
+  if (deps.config.backupDir === null || deps.config.dbPath === ':memory:') return;
+  const schedule = new BackupSchedule(deps, deps.config.backupDir);
+  schedules.set(deps, schedule);
+  app.addHook('onReady', async () => schedule.start());
+  app.addHook('onClose', async () => schedule.stop());
+}

@@ -1,0 +1,46 @@
+// Taking a database backup on a running node: one at a time, its progress kept for the Data screen, audited. Shared by
+// the Data screen and the automatic schedule.
+import type { DataBackupDone } from '../../../shared/data.js';
+import { fail, ok, type Result } from '../../../shared/result.js';
+import { recordAudit } from '../audit/log.js';
+import { isoFromMs } from '../clock.js';
+import { failureOf } from '../ceremony/errors.js';
+import type { NodeDeps } from '../server/deps.js';
+import { writeDataBackup } from './backupFile.js';
+
+export interface BackupUnderWay {
+  path: string;
+  startedAt: string;
+  fraction: number;
+}
+
+const running = new WeakMap<NodeDeps, BackupUnderWay>();
+
+export function backupUnderWay(deps: NodeDeps): BackupUnderWay | null {
+  return running.get(deps) ?? null;
+}
+
+/** A step that stops the node would abort a backup under way: refused until it is done. */
+export function backupUnderWayRefusal(deps: NodeDeps): Result<never> | null {
+  const under = running.get(deps);
+  return under ? fail('busy', `a database backup to ${under.path} is under way; wait for it to finish`) : null;
+}
+
+/** Copy the node's database to `path` (refused with `busy` while another copy runs). */
+export async function backUpNode(deps: NodeDeps, path: string, opts: { overwrite: boolean; automatic?: boolean }): Promise<Result<DataBackupDone>> {
+  const busy = backupUnderWayRefusal(deps);
+  if (busy) return busy;
+  const state: BackupUnderWay = { path, startedAt: isoFromMs(deps.clock.nowMs()), fraction: 0 };
+  running.set(deps, state);
+  try {
+    const mark = { takenAt: state.startedAt, nodeId: deps.nodeId, entityUri: deps.orgEntityUri, keyId: deps.keys.org.keyId };
+    const done = await writeDataBackup(deps.db.raw, { path, overwrite: opts.overwrite, mark, onProgress: (f) => (state.fraction = f) });
+    const detail = { path, bytes: done.bytes, sha256: done.sha256, facts: done.facts, ...(opts.automatic ? { automatic: true } : {}) };
+    recordAudit(deps.db, { category: 'admin', eventType: 'database_backup', actor: deps.orgEntityUri, subject: deps.nodeId, detail }, deps.clock.nowMs());
+    return ok(done);
+  } catch (e) {
+    return failureOf(e);
+  } finally {
+    running.delete(deps);
+  }
+}

@@ -1,0 +1,115 @@
+// Automatic database backups on a real node and SQLite files: the first soon after start, none again before the
+// interval (across a restart), the newest N of this node's kept and nothing else removed, failures audited once.
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../src/main/node/config/env.js';
+import { readDataBackup } from '../../../src/main/node/data/backupFile.js';
+import { automaticBackupName, BackupSchedule, backupSchedule } from '../../../src/main/node/data/schedule.js';
+import { sql } from '../../../src/main/node/db/sql.js';
+import type { DataOverview } from '../../../src/shared/data.js';
+import { makeTestNode, type TestNode } from '../../helpers/inject.js';
+import { operationsOn, valueOf } from '../console/helpers.js';
+import { remark } from './helpers.js';
+
+const nodes: TestNode[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const n of nodes.splice(0)) await n.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function folder(): string {
+  const d = mkdtempSync(join(tmpdir(), 'stigmem-auto-'));
+  dirs.push(d);
+  return d;
+}
+
+async function node(env: Record<string, string>, clock?: { nowMs(): number }): Promise<TestNode> {
+  const n = await makeTestNode(env, clock ? { clock } : {});
+  nodes.push(n);
+  return n;
+}
+
+const backupsIn = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.sqlite')).sort();
+
+describe('automatic backup settings', () => {
+  it('read a folder, an interval in minutes and a number kept, and refuse values out of range', () => {
+    const { config } = loadConfig({ STIGMEM_DB_PATH: '/tmp/x/node.db', STIGMEM_BACKUP_DIR: 'backups', STIGMEM_BACKUP_INTERVAL_MIN: '60', STIGMEM_BACKUP_KEEP: '3' });
+    expect(config).toMatchObject({ backupDir: join(process.cwd(), 'backups'), backupIntervalMin: 60, backupKeep: 3 });
+    expect(loadConfig({ STIGMEM_DB_PATH: '/tmp/x/node.db' }).config).toMatchObject({ backupDir: null, backupIntervalMin: 1440, backupKeep: 7 });
+    for (const [name, value] of [['STIGMEM_BACKUP_INTERVAL_MIN', '0'], ['STIGMEM_BACKUP_INTERVAL_MIN', 'daily'], ['STIGMEM_BACKUP_KEEP', '0'], ['STIGMEM_BACKUP_KEEP', '1.5']] as const) {
+      expect(() => loadConfig({ STIGMEM_BACKUP_DIR: '/tmp/b', [name]: value }), `${name}=${value}`).toThrow(ConfigError);
+    }
+    const memory = loadConfig({ STIGMEM_DB_PATH: ':memory:', STIGMEM_BACKUP_DIR: '/tmp/b' });
+    expect(memory.config.backupDir).toBeNull();
+    expect(memory.warnings.join('\n')).toContain('STIGMEM_BACKUP_DIR is ignored');
+  });
+});
+
+describe('automatic backups', () => {
+  it('take one soon after start, show the schedule, and wait the interval after a restart', async () => {
+    const dir = folder();
+    const env = { STIGMEM_BACKUP_DIR: dir, STIGMEM_BACKUP_INTERVAL_MIN: '60' };
+    const n = await node(env);
+    await n.app.ready();
+    while (backupsIn(dir).length === 0) await new Promise((r) => setTimeout(r, 20));
+    const [file] = backupsIn(dir);
+    while (n.deps.db.get(sql`SELECT 1 FROM audit_events WHERE event_type = 'database_backup'`) === undefined) await new Promise((r) => setTimeout(r, 20));
+    expect(readDataBackup(join(dir, file!))).toMatchObject({ nodeId: n.deps.nodeId });
+    const audit = n.deps.db.get<{ detail: string }>(sql`SELECT detail FROM audit_events WHERE event_type = 'database_backup'`)!;
+    expect(JSON.parse(audit.detail)).toMatchObject({ path: join(dir, file!), automatic: true });
+    const o = valueOf(await operationsOn(() => n.deps)<DataOverview>('data:overview'));
+    expect(o.automatic).toMatchObject({ dir, intervalMinutes: 60, keep: 7, lastError: null });
+    const next = Date.parse(o.automatic!.nextAt!.replace(/(\.\d{3})\d*/, '$1'));
+    expect(next - Date.now()).toBeGreaterThan(59 * 60_000);
+    expect(o.lastBackup).toMatchObject({ path: join(dir, file!) });
+    // A node started again (a new schedule on the same database) waits out the interval from that backup.
+    const again = new BackupSchedule(n.deps, dir);
+    again.start();
+    const planned = Date.parse(again.state.nextAt!.replace(/(\.\d{3})\d*/, '$1'));
+    again.stop();
+    expect(Math.abs(planned - next)).toBeLessThan(5_000);
+    expect(backupsIn(dir)).toEqual([file]);
+  });
+
+  it('keep the newest of this node\'s backups and remove nothing else', async () => {
+    const dir = folder();
+    let now = Date.parse('2026-06-01T00:00:00Z');
+    const n = await node({ STIGMEM_BACKUP_DIR: dir, STIGMEM_BACKUP_KEEP: '2' }, { nowMs: () => now });
+    const schedule = backupSchedule(n.deps)!;
+    // Left alone: a file of the same name pattern that is not a backup, another node's backup, a backup under another name.
+    writeFileSync(join(dir, automaticBackupName(Date.parse('2026-01-01T00:00:00Z'))), 'not a backup');
+    const first = valueOf(await schedule.runOnce());
+    const foreign = join(dir, automaticBackupName(Date.parse('2026-01-02T00:00:00Z')));
+    copyFileSync(first.path, foreign);
+    remark(foreign, { node_id: 'stigmem:node:00000000000000000000000000000000' });
+    copyFileSync(first.path, join(dir, 'kept-by-hand.sqlite'));
+    const taken = [first.path];
+    for (let i = 1; i < 4; i++) {
+      now += 3_600_000;
+      taken.push(valueOf(await schedule.runOnce()).path);
+    }
+    expect(taken.slice(0, 2).every((p) => !existsSync(p))).toBe(true);
+    expect(taken.slice(2).every((p) => existsSync(p))).toBe(true);
+    expect(backupsIn(dir)).toEqual([automaticBackupName(Date.parse('2026-01-01T00:00:00Z')), automaticBackupName(Date.parse('2026-01-02T00:00:00Z')), 'kept-by-hand.sqlite', ...taken.slice(2).map((p) => p.slice(dir.length + 1))].sort());
+  });
+
+  it('audit a failure once while it lasts, say it on the Data screen, and recover', async () => {
+    const parent = folder();
+    const dir = join(parent, 'backups');
+    writeFileSync(dir, 'a file where the folder should be');
+    let now = Date.parse('2026-06-01T00:00:00Z');
+    const n = await node({ STIGMEM_BACKUP_DIR: dir }, { nowMs: () => now });
+    const schedule = backupSchedule(n.deps)!;
+    expect((await schedule.runOnce()).ok).toBe(false);
+    now += 60_000;
+    expect((await schedule.runOnce()).ok).toBe(false);
+    expect(n.deps.db.all(sql`SELECT 1 FROM audit_events WHERE event_type = 'database_backup_failed'`)).toHaveLength(1);
+    expect(valueOf(await operationsOn(() => n.deps)<DataOverview>('data:overview')).automatic?.lastError).toMatch(/^2026-06-01T00:01:00/);
+    rmSync(dir);
+    expect((await schedule.runOnce()).ok).toBe(true);
+    expect(schedule.state.lastError).toBeNull();
+  });
+});
