@@ -40,6 +40,8 @@ import {
   validateDataBackupInput,
   validateDataFileInput,
   validateDataRestoreInput,
+  validateDataScheduleInput,
+  type AutomaticBackups,
   type DataBackupDone,
   type DataBackupInput,
   type DataFileInput,
@@ -47,6 +49,7 @@ import {
   type DataOverview,
   type DataRestoreDone,
   type DataRestoreInput,
+  type DataScheduleInput,
 } from './data.js';
 
 /** What the dashboard shows about the running node. Public material only: there is no private-key operation. */
@@ -156,6 +159,7 @@ export const ADMIN_OPERATIONS = {
   'data:backup': operation<DataBackupInput, DataBackupDone>()(validateDataBackupInput),
   'data:inspect': operation<DataFileInput, DataInspected>()(validateDataFileInput),
   'data:restore': operation<DataRestoreInput, DataRestoreDone>()(validateDataRestoreInput),
+  'data:schedule': operation<DataScheduleInput, AutomaticBackups | null>()(validateDataScheduleInput),
   'audit:list': operation<Partial<AuditQuery> | undefined, AuditPage>()(validateAuditQuery),
 } as const satisfies Record<`${string}:${string}`, OperationSpec<unknown, unknown, unknown>>;
 

@@ -35,10 +35,47 @@ export interface DataOverview {
   suggestedPath: string;
   /** The newest backup this node wrote (from its audit log), or null. */
   lastBackup: { at: string; path: string } | null;
-  /** Automatic backups (STIGMEM_BACKUP_DIR): where, how often, how many kept, the next one, the last failure. */
-  automatic: { dir: string; intervalMinutes: number; keep: number; nextAt: string | null; lastError: string | null } | null;
+  /** Automatic backups: where, how often, how many kept, the next one, the last failure, and who set them. */
+  automatic: AutomaticBackups | null;
   /** A backup under way: how far it has come (0..1). */
   inProgress: { path: string; startedAt: string; fraction: number } | null;
+}
+
+export interface AutomaticBackups {
+  dir: string;
+  intervalMinutes: number;
+  keep: number;
+  nextAt: string | null;
+  lastError: string | null;
+  /** `environment`: STIGMEM_BACKUP_DIR, which the screen cannot change; `screen`: chosen on the Data screen. */
+  source: 'environment' | 'screen';
+}
+
+export const MAX_BACKUP_INTERVAL_MINUTES = 525_600;
+export const MAX_BACKUPS_KEPT = 1000;
+
+/** Automatic backups as the Data screen sets them: a folder (null turns them off), an interval, how many to keep. */
+export interface DataScheduleInput {
+  dir: string | null;
+  intervalMinutes: number;
+  keep: number;
+}
+
+export function validateDataScheduleInput(arg: unknown): Result<DataScheduleInput> {
+  const f = objectWith(arg, ['dir', 'intervalMinutes', 'keep'], '{"dir": "/media/backup/stigmem", "intervalMinutes": 1440, "keep": 7}');
+  if (!f.ok) return f;
+  const { dir, intervalMinutes, keep } = f.value;
+  let folder: string | null = null;
+  if (dir !== null) {
+    const d = filePathValue(dir);
+    if (!d.ok) return fail('validation_failed', "dir is the folder's full path, or null to turn automatic backups off");
+    folder = d.value;
+  }
+  if (typeof intervalMinutes !== 'number' || !Number.isInteger(intervalMinutes) || intervalMinutes < 1 || intervalMinutes > MAX_BACKUP_INTERVAL_MINUTES) {
+    return fail('validation_failed', `intervalMinutes is a whole number from 1 to ${MAX_BACKUP_INTERVAL_MINUTES}`);
+  }
+  if (typeof keep !== 'number' || !Number.isInteger(keep) || keep < 1 || keep > MAX_BACKUPS_KEPT) return fail('validation_failed', `keep is a whole number from 1 to ${MAX_BACKUPS_KEPT}`);
+  return ok({ dir: folder, intervalMinutes, keep });
 }
 
 export interface DataBackupInput {

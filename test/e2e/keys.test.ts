@@ -2,7 +2,7 @@
 // the identity with a QR code of its public bundle; a backup refused for a weak or mistyped passphrase, written after
 // confirming, opened again with the passphrase; the ceremony record gaining its signed line; a second write refused;
 // a manifest signed to a file for the node that publishes it; and a database backup, read back before a restore.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -160,7 +160,19 @@ describe('the Keys screen', () => {
     await page.getByTestId('data-inspected').waitFor();
     expect(await page.getByTestId('data-inspected').getByTestId('data-info-path').textContent()).toBe(path);
     expect(await page.getByTestId('data-restore-elsewhere').textContent()).toContain(`stigmem data restore ${path}`);
+
+    // Automatic backups, turned on here: the first is taken at once into the folder; then turned off again.
+    const auto = join(dir, 'automatic');
+    await page.getByTestId('data-automatic-dir').fill(auto);
+    await page.getByTestId('data-automatic-interval').selectOption('360');
+    await page.getByTestId('data-automatic-keep').fill('3');
+    await page.getByTestId('data-automatic-save').click();
+    expect(await page.getByTestId('data-automatic').textContent()).toContain('Every 6 hours');
+    while (!existsSync(auto) || readdirSync(auto).length === 0) await new Promise((r) => setTimeout(r, 50));
+    expect(readdirSync(auto)[0]).toMatch(/^stigmem-data-.*\.sqlite$/);
     await page.screenshot({ path: join(home, 'data.png'), fullPage: true });
+    await page.getByTestId('data-automatic-off-go').click();
+    await page.getByTestId('data-automatic-off').waitFor();
     expect(problems).toEqual([]);
   });
 });

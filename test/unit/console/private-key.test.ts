@@ -55,6 +55,7 @@ function argumentsInOrder(dir: string): (op: string, previous: unknown) => unkno
     // Each pass replaces the database backup the last one wrote, then reads it back; a restore needs the node stopped.
     if (op === 'data:backup') return { path: `${dir}/data.sqlite`, overwrite: true };
     if (op === 'data:inspect') return { path: `${dir}/data.sqlite` };
+    if (op === 'data:schedule') return { dir: null, intervalMinutes: 1440, keep: 7 };
     if (op === 'data:restore') return { path: `${dir}/data.sqlite`, confirmEntity: 'stigmem://localhost:8765' };
     return undefined;
   };

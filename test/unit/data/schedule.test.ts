@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/main/node/config/env.js';
 import { readDataBackup } from '../../../src/main/node/data/backupFile.js';
+import { automaticBackupSettings } from '../../../src/main/node/data/settings.js';
 import { automaticBackupName, BackupSchedule, backupSchedule } from '../../../src/main/node/data/schedule.js';
 import { sql } from '../../../src/main/node/db/sql.js';
 import type { DataOverview } from '../../../src/shared/data.js';
@@ -61,12 +62,13 @@ describe('automatic backups', () => {
     const audit = n.deps.db.get<{ detail: string }>(sql`SELECT detail FROM audit_events WHERE event_type = 'database_backup'`)!;
     expect(JSON.parse(audit.detail)).toMatchObject({ path: join(dir, file!), automatic: true });
     const o = valueOf(await operationsOn(() => n.deps)<DataOverview>('data:overview'));
-    expect(o.automatic).toMatchObject({ dir, intervalMinutes: 60, keep: 7, lastError: null });
+    expect(o.automatic).toMatchObject({ dir, intervalMinutes: 60, keep: 7, lastError: null, source: 'environment' });
+    expect(await operationsOn(() => n.deps)('data:schedule', { dir: null, intervalMinutes: 60, keep: 7 })).toMatchObject({ ok: false, error: { code: 'configured_by_environment' } });
     const next = Date.parse(o.automatic!.nextAt!.replace(/(\.\d{3})\d*/, '$1'));
     expect(next - Date.now()).toBeGreaterThan(59 * 60_000);
     expect(o.lastBackup).toMatchObject({ path: join(dir, file!) });
     // A node started again (a new schedule on the same database) waits out the interval from that backup.
-    const again = new BackupSchedule(n.deps, dir);
+    const again = new BackupSchedule(n.deps, { dir, intervalMinutes: 60, keep: 7 });
     again.start();
     const planned = Date.parse(again.state.nextAt!.replace(/(\.\d{3})\d*/, '$1'));
     again.stop();
@@ -77,8 +79,8 @@ describe('automatic backups', () => {
   it('keep the newest of this node\'s backups and remove nothing else', async () => {
     const dir = folder();
     let now = Date.parse('2026-06-01T00:00:00Z');
-    const n = await node({ STIGMEM_BACKUP_DIR: dir, STIGMEM_BACKUP_KEEP: '2' }, { nowMs: () => now });
-    const schedule = backupSchedule(n.deps)!;
+    const n = await node({}, { nowMs: () => now });
+    const schedule = new BackupSchedule(n.deps, { dir, intervalMinutes: 1440, keep: 2 });
     // Left alone: a file of the same name pattern that is not a backup, another node's backup, a backup under another name.
     writeFileSync(join(dir, automaticBackupName(Date.parse('2026-01-01T00:00:00Z'))), 'not a backup');
     const first = valueOf(await schedule.runOnce());
@@ -96,20 +98,59 @@ describe('automatic backups', () => {
     expect(backupsIn(dir)).toEqual([automaticBackupName(Date.parse('2026-01-01T00:00:00Z')), automaticBackupName(Date.parse('2026-01-02T00:00:00Z')), 'kept-by-hand.sqlite', ...taken.slice(2).map((p) => p.slice(dir.length + 1))].sort());
   });
 
-  it('audit a failure once while it lasts, say it on the Data screen, and recover', async () => {
+  it('audit a failure once while it lasts, and recover', async () => {
     const parent = folder();
     const dir = join(parent, 'backups');
     writeFileSync(dir, 'a file where the folder should be');
     let now = Date.parse('2026-06-01T00:00:00Z');
-    const n = await node({ STIGMEM_BACKUP_DIR: dir }, { nowMs: () => now });
-    const schedule = backupSchedule(n.deps)!;
+    const n = await node({}, { nowMs: () => now });
+    const schedule = new BackupSchedule(n.deps, { dir, intervalMinutes: 1440, keep: 7 });
     expect((await schedule.runOnce()).ok).toBe(false);
     now += 60_000;
     expect((await schedule.runOnce()).ok).toBe(false);
     expect(n.deps.db.all(sql`SELECT 1 FROM audit_events WHERE event_type = 'database_backup_failed'`)).toHaveLength(1);
-    expect(valueOf(await operationsOn(() => n.deps)<DataOverview>('data:overview')).automatic?.lastError).toMatch(/^2026-06-01T00:01:00/);
+    expect(schedule.state.lastError).toMatch(/^2026-06-01T00:01:00/);
     rmSync(dir);
     expect((await schedule.runOnce()).ok).toBe(true);
     expect(schedule.state.lastError).toBeNull();
+  });
+
+  it('are set, changed and turned off on the Data screen, kept in the database, audited', async () => {
+    const dir = folder();
+    const n = await node({});
+    await n.app.ready();
+    const op = operationsOn(() => n.deps);
+    expect(valueOf(await op<DataOverview>('data:overview')).automatic).toBeNull();
+    for (const bad of [{ dir: 'relative', intervalMinutes: 60, keep: 3 }, { dir, intervalMinutes: 0, keep: 3 }, { dir, intervalMinutes: 60, keep: 0 }, { dir, intervalMinutes: 1.5, keep: 3 }, { dir, intervalMinutes: 60 }, { dir: 7, intervalMinutes: 60, keep: 3 }]) {
+      expect(await op('data:schedule', bad), JSON.stringify(bad)).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    }
+    const set = valueOf(await op<DataOverview['automatic']>('data:schedule', { dir, intervalMinutes: 120, keep: 3 }));
+    expect(set).toMatchObject({ dir, intervalMinutes: 120, keep: 3, source: 'screen' });
+    // It starts at once: there was no automatic backup yet.
+    while (backupsIn(dir).length === 0) await new Promise((r) => setTimeout(r, 20));
+    expect(automaticBackupSettings(n.deps)).toEqual({ settings: { dir, intervalMinutes: 120, keep: 3 }, source: 'screen' });
+    const changed = valueOf(await op<DataOverview['automatic']>('data:schedule', { dir, intervalMinutes: 30, keep: 3 }));
+    // Changed to a shorter interval, the next run counts from the last backup rather than starting over.
+    expect(Date.parse(changed!.nextAt!.replace(/(\.\d{3})\d*/, '$1')) - Date.now()).toBeLessThan(31 * 60_000);
+    expect(valueOf(await op('data:schedule', { dir: null, intervalMinutes: 30, keep: 3 }))).toBeNull();
+    expect(backupSchedule(n.deps)).toBeNull();
+    expect(valueOf(await op<DataOverview>('data:overview')).automatic).toBeNull();
+    const audit = n.deps.db.all<{ detail: string }>(sql`SELECT detail FROM audit_events WHERE event_type = 'backup_schedule_changed' ORDER BY seq`);
+    expect(audit.map((a) => JSON.parse(a.detail).automatic_backup)).toEqual([{ dir, intervalMinutes: 120, keep: 3 }, { dir, intervalMinutes: 30, keep: 3 }, null]);
+  });
+
+  it('show a failing folder on the Data screen', async () => {
+    const file = join(folder(), 'not-a-folder');
+    writeFileSync(file, 'x');
+    const n = await node({});
+    await n.app.ready();
+    const op = operationsOn(() => n.deps);
+    valueOf(await op('data:schedule', { dir: file, intervalMinutes: 60, keep: 3 }));
+    let automatic = valueOf(await op<DataOverview>('data:overview')).automatic;
+    while (automatic?.lastError === null) {
+      await new Promise((r) => setTimeout(r, 20));
+      automatic = valueOf(await op<DataOverview>('data:overview')).automatic;
+    }
+    expect(automatic).toMatchObject({ dir: file, lastError: expect.stringContaining('not-a-folder'), source: 'screen' });
   });
 });

@@ -2,12 +2,16 @@
 // and, for the desktop, put one back (the node must stop for that: desktop/dataRestore.ts).
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import type { DataBackupDone, DataBackupInfo, DataInspected, DataOverview, DataRestoreInput } from '../../../shared/data.js';
+import type { AutomaticBackups, DataBackupDone, DataBackupInfo, DataInspected, DataOverview, DataRestoreInput, DataScheduleInput } from '../../../shared/data.js';
 import { fail, ok, type Result } from '../../../shared/result.js';
 import { failureOf } from '../ceremony/errors.js';
 import { dataDirOf } from '../ceremony/folder.js';
 import { isDataBackupFile, readDataBackup } from '../data/backupFile.js';
-import { backupSchedule } from '../data/schedule.js';
+import { deleteSetting, setSetting } from '../admin/settings.js';
+import { recordAudit } from '../audit/log.js';
+import { isoFromMs } from '../clock.js';
+import { applyBackupSchedule, backupSchedule } from '../data/schedule.js';
+import { automaticBackupSettings, SETTING_AUTOMATIC_BACKUP } from '../data/settings.js';
 import { backupUnderWay, backupUnderWayRefusal, backUpNode } from '../data/service.js';
 import { sql } from '../db/sql.js';
 import type { NodeDeps } from '../server/deps.js';
@@ -38,7 +42,7 @@ function overview(deps: NodeDeps): DataOverview {
     whyNot: isMemory ? NO_FOLDER : null,
     suggestedPath: isMemory ? '' : join(dataDirOf(deps.config), `node-data-${day}.sqlite`),
     lastBackup: lastBackup(deps),
-    automatic: backupSchedule(deps)?.state ?? null,
+    automatic: automaticState(deps),
     inProgress: backupUnderWay(deps),
   };
 }
@@ -49,6 +53,28 @@ async function backup(deps: NodeDeps, path: string, overwrite: boolean): Promise
   if (refusal) return refusal;
   const r = await backUpNode(deps, path, { overwrite });
   return !r.ok && r.error.code === 'file_exists' && !overwrite ? fail('file_exists', `${path} already exists; choose another name, or ask to replace it`) : r;
+}
+
+function automaticState(deps: NodeDeps): AutomaticBackups | null {
+  const schedule = backupSchedule(deps);
+  const source = automaticBackupSettings(deps)?.source;
+  return schedule && source ? { ...schedule.state, source } : null;
+}
+
+/** Automatic backups as the screen sets them (not over the environment's): saved, audited, the schedule replaced. */
+function setSchedule(deps: NodeDeps, args: DataScheduleInput): Result<AutomaticBackups | null> {
+  if (deps.config.dbPath === ':memory:') return fail('no_data_folder', NO_FOLDER);
+  if (deps.config.backupDir !== null) return fail('configured_by_environment', `automatic backups are set by STIGMEM_BACKUP_DIR=${deps.config.backupDir}; change them there`);
+  if (args.dir !== null && !isAbsolute(args.dir)) return fail('validation_failed', `give the folder's full path (${args.dir} is relative)`);
+  const at = isoFromMs(deps.clock.nowMs());
+  const settings = args.dir === null ? null : { dir: args.dir, intervalMinutes: args.intervalMinutes, keep: args.keep };
+  deps.db.transaction(() => {
+    if (settings === null) deleteSetting(deps.db, SETTING_AUTOMATIC_BACKUP);
+    else setSetting(deps.db, SETTING_AUTOMATIC_BACKUP, JSON.stringify(settings), deps.orgEntityUri, at);
+    recordAudit(deps.db, { category: 'admin', eventType: 'backup_schedule_changed', actor: deps.orgEntityUri, detail: { automatic_backup: settings } }, deps.clock.nowMs());
+  });
+  applyBackupSchedule(deps, settings);
+  return ok(automaticState(deps));
 }
 
 /** Why this node cannot take `info` back, or null: only a backup of this node under the key it signs with now. */
@@ -86,5 +112,6 @@ export const DATA_HANDLERS = {
   'data:overview': withValidArgument('data:overview', (deps) => ok(overview(deps))),
   'data:backup': withValidArgument('data:backup', (deps, args) => backup(deps, args.path, args.overwrite)),
   'data:inspect': withValidArgument('data:inspect', (deps, args) => inspect(deps, args.path)),
+  'data:schedule': withValidArgument('data:schedule', (deps, args) => setSchedule(deps, args)),
   'data:restore': withValidArgument('data:restore', (deps, args) => dataRestoreRefusal(deps, args) ?? fail('node_must_stop', RESTORE_ELSEWHERE)),
 };

@@ -10,6 +10,7 @@ import { sql } from '../db/sql.js';
 import type { App, NodeDeps } from '../server/deps.js';
 import { readDataBackup } from './backupFile.js';
 import { backUpNode } from './service.js';
+import { automaticBackupSettings, type AutomaticBackupSettings, type AutomaticBackupState } from './settings.js';
 
 /** After a failure (a full disk, a folder gone), try again this soon rather than a whole interval later. */
 const RETRY_MS = 10 * 60_000;
@@ -30,18 +31,21 @@ export class BackupSchedule {
 
   constructor(
     private readonly deps: NodeDeps,
-    private readonly dir: string,
+    readonly settings: AutomaticBackupSettings,
   ) {}
 
-  get state(): { dir: string; intervalMinutes: number; keep: number; nextAt: string | null; lastError: string | null } {
-    const { backupIntervalMin, backupKeep } = this.deps.config;
-    return { dir: this.dir, intervalMinutes: backupIntervalMin, keep: backupKeep, nextAt: this.nextAtMs === null ? null : isoFromMs(this.nextAtMs), lastError: this.lastError };
+  get state(): AutomaticBackupState {
+    return { ...this.settings, nextAt: this.nextAtMs === null ? null : isoFromMs(this.nextAtMs), lastError: this.lastError };
+  }
+
+  private get dir(): string {
+    return this.settings.dir;
   }
 
   start(): void {
     const now = this.deps.clock.nowMs();
     const last = lastAutomaticAtMs(this.deps);
-    this.plan(last === null ? now : Math.max(now, last + this.deps.config.backupIntervalMin * 60_000));
+    this.plan(last === null ? now : Math.max(now, last + this.settings.intervalMinutes * 60_000));
   }
 
   stop(): void {
@@ -81,9 +85,10 @@ export class BackupSchedule {
   }
 
   private async tick(): Promise<void> {
+    this.nextAtMs = null; // under way now; the next is planned when it ends
     const r = await this.runOnce();
     if (this.isStopped) return;
-    const interval = this.deps.config.backupIntervalMin * 60_000;
+    const interval = this.settings.intervalMinutes * 60_000;
     this.plan(this.deps.clock.nowMs() + (r.ok ? interval : Math.min(interval, r.error.code === 'busy' ? 60_000 : RETRY_MS)));
   }
 
@@ -100,7 +105,7 @@ export class BackupSchedule {
         }
       })
       .sort((a, b) => (a.takenAt < b.takenAt ? 1 : a.takenAt > b.takenAt ? -1 : 0));
-    for (const old of ours.slice(this.deps.config.backupKeep)) rmSync(old.path, { force: true });
+    for (const old of ours.slice(this.settings.keep)) rmSync(old.path, { force: true });
   }
 }
 
@@ -110,11 +115,19 @@ export function backupSchedule(deps: NodeDeps): BackupSchedule | null {
   return schedules.get(deps) ?? null;
 }
 
-/** Start the schedule with the node (when a folder is configured) and stop it when the node closes. */
-export function registerBackupSchedule(app: App, deps: NodeDeps): void {
-  if (deps.config.backupDir === null || deps.config.dbPath === ':memory:') return;
-  const schedule = new BackupSchedule(deps, deps.config.backupDir);
+/** Replace the running schedule (if any) with one for `settings`, or none. */
+export function applyBackupSchedule(deps: NodeDeps, settings: AutomaticBackupSettings | null): BackupSchedule | null {
+  schedules.get(deps)?.stop();
+  schedules.delete(deps);
+  if (settings === null || deps.config.dbPath === ':memory:') return null;
+  const schedule = new BackupSchedule(deps, settings);
   schedules.set(deps, schedule);
-  app.addHook('onReady', async () => schedule.start());
-  app.addHook('onClose', async () => schedule.stop());
+  schedule.start();
+  return schedule;
+}
+
+/** Start the schedule in force with the node and stop it when the node closes. */
+export function registerBackupSchedule(app: App, deps: NodeDeps): void {
+  app.addHook('onReady', async () => void applyBackupSchedule(deps, automaticBackupSettings(deps)?.settings ?? null));
+  app.addHook('onClose', async () => void applyBackupSchedule(deps, null));
 }

@@ -49,6 +49,7 @@ const BY_CODE: Record<string, ErrorDescription> = {
   backup_mismatch: { title: 'This backup is not of this node as it is now', hint: 'Choose a backup this node took under its present identity key.' },
   node_id_mismatch: { title: 'The backup belongs to another node', hint: 'Restore it on that node, or choose a backup of this one.' },
   backup_key_mismatch: { title: 'The backup was taken under an earlier key', hint: 'The key was rotated since; choose a backup taken after the rotation.' },
+  configured_by_environment: { title: 'Set by the environment', hint: 'STIGMEM_BACKUP_DIR and its companions decide this; change them where the node is started.' },
   node_running: { title: 'Another node runs on this folder', hint: 'Stop it first, then try again.' },
   internal_error: { title: 'The node failed to answer', hint: 'The node log has the details.' },
 };

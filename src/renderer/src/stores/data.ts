@@ -1,7 +1,7 @@
 // The Data screen's state: the database and its last backup, a backup under way (its progress polled from the node),
 // a backup file read before a restore, and the restore itself (the desktop stops and restarts its node for it).
 import { create } from 'zustand';
-import type { DataBackupDone, DataBackupInput, DataInspected, DataOverview, DataRestoreDone, DataRestoreInput } from '../../../shared/data';
+import type { DataBackupDone, DataBackupInput, DataInspected, DataOverview, DataRestoreDone, DataRestoreInput, DataScheduleInput } from '../../../shared/data';
 import type { ContractError, Result } from '../../../shared/result';
 import { transport } from '../transport';
 import { idle, isSignInError, loading, settled, type Loadable } from './loadable';
@@ -27,6 +27,9 @@ interface DataStore {
   inspect(path: string): Promise<void>;
   clearInspected(): void;
   restore(input: DataRestoreInput): Promise<boolean>;
+  isSavingSchedule: boolean;
+  scheduleError: ContractError | null;
+  setSchedule(input: DataScheduleInput): Promise<boolean>;
 }
 
 function noteSignIn(r: Result<unknown>): void {
@@ -77,6 +80,19 @@ export const useData = create<DataStore>()((set, get) => ({
   },
 
   clearInspected: () => set({ inspected: null, inspectError: null, restoreError: null }),
+
+  isSavingSchedule: false,
+  scheduleError: null,
+
+  async setSchedule(input) {
+    if (get().isSavingSchedule) return false;
+    set({ isSavingSchedule: true, scheduleError: null });
+    const r = await transport.api.data.schedule(input);
+    set({ isSavingSchedule: false, scheduleError: r.ok ? null : r.error });
+    noteSignIn(r);
+    if (r.ok) await get().refresh();
+    return r.ok;
+  },
 
   async restore(input) {
     if (get().isRestoring) return false;

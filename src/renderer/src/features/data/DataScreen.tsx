@@ -6,38 +6,9 @@ import { formatCount, formatTimestamp } from '../../components/format';
 import { Spinner } from '../../components/Spinner';
 import { useData } from '../../stores/data';
 import { formatBytes } from './BackupFacts';
+import { AutomaticCard } from './AutomaticCard';
 import { DataBackupCard } from './DataBackupCard';
 import { DataRestoreCard } from './DataRestoreCard';
-
-function every(minutes: number): string {
-  if (minutes % 1440 === 0) return minutes === 1440 ? 'every day' : `every ${minutes / 1440} days`;
-  if (minutes % 60 === 0) return minutes === 60 ? 'every hour' : `every ${minutes / 60} hours`;
-  return `every ${minutes} minutes`;
-}
-
-function AutomaticBackups({ automatic }: { automatic: DataOverview['automatic'] }) {
-  if (automatic === null) {
-    return (
-      <p className="card__note" data-testid="data-automatic-off">
-        Automatic backups are off: set <span className="mono">STIGMEM_BACKUP_DIR</span> (and <span className="mono">STIGMEM_BACKUP_INTERVAL_MIN</span>,{' '}
-        <span className="mono">STIGMEM_BACKUP_KEEP</span>) to have the node take them itself.
-      </p>
-    );
-  }
-  return (
-    <>
-      <p className="card__note" data-testid="data-automatic">
-        Automatic backups {every(automatic.intervalMinutes)} into <span className="mono wrap">{automatic.dir}</span>, keeping the newest {automatic.keep}
-        {automatic.nextAt ? `; the next ${formatTimestamp(automatic.nextAt)}` : ''}.
-      </p>
-      {automatic.lastError ? (
-        <p className="form__warn" data-testid="data-automatic-error">
-          The last automatic backup failed ({automatic.lastError}); it is tried again every ten minutes.
-        </p>
-      ) : null}
-    </>
-  );
-}
 
 function DatabaseCard({ data }: { data: DataOverview }) {
   return (
@@ -65,7 +36,6 @@ function DatabaseCard({ data }: { data: DataOverview }) {
           )}
         </dd>
       </dl>
-      {data.isPossible ? <AutomaticBackups automatic={data.automatic} /> : null}
       {data.isPossible && data.lastBackup === null ? (
         <p className="form__warn" data-testid="data-backup-never">
           This database has never been backed up: if the disk fails, its facts, peers and audit log go with it.
@@ -95,6 +65,7 @@ export function DataScreen() {
           </div>
           <div className="dashboard__column">
             <DataBackupCard key={data.dbPath} data={data} />
+            {data.isPossible ? <AutomaticCard key={data.automatic?.dir ?? 'off'} data={data} /> : null}
           </div>
         </div>
       ) : null}
