@@ -1,5 +1,6 @@
 // The Data screen's part of the admin contract: a copy of the node's database (facts, peers, tokens, audit log) taken
 // while it runs, what a copy holds, and putting one back. Keys are not in it: they have their own sealed backup.
+import { isPassphraseValue, MAX_BACKUP_PASSPHRASE_LENGTH } from './passphrase.js';
 import { fail, ok, type Result } from './result.js';
 import { filePathValue, objectWith } from './validators.js';
 
@@ -7,6 +8,8 @@ import { filePathValue, objectWith } from './validators.js';
 export interface DataBackupInfo {
   path: string;
   bytes: number;
+  /** Sealed under a passphrase: its contents open only with it (what it holds is in its header until then). */
+  sealed: boolean;
   takenAt: string;
   nodeId: string;
   entityUri: string;
@@ -19,6 +22,8 @@ export interface DataBackupInfo {
 
 /** A backup file as the Data screen shows it before a restore: what it holds and whether this node can take it back. */
 export interface DataInspected extends DataBackupInfo {
+  /** False for a sealed backup read without its passphrase: what it holds is its header's word until it is opened. */
+  isOpened: boolean;
   isRestorable: boolean;
   whyNot: string | null;
 }
@@ -49,6 +54,8 @@ export interface AutomaticBackups {
   lastError: string | null;
   /** `environment`: STIGMEM_BACKUP_DIR, which the screen cannot change; `screen`: chosen on the Data screen. */
   source: 'environment' | 'screen';
+  /** Sealed under STIGMEM_BACKUP_PASSPHRASE (the node never stores a passphrase itself). */
+  sealed: boolean;
 }
 
 export const MAX_BACKUP_INTERVAL_MINUTES = 525_600;
@@ -83,6 +90,8 @@ export interface DataBackupInput {
   path: string;
   /** Replace an existing database backup at `path` (never any other kind of file). */
   overwrite: boolean;
+  /** Seal the copy under this passphrase (for a copy that leaves the machine). */
+  passphrase?: string;
 }
 
 export interface DataBackupDone extends DataBackupInfo {
@@ -92,10 +101,14 @@ export interface DataBackupDone extends DataBackupInfo {
 
 export interface DataFileInput {
   path: string;
+  /** For a sealed backup: open it with this, so what it holds is checked rather than read from its header. */
+  passphrase?: string;
 }
 
 export interface DataRestoreInput {
   path: string;
+  /** The passphrase of a sealed backup. */
+  passphrase?: string;
   /** The organisation entity, typed to confirm that the node's data is replaced. */
   confirmEntity: string;
 }
@@ -108,29 +121,39 @@ export interface DataRestoreDone {
 
 const PATH_EXAMPLE = '{"path": "/media/usb/node-data.sqlite"}';
 
+/** An optional passphrase: absent, or 1 to MAX_BACKUP_PASSPHRASE_LENGTH characters. */
+function optionalPassphrase(v: unknown): Result<{ passphrase?: string }> {
+  if (v === undefined) return ok({});
+  return isPassphraseValue(v) ? ok({ passphrase: v }) : fail('validation_failed', `passphrase is 1 to ${MAX_BACKUP_PASSPHRASE_LENGTH} characters`);
+}
+
 export function validateDataBackupInput(arg: unknown): Result<DataBackupInput> {
-  const f = objectWith(arg, ['path', 'overwrite'], '{"path": "/media/usb/node-data.sqlite", "overwrite": false}');
+  const f = objectWith(arg, ['path', 'overwrite', 'passphrase'], '{"path": "/media/usb/node-data.sqlite", "overwrite": false}');
   if (!f.ok) return f;
   const file = filePathValue(f.value['path']);
   if (!file.ok) return file;
   const overwrite = f.value['overwrite'];
   if (overwrite !== undefined && typeof overwrite !== 'boolean') return fail('validation_failed', 'overwrite is true or false');
-  return ok({ path: file.value, overwrite: overwrite === true });
+  const p = optionalPassphrase(f.value['passphrase']);
+  return p.ok ? ok({ path: file.value, overwrite: overwrite === true, ...p.value }) : p;
 }
 
 export function validateDataFileInput(arg: unknown): Result<DataFileInput> {
-  const f = objectWith(arg, ['path'], PATH_EXAMPLE);
+  const f = objectWith(arg, ['path', 'passphrase'], PATH_EXAMPLE);
   if (!f.ok) return f;
   const file = filePathValue(f.value['path']);
-  return file.ok ? ok({ path: file.value }) : file;
+  if (!file.ok) return file;
+  const p = optionalPassphrase(f.value['passphrase']);
+  return p.ok ? ok({ path: file.value, ...p.value }) : p;
 }
 
 export function validateDataRestoreInput(arg: unknown): Result<DataRestoreInput> {
-  const f = objectWith(arg, ['path', 'confirmEntity'], '{"path": "/media/usb/node-data.sqlite", "confirmEntity": "stigmem://org.example"}');
+  const f = objectWith(arg, ['path', 'confirmEntity', 'passphrase'], '{"path": "/media/usb/node-data.sqlite", "confirmEntity": "stigmem://org.example"}');
   if (!f.ok) return f;
   const file = filePathValue(f.value['path']);
   if (!file.ok) return file;
   const confirmEntity = f.value['confirmEntity'];
   if (typeof confirmEntity !== 'string' || confirmEntity.length > 2048) return fail('validation_failed', 'confirmEntity is the organisation entity, typed to confirm');
-  return ok({ path: file.value, confirmEntity: confirmEntity.trim() });
+  const p = optionalPassphrase(f.value['passphrase']);
+  return p.ok ? ok({ path: file.value, confirmEntity: confirmEntity.trim(), ...p.value }) : p;
 }

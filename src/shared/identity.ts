@@ -1,6 +1,6 @@
 // The Keys screen's part of the admin contract: the node's identity as peers see it, its ceremony record, and a
 // passphrase-sealed backup of the identity key written where the operator says. The key itself never crosses.
-import { MAX_BACKUP_PASSPHRASE_LENGTH } from './passphrase.js';
+import { isPassphraseValue, MAX_BACKUP_PASSPHRASE_LENGTH } from './passphrase.js';
 import { fail, ok, type Result } from './result.js';
 import { filePathValue, objectWith } from './validators.js';
 /** The newest ceremony steps the screen lists (the record itself keeps every line). */
@@ -63,7 +63,6 @@ export interface BackupDone {
   recordPath: string;
 }
 
-const isPassphraseValue = (x: unknown): x is string => typeof x === 'string' && x !== '' && x.length <= MAX_BACKUP_PASSPHRASE_LENGTH;
 
 export function validateBackupInput(arg: unknown): Result<BackupInput> {
   const f = objectWith(arg, ['path', 'passphrase', 'overwrite'], '{"path": "/media/usb/org-key.backup", "passphrase": "…", "overwrite": false}');

@@ -6,6 +6,9 @@ export const MIN_BACKUP_PASSPHRASE_LENGTH = 12;
 export const MAX_BACKUP_PASSPHRASE_LENGTH = 1024;
 const MIN_DISTINCT_CHARACTERS = 5;
 
+/** A passphrase argument's shape (its strength is passphraseWeakness's to judge). */
+export const isPassphraseValue = (x: unknown): x is string => typeof x === 'string' && x !== '' && x.length <= MAX_BACKUP_PASSPHRASE_LENGTH;
+
 /** Compared with the passphrase's letters alone, lower-cased, so `Password1234!` counts as `password`. */
 const DENY_LIST = new Set([
   'password', 'passphrase', 'passwordpassword', 'changeme', 'changeit', 'letmein', 'welcome', 'qwerty', 'qwertyuiop',

@@ -214,22 +214,43 @@ describe('the desktop window while its node starts', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it.skipIf(!hasChromium)('backs the database up from the Data screen and restores it: the node stops, the backup goes back, the node comes back', async () => {
+  it.skipIf(!hasChromium)('backs the database up sealed from the Data screen and restores it: the node stops, the backup goes back, the node comes back', async () => {
     const { dir, org, desktop, page, node: before } = await newOrganisation();
     const write = (node: RunningNode, name: string) => assertFact(node.deps, anonymousPrincipal(), { entity: `${org}/e/${name}`, relation: 'memory:role', value: { type: 'string', v: name }, source: `${org}/agent/a`, confidence: 0.9, scope: 'company' }, { trusted: true });
     write(before, 'kept');
 
+    // Sealed under a passphrase, as for a copy that leaves the machine.
     await page.getByTestId('nav-data').click();
     const path = join(dir, 'node-data.sqlite');
+    const passphrase = 'Seven amber Lanterns 24';
     await page.getByTestId('data-backup-path').fill(path);
+    await page.getByTestId('data-backup-seal').check();
+    await page.getByTestId('data-backup-passphrase').fill('password1234');
+    await page.getByTestId('data-backup-weak').waitFor();
+    expect(await page.getByTestId('data-backup-open').isDisabled()).toBe(true);
+    await page.getByTestId('data-backup-passphrase').fill(passphrase);
+    await page.getByTestId('data-backup-repeat').fill(passphrase);
     await page.getByTestId('data-backup-open').click();
+    expect(await page.getByTestId('data-backup-confirm-panel').textContent()).toContain('opens only with the passphrase');
     await page.getByTestId('data-backup-confirm').click();
     await page.getByTestId('data-backup-done').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('data-info-facts').textContent()).toBe('1');
+    expect(await page.getByTestId('data-info-sealed').textContent()).toContain('yes');
+    expect(readFileSync(path).includes(Buffer.from(`${org}/e/kept`))).toBe(false);
     write(before, 'lost');
 
+    // Read, it shows its header; a wrong passphrase does not open it; the right one does, and only then can it be restored.
     await page.getByTestId('data-inspect-path').fill(path);
     await page.getByTestId('data-inspect-go').click();
+    await page.getByTestId('data-open-form').waitFor();
+    expect(await page.getByTestId('data-restore-form').count()).toBe(0);
+    await page.getByTestId('data-open-passphrase').fill(`${passphrase}!`);
+    await page.getByTestId('data-open-go').click();
+    const wrong = page.getByTestId('data-screen').getByTestId('error-notice');
+    await wrong.waitFor();
+    expect(await wrong.getAttribute('data-code')).toBe('passphrase_wrong');
+    await page.getByTestId('data-open-passphrase').fill(passphrase);
+    await page.getByTestId('data-open-go').click();
     await page.getByTestId('data-restore-form').waitFor();
     expect(await page.getByTestId('data-restore-open').isDisabled()).toBe(true);
     await page.getByTestId('data-restore-entity').fill(org);

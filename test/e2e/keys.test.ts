@@ -168,8 +168,9 @@ describe('the Keys screen', () => {
     await page.getByTestId('data-automatic-keep').fill('3');
     await page.getByTestId('data-automatic-save').click();
     expect(await page.getByTestId('data-automatic').textContent()).toContain('Every 6 hours');
-    while (!existsSync(auto) || readdirSync(auto).length === 0) await new Promise((r) => setTimeout(r, 50));
-    expect(readdirSync(auto)[0]).toMatch(/^stigmem-data-.*\.sqlite$/);
+    // The copy is written under a temporary name and renamed when whole.
+    const isDone = (f: string): boolean => /^stigmem-data-[0-9TZ-]+\.sqlite$/.test(f);
+    while (!existsSync(auto) || !readdirSync(auto).some(isDone)) await new Promise((r) => setTimeout(r, 50));
     await page.screenshot({ path: join(home, 'data.png'), fullPage: true });
     await page.getByTestId('data-automatic-off-go').click();
     await page.getByTestId('data-automatic-off').waitFor();

@@ -81,10 +81,10 @@ function promptHidden(question: string): Promise<string> {
 }
 
 /**
- * The passphrase from --passphrase-file, else STIGMEM_KEY_PASSPHRASE, else a prompt on the terminal (asked twice for a
+ * The passphrase from --passphrase-file, else `envName` (STIGMEM_KEY_PASSPHRASE), else a prompt on the terminal (asked twice for a
  * new backup). Without any of them (no terminal, as in CI) it is a `passphrase_missing` refusal.
  */
-export async function readPassphrase(file: string | undefined, env: Env, isNew: boolean): Promise<string> {
+export async function readPassphrase(file: string | undefined, env: Env, isNew: boolean, envName = 'STIGMEM_KEY_PASSPHRASE'): Promise<string> {
   if (file !== undefined) {
     try {
       if (statSync(file).size > MAX_PASSPHRASE_FILE_BYTES) throw new CliInputError('invalid_argument', `${file} is larger than ${MAX_PASSPHRASE_FILE_BYTES} bytes; it should hold one passphrase`);
@@ -94,9 +94,9 @@ export async function readPassphrase(file: string | undefined, env: Env, isNew: 
       throw new CliInputError('file_unreadable', `cannot read the passphrase file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
   }
-  const fromEnv = env['STIGMEM_KEY_PASSPHRASE'];
+  const fromEnv = env[envName];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  if (!process.stdin.isTTY) throw new CliInputError('passphrase_missing', 'no passphrase: give --passphrase-file FILE or set STIGMEM_KEY_PASSPHRASE (there is no terminal to ask on)');
+  if (!process.stdin.isTTY) throw new CliInputError('passphrase_missing', `no passphrase: give --passphrase-file FILE or set ${envName} (there is no terminal to ask on)`);
   const first = await promptHidden(isNew ? 'Backup passphrase (at least 12 characters, mixed): ' : 'Backup passphrase: ');
   if (!isNew) return first;
   if ((await promptHidden('Repeat the passphrase: ')) !== first) throw new CliInputError('invalid_argument', 'the two passphrases differ');

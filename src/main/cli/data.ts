@@ -1,38 +1,77 @@
 // `stigmem data …`: a copy of this folder's node database (facts, peers, tokens, audit log) and putting one back.
 import type { Command } from 'commander';
 import type { DataBackupInfo } from '../../shared/data.js';
-import { readDataBackup } from '../node/data/backupFile.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { passphraseWeakness } from '../../shared/passphrase.js';
+import { openSealedBackup, readDataBackup } from '../node/data/backupFile.js';
 import { backupFolderDatabase } from '../node/data/folder.js';
 import { restoreData } from '../node/data/restore.js';
 import { asResult } from '../node/ceremony/errors.js';
-import { action, cliConfig, printOutcome, row } from './ceremony.js';
+import { action, CliInputError, cliConfig, printOutcome, readPassphrase, row } from './ceremony.js';
 
 interface JsonOpt { json?: boolean }
+interface SealOpts { passphraseFile?: string }
+
+const PASSPHRASE_ENV = 'STIGMEM_BACKUP_PASSPHRASE';
+
+/** The passphrase of a sealed backup (file, STIGMEM_BACKUP_PASSPHRASE or a prompt); none needed for a plain one. */
+async function passphraseFor(file: string, opts: SealOpts, env: Record<string, string | undefined>, required: boolean): Promise<string | undefined> {
+  const sealed = (() => {
+    try {
+      return readDataBackup(file).sealed;
+    } catch {
+      return false; // the command itself reports what is wrong with the file
+    }
+  })();
+  if (!sealed) return undefined;
+  if (!required && opts.passphraseFile === undefined && !env[PASSPHRASE_ENV]) return undefined;
+  return readPassphrase(opts.passphraseFile, env, false, PASSPHRASE_ENV);
+}
 
 function infoRows(v: DataBackupInfo): string[] {
   return [
-    row('file', v.path), row('taken at', v.takenAt), row('node id', v.nodeId), row('organisation', v.entityUri), row('identity key id', v.keyId),
+    row('file', v.path), row('sealed', v.sealed ? 'yes, under a passphrase' : 'no'), row('taken at', v.takenAt), row('node id', v.nodeId), row('organisation', v.entityUri), row('identity key id', v.keyId),
     row('facts', String(v.facts)), row('peers', String(v.peers)), row('schema', String(v.schemaVersion)), row('size', `${v.bytes} bytes`),
   ];
 }
 
-async function backupAction(file: string, opts: JsonOpt & { force?: boolean }): Promise<void> {
+async function backupAction(file: string, opts: JsonOpt & SealOpts & { force?: boolean; seal?: boolean }): Promise<void> {
   const cli = cliConfig('data backup');
   if (!cli) return;
-  const result = await backupFolderDatabase({ config: cli.config }, file, opts.force === true);
+  const passphrase = opts.seal ? await readPassphrase(opts.passphraseFile, cli.env, true, PASSPHRASE_ENV) : undefined;
+  const weakness = passphrase === undefined ? null : passphraseWeakness(passphrase);
+  if (weakness !== null) throw new CliInputError('passphrase_too_weak', `the passphrase is too weak: ${weakness}`);
+  const result = await backupFolderDatabase({ config: cli.config }, file, opts.force === true, passphrase);
   printOutcome('data backup', result, opts.json, (v) => ['stigmem data backup: wrote a copy of the node database', ...infoRows(v), row('sha256', v.sha256),
     'The identity key is not in it: keep its own sealed backup (stigmem ceremony backup) beside this one.']);
 }
 
-async function inspectAction(file: string, opts: JsonOpt): Promise<void> {
-  const result = await asResult(() => readDataBackup(file, { check: true }));
-  printOutcome('data inspect', result, opts.json, (v) => ['stigmem data inspect: a Stigmem database backup, intact', ...infoRows(v)]);
+async function inspectAction(file: string, opts: JsonOpt & SealOpts): Promise<void> {
+  const passphrase = await passphraseFor(file, opts, process.env, false);
+  const result = await asResult(() => (passphrase === undefined ? readDataBackup(file, { check: true }) : inspectSealed(file, passphrase)));
+  printOutcome('data inspect', result, opts.json, (v) => [
+    v.sealed && passphrase === undefined ? 'stigmem data inspect: a sealed Stigmem database backup; its header says (give the passphrase to check it):' : 'stigmem data inspect: a Stigmem database backup, intact',
+    ...infoRows(v),
+  ]);
 }
 
-async function restoreAction(file: string, opts: JsonOpt): Promise<void> {
+/** Open a sealed backup into a private temporary folder, check it, and remove the plain copy. */
+async function inspectSealed(file: string, passphrase: string): Promise<DataBackupInfo> {
+  const dir = mkdtempSync(join(tmpdir(), 'stigmem-inspect-'));
+  try {
+    return await openSealedBackup(file, passphrase, join(dir, 'opened.sqlite'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function restoreAction(file: string, opts: JsonOpt & SealOpts): Promise<void> {
   const cli = cliConfig('data restore');
   if (!cli) return;
-  const result = await restoreData({ config: cli.config }, file);
+  const passphrase = await passphraseFor(file, opts, cli.env, true);
+  const result = await restoreData({ config: cli.config }, file, passphrase);
   printOutcome('data restore', result, opts.json, (v) => ['stigmem data restore: the node database is the backup\'s again', ...infoRows(v.restored), row('previous database', v.previousSavedAs),
     'Start the node: facts written since the backup are not in it; peers send theirs again from their cursors.']);
 }
@@ -43,14 +82,18 @@ export function configureDataCommand(cmd: Command): Command {
   cmd.command('backup <file>')
     .description('copy the node database (running or not) to <file>, one consistent moment, marked with the node and key it belongs to')
     .option('--force', 'replace an earlier database backup at <file> (never any other file)')
+    .option('--seal', 'seal it under a passphrase (--passphrase-file, STIGMEM_BACKUP_PASSPHRASE or asked twice), for a copy that leaves the machine')
+    .option('--passphrase-file <file>', 'file holding the passphrase')
     .option('--json', 'print the result as JSON')
     .action(action('data backup', backupAction));
   cmd.command('inspect <file>')
-    .description('check a database backup and say what it holds')
+    .description('check a database backup and say what it holds (a sealed one is opened when a passphrase is given)')
+    .option('--passphrase-file <file>', 'file holding the passphrase of a sealed backup')
     .option('--json', 'print the result as JSON')
     .action(action('data inspect', inspectAction));
   cmd.command('restore <file>')
     .description("put a database backup of this node back (the node stopped; the database it replaces is kept beside it)")
+    .option('--passphrase-file <file>', 'file holding the passphrase of a sealed backup (else STIGMEM_BACKUP_PASSPHRASE or asked)')
     .option('--json', 'print the result as JSON')
     .action(action('data restore', restoreAction));
   return cmd;

@@ -2,17 +2,22 @@
 // put in place by the CLI's restore service, and the node starts again on the restored data.
 import type { DataRestoreDone, DataRestoreInput } from '../../shared/data.js';
 import type { Result } from '../../shared/result.js';
-import { dataRestoreRefusal } from '../node/console/dataHandlers.js';
+import { dataRestorePrecheck, dataRestoreRefusal } from '../node/console/dataHandlers.js';
 import { restoreData } from '../node/data/restore.js';
 import type { DesktopNodeHost, HostedNode } from './nodeHost.js';
 
 export const DATA_RESTORE_TASK = 'Restoring the database from a backup';
 
 export function restoreDataOperation<T extends HostedNode>(host: DesktopNodeHost<T>): (args: DataRestoreInput) => Promise<Result<DataRestoreDone>> {
-  return (args) =>
-    host.whileStopped(
+  return async (args) => {
+    // A wrong passphrase is found while the node still runs: nothing is stopped for it.
+    const running = host.current();
+    const early = running ? await dataRestorePrecheck(running.deps, args) : null;
+    if (early !== null) return early;
+    return host.whileStopped(
       DATA_RESTORE_TASK,
       (deps) => dataRestoreRefusal(deps, args),
-      (config, deps) => restoreData({ config, keys: deps.keyOptions }, args.path),
+      (config, deps) => restoreData({ config, keys: deps.keyOptions }, args.path, args.passphrase),
     );
+  };
 }

@@ -2,7 +2,7 @@
 // HTTP, refusals (an existing file, a restore under a running node), then a restore on the stopped node and a restart
 // that serves exactly the backup's facts.
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,5 +86,35 @@ describe('stigmem data', () => {
     const back = await start();
     expect(await entities(back)).toEqual(inBackup);
     expect(await write(back, 'after-restore')).toBe(201);
+  });
+
+  it('seals a backup under a passphrase from a file, and restores it only with that passphrase', async () => {
+    const node = nodes.at(-1)!;
+    const sealed = join(dir, 'sealed.sqlite');
+    const pass = join(dir, 'pass.txt');
+    const wrong = join(dir, 'wrong.txt');
+    writeFileSync(pass, 'Eleven silver Lamps 77\n', { mode: 0o600 });
+    writeFileSync(wrong, 'Eleven silver Lamps 78\n', { mode: 0o600 });
+    const weak = join(dir, 'weak.txt');
+    writeFileSync(weak, 'password1234\n');
+    expect((await cli(['data', 'backup', join(dir, 'weak.sqlite'), '--seal', '--passphrase-file', weak])).stderr).toContain('[passphrase_too_weak]');
+    const backup = await cli(['data', 'backup', sealed, '--seal', '--passphrase-file', pass, '--json']);
+    expect(backup.code, backup.stderr).toBe(0);
+    const facts = (JSON.parse(backup.stdout) as { facts: number; sealed: boolean }).facts;
+    expect(JSON.parse(backup.stdout)).toMatchObject({ sealed: true });
+    // Without the passphrase, inspect reports the header; with it, the opened copy.
+    expect((await cli(['data', 'inspect', sealed])).stdout).toContain('give the passphrase to check it');
+    expect((await cli(['data', 'inspect', sealed, '--passphrase-file', pass])).stdout).toContain('intact');
+    expect(await write(node, 'after-sealed')).toBe(201);
+    expect(await node.stop()).toBe(0);
+    const refused = await cli(['data', 'restore', sealed, '--passphrase-file', wrong]);
+    expect(refused.stderr).toContain('[passphrase_wrong]');
+    // No terminal and no passphrase: refused, not stuck on a prompt.
+    expect((await cli(['data', 'restore', sealed])).stderr).toContain('[passphrase_missing]');
+    const restore = await cli(['data', 'restore', sealed, '--passphrase-file', pass]);
+    expect(restore.code, restore.stderr).toBe(0);
+    const back = await start();
+    expect(await entities(back)).toHaveLength(facts);
+    expect(await entities(back)).not.toContain(`${ORG}/e/after-sealed`);
   });
 });

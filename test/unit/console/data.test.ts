@@ -70,7 +70,7 @@ describe('data overview and backup', () => {
     expect(after.lastBackup).toEqual({ at: expect.any(String), path });
     const audit = n.deps.db.get<{ actor: string; detail: string }>(sql`SELECT actor, detail FROM audit_events WHERE event_type = 'database_backup'`)!;
     expect(audit.actor).toBe(ORG);
-    expect(JSON.parse(audit.detail)).toEqual({ path, bytes: done.bytes, sha256: done.sha256, facts: 30 });
+    expect(JSON.parse(audit.detail)).toEqual({ path, bytes: done.bytes, sha256: done.sha256, facts: 30, sealed: false });
   });
 
   it('copies one consistent moment while the node keeps writing, shows its progress, and takes one backup at a time', async () => {

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
+import { passphraseWeakness } from '../../../shared/passphrase.js';
 
 export type TrustMode = 'off' | 'relaxed' | 'strict';
 export type KeyStoreKind = 'auto' | 'keychain' | 'file' | 'encrypted-file';
@@ -45,6 +46,8 @@ export interface NodeConfig {
   backupDir: string | null;
   backupIntervalMin: number;
   backupKeep: number;
+  /** Seals automatic backups (and is the CLI's passphrase for `stigmem data`); never stored by the node. */
+  backupPassphrase: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -129,7 +132,7 @@ export const KNOWN_VARIABLES = new Set([
   'STIGMEM_FEDERATION_INSECURE', 'STIGMEM_LOCAL_DEV_ALLOW_INSECURE_NON_LOOPBACK', 'STIGMEM_TRUST_WEIGHT_IDENTITY',
   'STIGMEM_TRUST_WEIGHT_PEER_HISTORY', 'STIGMEM_TRUST_WEIGHT_SCOPE_AUTHORITY', 'STIGMEM_TRUST_WEIGHT_ATTESTATION_MODE',
   'STIGMEM_RATE_LIMIT_WRITE_PER_HOUR', 'STIGMEM_RATE_LIMIT_READ_PER_HOUR', 'STIGMEM_RATE_LIMIT_DISABLED_ACK',
-  'STIGMEM_BACKUP_DIR', 'STIGMEM_BACKUP_INTERVAL_MIN', 'STIGMEM_BACKUP_KEEP',
+  'STIGMEM_BACKUP_DIR', 'STIGMEM_BACKUP_INTERVAL_MIN', 'STIGMEM_BACKUP_KEEP', 'STIGMEM_BACKUP_PASSPHRASE',
 ]);
 
 export function isLoopbackHost(host: string): boolean {
@@ -180,6 +183,9 @@ export function loadConfig(env: Env): { config: NodeConfig; warnings: string[] }
     warnings.push('STIGMEM_BACKUP_DIR is ignored: a node on STIGMEM_DB_PATH=:memory: has no database file to back up');
     backupDir = null;
   }
+  const backupPassphrase = env['STIGMEM_BACKUP_PASSPHRASE'] === undefined || env['STIGMEM_BACKUP_PASSPHRASE'] === '' ? null : env['STIGMEM_BACKUP_PASSPHRASE'];
+  const weakness = backupPassphrase === null ? null : passphraseWeakness(backupPassphrase);
+  if (weakness !== null) throw new ConfigError(`STIGMEM_BACKUP_PASSPHRASE is too weak to seal backups: ${weakness}`);
   const config: NodeConfig = {
     port,
     host,
@@ -220,6 +226,7 @@ export function loadConfig(env: Env): { config: NodeConfig; warnings: string[] }
     backupDir: backupDir === null ? null : resolve(backupDir),
     backupIntervalMin: int(env, 'STIGMEM_BACKUP_INTERVAL_MIN', 1440, 1, 525_600),
     backupKeep: int(env, 'STIGMEM_BACKUP_KEEP', 7, 1, 1000),
+    backupPassphrase,
   };
   return { config, warnings };
 }

@@ -1,12 +1,15 @@
 // The Data screen's operations: back the database up while the node runs (with progress), read what a backup holds,
 // and, for the desktop, put one back (the node must stop for that: desktop/dataRestore.ts).
-import { existsSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import type { AutomaticBackups, DataBackupDone, DataBackupInfo, DataInspected, DataOverview, DataRestoreInput, DataScheduleInput } from '../../../shared/data.js';
+import type { AutomaticBackups, DataBackupDone, DataBackupInfo, DataBackupInput, DataFileInput, DataInspected, DataOverview, DataRestoreInput, DataScheduleInput } from '../../../shared/data.js';
+import { passphraseWeakness } from '../../../shared/passphrase.js';
 import { fail, ok, type Result } from '../../../shared/result.js';
 import { failureOf } from '../ceremony/errors.js';
 import { dataDirOf } from '../ceremony/folder.js';
-import { isDataBackupFile, readDataBackup } from '../data/backupFile.js';
+import { isDataBackupFile, openSealedBackup, readDataBackup } from '../data/backupFile.js';
+import { unsealBackup } from '../data/sealed.js';
 import { deleteSetting, setSetting } from '../admin/settings.js';
 import { recordAudit } from '../audit/log.js';
 import { isoFromMs } from '../clock.js';
@@ -47,11 +50,13 @@ function overview(deps: NodeDeps): DataOverview {
   };
 }
 
-async function backup(deps: NodeDeps, path: string, overwrite: boolean): Promise<Result<DataBackupDone>> {
+async function backup(deps: NodeDeps, { path, overwrite, passphrase }: DataBackupInput): Promise<Result<DataBackupDone>> {
   if (deps.config.dbPath === ':memory:') return fail('no_data_folder', NO_FOLDER);
   const refusal = outputPathRefusal(path, overwrite, isDataBackupFile, 'a Stigmem database backup');
   if (refusal) return refusal;
-  const r = await backUpNode(deps, path, { overwrite });
+  const weakness = passphrase === undefined ? null : passphraseWeakness(passphrase);
+  if (weakness !== null) return fail('passphrase_too_weak', `the passphrase is too weak: ${weakness}`);
+  const r = await backUpNode(deps, path, { overwrite, ...(passphrase !== undefined ? { passphrase } : {}) });
   return !r.ok && r.error.code === 'file_exists' && !overwrite ? fail('file_exists', `${path} already exists; choose another name, or ask to replace it`) : r;
 }
 
@@ -84,14 +89,20 @@ export function restoreMismatch(deps: NodeDeps, info: DataBackupInfo): string | 
   return null;
 }
 
-function inspect(deps: NodeDeps, path: string): Result<DataInspected> {
+/** What the file holds and whether this node can take it back; a sealed one is opened (and checked) with its passphrase. */
+async function inspect(deps: NodeDeps, { path, passphrase }: DataFileInput): Promise<Result<DataInspected>> {
   if (!isAbsolute(path)) return fail('validation_failed', `give the backup file's full path (${path} is relative)`);
+  const plain = join(dataDirOf(deps.config), `.stigmem-inspect-${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const info = readDataBackup(path, { check: true });
+    const said = readDataBackup(path, { check: true });
+    const isOpening = said.sealed && passphrase !== undefined;
+    const info = isOpening ? await openSealedBackup(path, passphrase, plain) : said;
     const whyNot = restoreMismatch(deps, info);
-    return ok({ ...info, isRestorable: whyNot === null, whyNot });
+    return ok({ ...info, isOpened: !said.sealed || isOpening, isRestorable: whyNot === null, whyNot });
   } catch (e) {
     return failureOf(e);
+  } finally {
+    rmSync(plain, { force: true });
   }
 }
 
@@ -101,17 +112,36 @@ export function dataRestoreRefusal(deps: NodeDeps, args: DataRestoreInput): Resu
   if (args.confirmEntity !== deps.orgEntityUri) return fail('validation_failed', `type ${deps.orgEntityUri} exactly to confirm the restore`);
   const busy = backupUnderWayRefusal(deps);
   if (busy) return busy;
-  const r = inspect(deps, args.path);
-  if (!r.ok) return r;
-  return r.value.whyNot !== null ? fail('backup_mismatch', r.value.whyNot) : null;
+  if (!isAbsolute(args.path)) return fail('validation_failed', `give the backup file's full path (${args.path} is relative)`);
+  try {
+    const info = readDataBackup(args.path, { check: true });
+    const whyNot = restoreMismatch(deps, info);
+    if (whyNot !== null) return fail('backup_mismatch', whyNot);
+    if (info.sealed && args.passphrase === undefined) return fail('passphrase_missing', 'this backup is sealed: give the passphrase it was sealed with');
+    return null;
+  } catch (e) {
+    return failureOf(e);
+  }
+}
+
+/** dataRestoreRefusal, and for a sealed backup that its passphrase opens it, before anything is stopped. */
+export async function dataRestorePrecheck(deps: NodeDeps, args: DataRestoreInput): Promise<Result<never> | null> {
+  const refusal = dataRestoreRefusal(deps, args);
+  if (refusal !== null || args.passphrase === undefined) return refusal;
+  try {
+    if (readDataBackup(args.path).sealed) await unsealBackup(args.path, null, args.passphrase);
+    return null;
+  } catch (e) {
+    return failureOf(e);
+  }
 }
 
 const RESTORE_ELSEWHERE = 'restoring the database needs the node stopped: stop `stigmem serve`, run `stigmem data restore <file>` in its folder, and start it again (the desktop app does this for you)';
 
 export const DATA_HANDLERS = {
   'data:overview': withValidArgument('data:overview', (deps) => ok(overview(deps))),
-  'data:backup': withValidArgument('data:backup', (deps, args) => backup(deps, args.path, args.overwrite)),
-  'data:inspect': withValidArgument('data:inspect', (deps, args) => inspect(deps, args.path)),
+  'data:backup': withValidArgument('data:backup', (deps, args) => backup(deps, args)),
+  'data:inspect': withValidArgument('data:inspect', (deps, args) => inspect(deps, args)),
   'data:schedule': withValidArgument('data:schedule', (deps, args) => setSchedule(deps, args)),
-  'data:restore': withValidArgument('data:restore', (deps, args) => dataRestoreRefusal(deps, args) ?? fail('node_must_stop', RESTORE_ELSEWHERE)),
+  'data:restore': withValidArgument('data:restore', async (deps, args) => (await dataRestorePrecheck(deps, args)) ?? fail('node_must_stop', RESTORE_ELSEWHERE)),
 };

@@ -3,7 +3,9 @@
 import Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, chmodSync, closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { LATEST_SCHEMA_VERSION } from '../db/migrations/index.js';
+import { readSealedHeader, sealBackup, unsealBackup } from './sealed.js';
 import { CeremonyError } from '../ceremony/errors.js';
 import type { DataBackupInfo } from '../../../shared/data.js';
 
@@ -23,6 +25,9 @@ export interface WriteBackupOptions {
   path: string;
   overwrite: boolean;
   mark: DataBackupMark;
+  /** Seal the copy under this passphrase; its plain form is made in `workDir` (beside the database), never at `path`. */
+  passphrase?: string;
+  workDir?: string;
   /** Pages copied between turns of the event loop (the node keeps answering meanwhile); Infinity copies in one step. */
   pagesPerStep?: number;
   onProgress?: (fraction: number) => void;
@@ -67,17 +72,23 @@ export async function writeDataBackup(source: Database.Database, opts: WriteBack
     // Replacing is for an earlier backup only: anything else the node can write (its own database included) is left alone.
     if (!isDataBackupFile(opts.path)) throw new CeremonyError('file_exists', `${opts.path} exists and is not a Stigmem database backup, so it is never replaced; choose another name`);
   }
-  const tmp = `${opts.path}.${randomBytes(6).toString('hex')}.tmp`;
+  const suffix = `${randomBytes(6).toString('hex')}.tmp`;
+  const tmp = `${opts.path}.${suffix}`;
+  const plain = opts.passphrase === undefined ? tmp : join(opts.workDir ?? dirname(source.name), `.stigmem-backup-${suffix}`);
   const step = opts.pagesPerStep ?? 256;
   try {
-    await source.backup(tmp, {
+    await source.backup(plain, {
       progress: ({ totalPages, remainingPages }) => {
         opts.onProgress?.(totalPages > 0 ? (totalPages - remainingPages) / totalPages : 0);
         return Number.isFinite(step) ? step : Math.max(totalPages, 1);
       },
     });
-    sealCopy(tmp, opts.mark);
-    chmodSync(tmp, 0o600);
+    sealCopy(plain, opts.mark);
+    chmodSync(plain, 0o600);
+    if (opts.passphrase !== undefined) {
+      const held = readDataBackup(plain);
+      await sealBackup(plain, tmp, opts.passphrase, { takenAt: held.takenAt, nodeId: held.nodeId, entityUri: held.entityUri, keyId: held.keyId, schemaVersion: held.schemaVersion, facts: held.facts, peers: held.peers });
+    }
     fsyncFile(tmp);
     if (opts.overwrite) renameSync(tmp, opts.path);
     else {
@@ -88,6 +99,8 @@ export async function writeDataBackup(source: Database.Database, opts: WriteBack
     rmSync(tmp, { force: true });
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new CeremonyError('file_exists', `${opts.path} already exists; choose another name or pass --force to replace it`);
     throw e;
+  } finally {
+    if (plain !== tmp) rmSync(plain, { force: true });
   }
   opts.onProgress?.(1);
   const info = readDataBackup(opts.path);
@@ -105,8 +118,13 @@ interface MarkJson {
 
 const invalid = (path: string, why: string): CeremonyError => new CeremonyError('backup_invalid', `${path} is not a Stigmem database backup: ${why}`);
 
-/** What a backup file holds, read without changing it; `backup_invalid` for anything else (or a damaged copy with `check`). */
+/**
+ * What a backup file holds, read without changing it; `backup_invalid` for anything else (or a damaged copy with
+ * `check`). A sealed backup says what its header says; openSealedBackup checks that against its contents.
+ */
 export function readDataBackup(path: string, opts: { check?: boolean } = {}): DataBackupInfo {
+  const sealed = readSealedInfo(path);
+  if (sealed !== null) return sealed;
   let bytes: number;
   try {
     const st = statSync(path);
@@ -132,13 +150,42 @@ export function readDataBackup(path: string, opts: { check?: boolean } = {}): Da
     if (schemaVersion > LATEST_SCHEMA_VERSION) {
       throw new CeremonyError('backup_invalid', `${path} was written by a newer Stigmem Desktop (database schema ${schemaVersion}; this build knows ${LATEST_SCHEMA_VERSION}); upgrade first`);
     }
-    return { path, bytes, takenAt: m.taken_at, nodeId: m.node_id, entityUri: m.entity_uri, keyId: m.key_id, schemaVersion, facts: countOf(db, 'facts'), peers: countOf(db, 'peers') };
+    return { path, bytes, sealed: false, takenAt: m.taken_at, nodeId: m.node_id, entityUri: m.entity_uri, keyId: m.key_id, schemaVersion, facts: countOf(db, 'facts'), peers: countOf(db, 'peers') };
   } catch (e) {
     if (e instanceof CeremonyError) throw e;
     throw invalid(path, e instanceof Error ? e.message : String(e));
   } finally {
     db?.close();
   }
+}
+
+function readSealedInfo(path: string): DataBackupInfo | null {
+  let found: ReturnType<typeof readSealedHeader>;
+  try {
+    if (!statSync(path).isFile()) return null;
+    found = readSealedHeader(path);
+  } catch (e) {
+    if (e instanceof CeremonyError) throw e;
+    return null; // unreadable: the plain path reports why
+  }
+  if (found === null) return null;
+  const s = found.header.summary;
+  if (s.schemaVersion > LATEST_SCHEMA_VERSION) {
+    throw new CeremonyError('backup_invalid', `${path} was written by a newer Stigmem Desktop (database schema ${s.schemaVersion}; this build knows ${LATEST_SCHEMA_VERSION}); upgrade first`);
+  }
+  return { path, bytes: statSync(path).size, sealed: true, ...s };
+}
+
+/**
+ * Open a sealed backup with its passphrase into a plain copy at `outPath`, checked (quick_check) and matching what its
+ * header said; returns what it holds. The caller removes `outPath`.
+ */
+export async function openSealedBackup(path: string, passphrase: string, outPath: string): Promise<DataBackupInfo> {
+  const said = readDataBackup(path);
+  await unsealBackup(path, outPath, passphrase);
+  const held = readDataBackup(outPath, { check: true });
+  if (held.nodeId !== said.nodeId || held.keyId !== said.keyId || held.takenAt !== said.takenAt) throw invalid(path, 'its header does not match its contents');
+  return { ...held, path, bytes: said.bytes, sealed: true };
 }
 
 export function isDataBackupFile(path: string): boolean {

@@ -5,12 +5,12 @@ import type { DataBackupDone } from '../../../shared/data.js';
 import { recordAudit } from '../audit/log.js';
 import { isoFromMs } from '../clock.js';
 import { asResult } from '../ceremony/errors.js';
-import { loadExistingSigner, nowOf, requireFileDatabase, withDatabase, type CeremonyContext } from '../ceremony/folder.js';
+import { dataDirOf, loadExistingSigner, nowOf, requireFileDatabase, withDatabase, type CeremonyContext } from '../ceremony/folder.js';
 import type { Result } from '../errors.js';
 import { orgEntityFor } from '../runtime.js';
 import { writeDataBackup } from './backupFile.js';
 
-export function backupFolderDatabase(ctx: CeremonyContext, outPath: string, overwrite: boolean): Promise<Result<DataBackupDone>> {
+export function backupFolderDatabase(ctx: CeremonyContext, outPath: string, overwrite: boolean, passphrase?: string): Promise<Result<DataBackupDone>> {
   return asResult(async () => {
     requireFileDatabase(ctx.config);
     const path = resolve(outPath);
@@ -18,8 +18,9 @@ export function backupFolderDatabase(ctx: CeremonyContext, outPath: string, over
       const { signer, nodeId } = await loadExistingSigner(ctx, db);
       const entityUri = orgEntityFor(ctx.config);
       const mark = { takenAt: isoFromMs(nowOf(ctx)), nodeId, entityUri, keyId: signer.keyId };
-      const done = await writeDataBackup(db.raw, { path, overwrite, mark, pagesPerStep: Infinity });
-      recordAudit(db, { category: 'admin', eventType: 'database_backup', actor: entityUri, subject: nodeId, detail: { path, bytes: done.bytes, sha256: done.sha256, facts: done.facts } }, nowOf(ctx));
+      const sealing = passphrase === undefined ? {} : { passphrase, workDir: dataDirOf(ctx.config) };
+      const done = await writeDataBackup(db.raw, { path, overwrite, mark, pagesPerStep: Infinity, ...sealing });
+      recordAudit(db, { category: 'admin', eventType: 'database_backup', actor: entityUri, subject: nodeId, detail: { path, bytes: done.bytes, sha256: done.sha256, facts: done.facts, sealed: done.sealed } }, nowOf(ctx));
       return done;
     });
   });

@@ -11,7 +11,7 @@ import type { Result } from '../errors.js';
 import { getMeta, setMeta } from '../meta.js';
 import { recordAudit } from '../audit/log.js';
 import { sql, wrapDatabase } from '../db/sql.js';
-import { DATA_BACKUP_META_KEY, readDataBackup } from './backupFile.js';
+import { DATA_BACKUP_META_KEY, openSealedBackup, readDataBackup } from './backupFile.js';
 
 /** The node_meta rows that say where this machine keeps the key: the machine's own, never the backup's. */
 const CUSTODY_KEYS = ['key_store', 'key_store_fallback'] as const;
@@ -41,9 +41,9 @@ function checkBelongs(info: DataBackupInfo, present: Present): void {
 }
 
 /** Copy the backup next to the database, drop its mark, keep this machine's key custody, note the restore in its audit log. */
-function prepareCopy(backupPath: string, dbPath: string, present: Present, info: DataBackupInfo, previousSavedAs: string, nowMs: number): string {
+function prepareCopy(plainPath: string, backupPath: string, dbPath: string, present: Present, info: DataBackupInfo, previousSavedAs: string, nowMs: number): string {
   const tmp = `${dbPath}.restore-${randomBytes(6).toString('hex')}.tmp`;
-  copyFileSync(backupPath, tmp);
+  copyFileSync(plainPath, tmp);
   try {
     const raw = new Database(tmp);
     try {
@@ -74,32 +74,54 @@ function prepareCopy(backupPath: string, dbPath: string, present: Present, info:
   }
 }
 
-export function restoreData(ctx: CeremonyContext, backupPath: string): Promise<Result<DataRestoreDone>> {
+/** A sealed backup opened with its passphrase into a temporary copy beside the database (the caller removes it). */
+async function unsealed(info: DataBackupInfo, passphrase: string | undefined, dbPath: string): Promise<{ info: DataBackupInfo; plainPath: string }> {
+  if (!passphrase) throw new CeremonyError('passphrase_missing', 'this backup is sealed: restoring it needs the passphrase it was sealed with');
+  const plainPath = `${dbPath}.unsealed-${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    return { info: await openSealedBackup(info.path, passphrase, plainPath), plainPath };
+  } catch (e) {
+    rmSync(plainPath, { force: true });
+    throw e;
+  }
+}
+
+export function restoreData(ctx: CeremonyContext, backupPath: string, passphrase?: string): Promise<Result<DataRestoreDone>> {
   return asResult(async () => {
     requireFileDatabase(ctx.config);
     requireStoppedNode(ctx.config, 'restore its database');
     const path = resolve(backupPath);
-    const info = readDataBackup(path, { check: true });
     const present = await presentIdentity(ctx);
-    checkBelongs(info, present);
-    const dbPath = ctx.config.dbPath;
-    // The node closed cleanly, so its log was folded in; a log left now belongs to someone still writing.
-    if (existsSync(`${dbPath}-wal`) && statSync(`${dbPath}-wal`).size > 0) {
-      throw new CeremonyError('node_running', `${dbPath}-wal is not empty: something still has the database open; stop it first`);
-    }
-    const nowMs = nowOf(ctx);
-    const previousSavedAs = `${dbPath}.before-restore-${new Date(nowMs).toISOString().replace(/[:.]/g, '-')}`;
-    const tmp = prepareCopy(path, dbPath, present, info, previousSavedAs, nowMs);
+    // What the file says is checked first: a backup of another node or key is refused before any passphrase work.
+    const said = readDataBackup(path, { check: true });
+    checkBelongs(said, present);
+    const opened = said.sealed ? await unsealed(said, passphrase, ctx.config.dbPath) : { info: said, plainPath: path };
     try {
-      copyFileSync(dbPath, previousSavedAs);
-      chmodSync(previousSavedAs, 0o600);
-      rmSync(`${dbPath}-wal`, { force: true });
-      rmSync(`${dbPath}-shm`, { force: true });
-      renameSync(tmp, dbPath);
-    } catch (e) {
-      rmSync(tmp, { force: true });
-      throw e;
+      return swapIn(ctx, present, opened.info, opened.plainPath);
+    } finally {
+      if (opened.plainPath !== path) rmSync(opened.plainPath, { force: true });
     }
-    return { restored: { ...info, path }, previousSavedAs };
   });
+}
+
+function swapIn(ctx: CeremonyContext, present: Present, info: DataBackupInfo, plainPath: string): DataRestoreDone {
+  const dbPath = ctx.config.dbPath;
+  // The node closed cleanly, so its log was folded in; a log left now belongs to someone still writing.
+  if (existsSync(`${dbPath}-wal`) && statSync(`${dbPath}-wal`).size > 0) {
+    throw new CeremonyError('node_running', `${dbPath}-wal is not empty: something still has the database open; stop it first`);
+  }
+  const nowMs = nowOf(ctx);
+  const previousSavedAs = `${dbPath}.before-restore-${new Date(nowMs).toISOString().replace(/[:.]/g, '-')}`;
+  const tmp = prepareCopy(plainPath, info.path, dbPath, present, info, previousSavedAs, nowMs);
+  try {
+    copyFileSync(dbPath, previousSavedAs);
+    chmodSync(previousSavedAs, 0o600);
+    rmSync(`${dbPath}-wal`, { force: true });
+    rmSync(`${dbPath}-shm`, { force: true });
+    renameSync(tmp, dbPath);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  return { restored: info, previousSavedAs };
 }

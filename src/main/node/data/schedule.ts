@@ -35,7 +35,7 @@ export class BackupSchedule {
   ) {}
 
   get state(): AutomaticBackupState {
-    return { ...this.settings, nextAt: this.nextAtMs === null ? null : isoFromMs(this.nextAtMs), lastError: this.lastError };
+    return { ...this.settings, nextAt: this.nextAtMs === null ? null : isoFromMs(this.nextAtMs), lastError: this.lastError, sealed: this.deps.config.backupPassphrase !== null };
   }
 
   private get dir(): string {
@@ -61,7 +61,8 @@ export class BackupSchedule {
     let r: Result<DataBackupDone>;
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      r = await backUpNode(this.deps, join(this.dir, automaticBackupName(now)), { overwrite: false, automatic: true });
+      const passphrase = this.deps.config.backupPassphrase;
+      r = await backUpNode(this.deps, join(this.dir, automaticBackupName(now)), { overwrite: false, automatic: true, ...(passphrase !== null ? { passphrase } : {}) });
     } catch (e) {
       r = { ok: false, error: { code: 'file_unreadable', message: e instanceof Error ? e.message : String(e) } };
     }

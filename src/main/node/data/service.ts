@@ -5,6 +5,7 @@ import { fail, ok, type Result } from '../../../shared/result.js';
 import { recordAudit } from '../audit/log.js';
 import { isoFromMs } from '../clock.js';
 import { failureOf } from '../ceremony/errors.js';
+import { dataDirOf } from '../ceremony/folder.js';
 import type { NodeDeps } from '../server/deps.js';
 import { writeDataBackup } from './backupFile.js';
 
@@ -27,15 +28,16 @@ export function backupUnderWayRefusal(deps: NodeDeps): Result<never> | null {
 }
 
 /** Copy the node's database to `path` (refused with `busy` while another copy runs). */
-export async function backUpNode(deps: NodeDeps, path: string, opts: { overwrite: boolean; automatic?: boolean }): Promise<Result<DataBackupDone>> {
+export async function backUpNode(deps: NodeDeps, path: string, opts: { overwrite: boolean; automatic?: boolean; passphrase?: string }): Promise<Result<DataBackupDone>> {
   const busy = backupUnderWayRefusal(deps);
   if (busy) return busy;
   const state: BackupUnderWay = { path, startedAt: isoFromMs(deps.clock.nowMs()), fraction: 0 };
   running.set(deps, state);
   try {
     const mark = { takenAt: state.startedAt, nodeId: deps.nodeId, entityUri: deps.orgEntityUri, keyId: deps.keys.org.keyId };
-    const done = await writeDataBackup(deps.db.raw, { path, overwrite: opts.overwrite, mark, onProgress: (f) => (state.fraction = f) });
-    const detail = { path, bytes: done.bytes, sha256: done.sha256, facts: done.facts, ...(opts.automatic ? { automatic: true } : {}) };
+    const sealing = opts.passphrase === undefined ? {} : { passphrase: opts.passphrase, workDir: dataDirOf(deps.config) };
+    const done = await writeDataBackup(deps.db.raw, { path, overwrite: opts.overwrite, mark, onProgress: (f) => (state.fraction = f), ...sealing });
+    const detail = { path, bytes: done.bytes, sha256: done.sha256, facts: done.facts, sealed: done.sealed, ...(opts.automatic ? { automatic: true } : {}) };
     recordAudit(deps.db, { category: 'admin', eventType: 'database_backup', actor: deps.orgEntityUri, subject: deps.nodeId, detail }, deps.clock.nowMs());
     return ok(done);
   } catch (e) {

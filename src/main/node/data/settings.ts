@@ -14,6 +14,7 @@ export interface AutomaticBackupSettings {
 export interface AutomaticBackupState extends AutomaticBackupSettings {
   nextAt: string | null;
   lastError: string | null;
+  sealed: boolean;
 }
 
 function stored(deps: NodeDeps): AutomaticBackupSettings | null {

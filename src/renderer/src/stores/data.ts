@@ -1,5 +1,6 @@
 // The Data screen's state: the database and its last backup, a backup under way (its progress polled from the node),
 // a backup file read before a restore, and the restore itself (the desktop stops and restarts its node for it).
+// Passphrases of sealed backups live only in the forms and the calls that use them; never here.
 import { create } from 'zustand';
 import type { DataBackupDone, DataBackupInput, DataInspected, DataOverview, DataRestoreDone, DataRestoreInput, DataScheduleInput } from '../../../shared/data';
 import type { ContractError, Result } from '../../../shared/result';
@@ -24,7 +25,7 @@ interface DataStore {
   refresh(): Promise<void>;
   backUp(input: DataBackupInput): Promise<boolean>;
   clearBackupError(): void;
-  inspect(path: string): Promise<void>;
+  inspect(path: string, passphrase?: string): Promise<void>;
   clearInspected(): void;
   restore(input: DataRestoreInput): Promise<boolean>;
   isSavingSchedule: boolean;
@@ -72,10 +73,11 @@ export const useData = create<DataStore>()((set, get) => ({
 
   clearBackupError: () => set({ backupError: null }),
 
-  async inspect(path) {
-    set({ inspected: null, inspectError: null, restoreError: null, lastRestore: null });
-    const r = await transport.api.data.inspect({ path });
-    set({ inspected: r.ok ? r.value : null, inspectError: r.ok ? null : r.error });
+  async inspect(path, passphrase) {
+    set({ inspectError: null, restoreError: null, lastRestore: null, ...(passphrase === undefined ? { inspected: null } : {}) });
+    const r = await transport.api.data.inspect(passphrase === undefined ? { path } : { path, passphrase });
+    // A wrong passphrase leaves the file's header on screen, with the refusal under it.
+    set({ ...(r.ok || passphrase === undefined ? { inspected: r.ok ? r.value : null } : {}), inspectError: r.ok ? null : r.error });
     noteSignIn(r);
   },
 

@@ -21,6 +21,8 @@ export function BackupFacts({ info }: { info: DataBackupInfo }) {
       <dd className="mono wrap" data-testid="data-info-path">
         {info.path}
       </dd>
+      <dt>Sealed</dt>
+      <dd data-testid="data-info-sealed">{info.sealed ? 'yes, under a passphrase' : 'no'}</dd>
       <dt>Taken</dt>
       <dd>{formatTimestamp(info.takenAt)}</dd>
       <dt>Organisation</dt>

@@ -1,6 +1,7 @@
 // Back up the node's database while it runs: a full path, a confirmation, the copy's progress, then what it holds.
 import { useState, type FormEvent } from 'react';
 import type { DataOverview } from '../../../../shared/data';
+import { passphraseWeakness } from '../../../../shared/passphrase';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatCount, formatTimestamp } from '../../components/format';
 import { useData } from '../../stores/data';
@@ -27,7 +28,13 @@ export function DataBackupCard({ data }: { data: DataOverview }) {
   const { backUp, isBackingUp, progress, backupError, clearBackupError } = useData();
   const [path, setPath] = useState(data.suggestedPath);
   const [overwrite, setOverwrite] = useState(false);
+  const [isSealing, setSealing] = useState(false);
+  const [passphrase, setPassphrase] = useState('');
+  const [repeat, setRepeat] = useState('');
   const [isConfirming, setConfirming] = useState(false);
+  const weakness = isSealing && passphrase !== '' ? passphraseWeakness(passphrase) : null;
+  const isMismatch = isSealing && repeat !== '' && repeat !== passphrase;
+  const isReady = path.trim() !== '' && (!isSealing || (passphrase !== '' && weakness === null && repeat === passphrase));
   const edit = (apply: () => void): void => {
     apply();
     setConfirming(false);
@@ -35,10 +42,14 @@ export function DataBackupCard({ data }: { data: DataOverview }) {
   };
   const submit = (e: FormEvent<HTMLFormElement>): void => {
     e.preventDefault();
-    if (path.trim() !== '') setConfirming(true);
+    if (isReady) setConfirming(true);
   };
   const write = async (): Promise<void> => {
-    if (await backUp({ path: path.trim(), overwrite })) setConfirming(false);
+    if (await backUp({ path: path.trim(), overwrite, ...(isSealing ? { passphrase } : {}) })) {
+      setConfirming(false);
+      setPassphrase('');
+      setRepeat('');
+    }
   };
 
   return (
@@ -64,11 +75,39 @@ export function DataBackupCard({ data }: { data: DataOverview }) {
             <input type="checkbox" checked={overwrite} onChange={(e) => edit(() => setOverwrite(e.target.checked))} data-testid="data-backup-overwrite" />
             <span>Replace an earlier database backup at this path (never any other kind of file)</span>
           </label>
+          <label className="field field--inline">
+            <input type="checkbox" checked={isSealing} onChange={(e) => edit(() => setSealing(e.target.checked))} data-testid="data-backup-seal" />
+            <span>Seal it under a passphrase, for a copy that leaves this machine</span>
+          </label>
+          {isSealing ? (
+            <>
+              <label className="field">
+                <span className="field__label">Passphrase (at least 12 characters, mixed)</span>
+                <input className="field__input" type="password" autoComplete="new-password" value={passphrase} onChange={(e) => edit(() => setPassphrase(e.target.value))} data-testid="data-backup-passphrase" />
+              </label>
+              {weakness ? (
+                <p className="form__warn" data-testid="data-backup-weak">
+                  Too weak: {weakness}.
+                </p>
+              ) : null}
+              <label className="field">
+                <span className="field__label">The passphrase again</span>
+                <input className="field__input" type="password" autoComplete="new-password" value={repeat} onChange={(e) => edit(() => setRepeat(e.target.value))} data-testid="data-backup-repeat" />
+              </label>
+              {isMismatch ? (
+                <p className="form__warn" data-testid="data-backup-mismatch">
+                  The two passphrases differ.
+                </p>
+              ) : null}
+            </>
+          ) : null}
           {isConfirming ? (
             <div className="row-panel" role="alertdialog" aria-label="Write the database backup" data-testid="data-backup-confirm-panel">
               <p>
-                Copy the database ({formatCount(data.facts)} facts, {formatBytes(data.bytes)}) to <span className="mono">{path.trim()}</span>? Anyone who can read the file
-                can read every fact in it, whatever its scope.
+                Copy the database ({formatCount(data.facts)} facts, {formatBytes(data.bytes)}) to <span className="mono">{path.trim()}</span>?{' '}
+                {isSealing
+                  ? 'It opens only with the passphrase: if the passphrase is lost, so is the copy.'
+                  : 'Anyone who can read the file can read every fact in it, whatever its scope.'}
               </p>
               {isBackingUp ? (
                 <progress className="startup__progress" max={1} value={progress ?? 0} aria-label="Backup progress" data-testid="data-backup-progress" />
@@ -84,7 +123,7 @@ export function DataBackupCard({ data }: { data: DataOverview }) {
               </div>
             </div>
           ) : (
-            <button type="submit" className="button button--primary" disabled={path.trim() === ''} data-testid="data-backup-open">
+            <button type="submit" className="button button--primary" disabled={!isReady} data-testid="data-backup-open">
               Back up…
             </button>
           )}

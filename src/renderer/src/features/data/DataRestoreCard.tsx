@@ -25,7 +25,7 @@ function RestoreResult() {
   );
 }
 
-function RestoreForm({ entityUri }: { entityUri: string }) {
+function RestoreForm({ entityUri, passphrase }: { entityUri: string; passphrase: string | undefined }) {
   const { restore, isRestoring, restoreError } = useData();
   const inspected = useData((s) => s.inspected)!;
   const [typed, setTyped] = useState('');
@@ -54,7 +54,7 @@ function RestoreForm({ entityUri }: { entityUri: string }) {
             <button type="button" className="button button--secondary" onClick={() => setConfirming(false)}>
               Cancel
             </button>
-            <button type="button" className="button button--danger" onClick={() => void restore({ path: inspected.path, confirmEntity: typed.trim() })} data-testid="data-restore-go">
+            <button type="button" className="button button--danger" onClick={() => void restore({ path: inspected.path, confirmEntity: typed.trim(), ...(passphrase !== undefined ? { passphrase } : {}) })} data-testid="data-restore-go">
               Restore now
             </button>
           </div>
@@ -71,9 +71,36 @@ function RestoreForm({ entityUri }: { entityUri: string }) {
   );
 }
 
+/** A sealed backup's passphrase, which opens it here (so what it holds is checked) before it can be restored. */
+function OpenSealedForm({ onOpen }: { onOpen: (passphrase: string) => Promise<void> }) {
+  const [passphrase, setPassphrase] = useState('');
+  const open = (e: FormEvent<HTMLFormElement>): void => {
+    e.preventDefault();
+    if (passphrase !== '') void onOpen(passphrase);
+  };
+  return (
+    <form className="form" onSubmit={open} data-testid="data-open-form">
+      <p className="card__note">This backup is sealed: what it holds is its header&apos;s word until its passphrase opens it.</p>
+      <label className="field">
+        <span className="field__label">Passphrase</span>
+        <input className="field__input" type="password" autoComplete="off" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} data-testid="data-open-passphrase" />
+      </label>
+      <button type="submit" className="button button--secondary" disabled={passphrase === ''} data-testid="data-open-go">
+        Open with the passphrase
+      </button>
+    </form>
+  );
+}
+
 export function DataRestoreCard({ data }: { data: DataOverview }) {
   const { inspect, inspected, inspectError, clearInspected } = useData();
   const [path, setPath] = useState('');
+  // Kept in the form while a sealed backup is restored; the store never holds it.
+  const [opened, setOpened] = useState<{ path: string; passphrase: string } | null>(null);
+  const openWith = async (passphrase: string): Promise<void> => {
+    await inspect(path.trim(), passphrase);
+    if (useData.getState().inspected?.isOpened) setOpened({ path: path.trim(), passphrase });
+  };
   const isConsole = transport.adminKey !== null;
   const check = (e: FormEvent<HTMLFormElement>): void => {
     e.preventDefault();
@@ -90,7 +117,7 @@ export function DataRestoreCard({ data }: { data: DataOverview }) {
         <form className="form" onSubmit={check} data-testid="data-inspect-form">
           <label className="field">
             <span className="field__label">Backup file (full path)</span>
-            <input className="field__input mono" value={path} spellCheck={false} onChange={(e) => (setPath(e.target.value), clearInspected())} data-testid="data-inspect-path" />
+            <input className="field__input mono" value={path} spellCheck={false} onChange={(e) => (setPath(e.target.value), setOpened(null), clearInspected())} data-testid="data-inspect-path" />
           </label>
           <button type="submit" className="button button--secondary" disabled={path.trim() === ''} data-testid="data-inspect-go">
             Read the file
@@ -108,10 +135,12 @@ export function DataRestoreCard({ data }: { data: DataOverview }) {
           ) : isConsole ? (
             <p className="card__note" data-testid="data-restore-elsewhere">
               Restoring needs the node stopped: stop <span className="mono">stigmem serve</span>, run <span className="mono">stigmem data restore {inspected.path}</span> in its
-              folder, and start it again. The desktop app does this for you.
+              folder{inspected.sealed ? ' (it asks for the passphrase, or takes --passphrase-file)' : ''}, and start it again. The desktop app does this for you.
             </p>
+          ) : !inspected.isOpened ? (
+            <OpenSealedForm onOpen={openWith} />
           ) : (
-            <RestoreForm entityUri={data.entityUri} />
+            <RestoreForm entityUri={data.entityUri} passphrase={inspected.sealed && opened?.path === inspected.path ? opened.passphrase : undefined} />
           )}
         </div>
       ) : null}
