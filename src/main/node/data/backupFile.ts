@@ -86,8 +86,8 @@ export async function writeDataBackup(source: Database.Database, opts: WriteBack
     sealCopy(plain, opts.mark);
     chmodSync(plain, 0o600);
     if (opts.passphrase !== undefined) {
-      const held = readDataBackup(plain);
-      await sealBackup(plain, tmp, opts.passphrase, { takenAt: held.takenAt, nodeId: held.nodeId, entityUri: held.entityUri, keyId: held.keyId, schemaVersion: held.schemaVersion, facts: held.facts, peers: held.peers });
+      const { path: _path, bytes: _bytes, sealed: _sealed, ...summary } = readDataBackup(plain);
+      await sealBackup(plain, tmp, opts.passphrase, summary);
     }
     fsyncFile(tmp);
     if (opts.overwrite) renameSync(tmp, opts.path);

@@ -4,6 +4,7 @@
 // truncated or extended file fails like a wrong passphrase would.
 import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt, type ScryptOptions } from 'node:crypto';
 import { closeSync, openSync, readSync, writeSync, fstatSync, fsyncSync } from 'node:fs';
+import type { DataBackupInfo } from '../../../shared/data.js';
 import { CeremonyError } from '../ceremony/errors.js';
 import { DEFAULT_SCRYPT } from '../secrets/envelope.js';
 
@@ -14,15 +15,7 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /** What a sealed backup says about itself in the clear (checked once the passphrase opens it). */
-export interface SealedSummary {
-  takenAt: string;
-  nodeId: string;
-  entityUri: string;
-  keyId: string;
-  schemaVersion: number;
-  facts: number;
-  peers: number;
-}
+export type SealedSummary = Omit<DataBackupInfo, 'path' | 'bytes' | 'sealed'>;
 
 interface Header {
   kdf: { name: 'scrypt'; N: number; r: number; p: number; salt: string };

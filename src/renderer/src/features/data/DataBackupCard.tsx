@@ -1,8 +1,8 @@
 // Back up the node's database while it runs: a full path, a confirmation, the copy's progress, then what it holds.
 import { useState, type FormEvent } from 'react';
 import type { DataOverview } from '../../../../shared/data';
-import { passphraseWeakness } from '../../../../shared/passphrase';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { NewPassphrase, newPassphraseState } from '../../components/NewPassphrase';
 import { formatCount, formatTimestamp } from '../../components/format';
 import { useData } from '../../stores/data';
 import { BackupFacts, formatBytes } from './BackupFacts';
@@ -32,9 +32,7 @@ export function DataBackupCard({ data }: { data: DataOverview }) {
   const [passphrase, setPassphrase] = useState('');
   const [repeat, setRepeat] = useState('');
   const [isConfirming, setConfirming] = useState(false);
-  const weakness = isSealing && passphrase !== '' ? passphraseWeakness(passphrase) : null;
-  const isMismatch = isSealing && repeat !== '' && repeat !== passphrase;
-  const isReady = path.trim() !== '' && (!isSealing || (passphrase !== '' && weakness === null && repeat === passphrase));
+  const isReady = path.trim() !== '' && (!isSealing || newPassphraseState(passphrase, repeat).isAcceptable);
   const edit = (apply: () => void): void => {
     apply();
     setConfirming(false);
@@ -80,26 +78,7 @@ export function DataBackupCard({ data }: { data: DataOverview }) {
             <span>Seal it under a passphrase, for a copy that leaves this machine</span>
           </label>
           {isSealing ? (
-            <>
-              <label className="field">
-                <span className="field__label">Passphrase (at least 12 characters, mixed)</span>
-                <input className="field__input" type="password" autoComplete="new-password" value={passphrase} onChange={(e) => edit(() => setPassphrase(e.target.value))} data-testid="data-backup-passphrase" />
-              </label>
-              {weakness ? (
-                <p className="form__warn" data-testid="data-backup-weak">
-                  Too weak: {weakness}.
-                </p>
-              ) : null}
-              <label className="field">
-                <span className="field__label">The passphrase again</span>
-                <input className="field__input" type="password" autoComplete="new-password" value={repeat} onChange={(e) => edit(() => setRepeat(e.target.value))} data-testid="data-backup-repeat" />
-              </label>
-              {isMismatch ? (
-                <p className="form__warn" data-testid="data-backup-mismatch">
-                  The two passphrases differ.
-                </p>
-              ) : null}
-            </>
+            <NewPassphrase passphrase={passphrase} repeat={repeat} onPassphrase={(v) => edit(() => setPassphrase(v))} onRepeat={(v) => edit(() => setRepeat(v))} testId="data-backup" />
           ) : null}
           {isConfirming ? (
             <div className="row-panel" role="alertdialog" aria-label="Write the database backup" data-testid="data-backup-confirm-panel">

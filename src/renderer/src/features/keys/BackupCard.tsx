@@ -2,8 +2,8 @@
 // then the node seals the key, writes the file and opens it again before it says the backup is good.
 import { useState, type FormEvent } from 'react';
 import type { IdentityOverview } from '../../../../shared/identity';
-import { passphraseWeakness } from '../../../../shared/passphrase';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { NewPassphrase, newPassphraseState } from '../../components/NewPassphrase';
 import { formatTimestamp } from '../../components/format';
 import { useKeys } from '../../stores/keys';
 
@@ -39,9 +39,7 @@ export function BackupCard({ identity }: { identity: IdentityOverview }) {
   const [repeat, setRepeat] = useState('');
   const [overwrite, setOverwrite] = useState(false);
   const [isConfirming, setConfirming] = useState(false);
-  const weakness = passphrase === '' ? null : passphraseWeakness(passphrase);
-  const isMismatch = repeat !== '' && repeat !== passphrase;
-  const isReady = path.trim() !== '' && passphrase !== '' && weakness === null && repeat === passphrase;
+  const isReady = path.trim() !== '' && newPassphraseState(passphrase, repeat).isAcceptable;
   const edit = (apply: () => void): void => {
     apply();
     setConfirming(false);
@@ -91,24 +89,7 @@ export function BackupCard({ identity }: { identity: IdentityOverview }) {
             <span className="field__label">Backup file (full path)</span>
             <input className="field__input mono" value={path} spellCheck={false} onChange={(e) => edit(() => setPath(e.target.value))} data-testid="backup-path-input" />
           </label>
-          <label className="field">
-            <span className="field__label">Passphrase (at least 12 characters, mixed)</span>
-            <input className="field__input" type="password" autoComplete="new-password" value={passphrase} onChange={(e) => edit(() => setPassphrase(e.target.value))} data-testid="backup-passphrase" />
-          </label>
-          {weakness ? (
-            <p className="form__warn" data-testid="backup-weak">
-              Too weak: {weakness}.
-            </p>
-          ) : null}
-          <label className="field">
-            <span className="field__label">The passphrase again</span>
-            <input className="field__input" type="password" autoComplete="new-password" value={repeat} onChange={(e) => edit(() => setRepeat(e.target.value))} data-testid="backup-repeat" />
-          </label>
-          {isMismatch ? (
-            <p className="form__warn" data-testid="backup-mismatch">
-              The two passphrases differ.
-            </p>
-          ) : null}
+          <NewPassphrase passphrase={passphrase} repeat={repeat} onPassphrase={(v) => edit(() => setPassphrase(v))} onRepeat={(v) => edit(() => setRepeat(v))} testId="backup" />
           <label className="field field--inline">
             <input type="checkbox" checked={overwrite} onChange={(e) => edit(() => setOverwrite(e.target.checked))} data-testid="backup-overwrite" />
             <span>Replace an earlier backup file at this path (never any other kind of file)</span>
