@@ -77,6 +77,8 @@ export async function writeDataBackup(source: Database.Database, opts: WriteBack
   const plain = opts.passphrase === undefined ? tmp : join(opts.workDir ?? dirname(source.name), `.stigmem-backup-${suffix}`);
   const step = opts.pagesPerStep ?? 256;
   try {
+    // Created owner-only and empty first, so the copy is never readable by others while it is written.
+    closeSync(openSync(plain, 'wx', 0o600));
     await source.backup(plain, {
       progress: ({ totalPages, remainingPages }) => {
         opts.onProgress?.(totalPages > 0 ? (totalPages - remainingPages) / totalPages : 0);
