@@ -75,6 +75,8 @@ export interface NodeStatus {
   retiredKeys: RetiredKey[];
   /** Whether this node's own stored key can be backed up here, and its newest backup in the signed ceremony record. */
   keyBackup: { isPossible: boolean; lastAt: string | null };
+  /** Whether the database can be backed up (it is a file), its newest backup, and whether backups are automatic. */
+  dataBackup: { isPossible: boolean; lastAt: string | null; isAutomatic: boolean };
   factCount: number;
   gardenCount: number;
   uptimeSeconds: number;

@@ -124,8 +124,10 @@ describe('the Keys screen', () => {
   });
 
   it.skipIf(!hasChromium)('backs the database up while the node runs, reads a backup back, and leaves its restore to the CLI', async () => {
-    const page = await keysScreen();
-    await page.getByTestId('nav-data').click();
+    // The Overview says the database was never backed up, and leads to the Data screen.
+    const page = await signedInConsole(browser, node.url, E2E_ADMIN_KEY, problems);
+    await page.getByTestId('data-backup-nudge').waitFor();
+    await page.getByTestId('data-backup-go').click();
     await page.getByTestId('data-backup-never').waitFor();
     await page.getByTestId('data-automatic-off').waitFor();
     const path = join(dir, 'node-data.sqlite');
@@ -174,6 +176,9 @@ describe('the Keys screen', () => {
     await page.screenshot({ path: join(home, 'data.png'), fullPage: true });
     await page.getByTestId('data-automatic-off-go').click();
     await page.getByTestId('data-automatic-off').waitFor();
+    await page.getByTestId('nav-overview').click();
+    await page.getByTestId('data-backup-last').waitFor();
+    expect(await page.getByTestId('data-backup-nudge').count()).toBe(0);
     expect(problems).toEqual([]);
   });
 });

@@ -32,6 +32,11 @@ function lastBackup(deps: NodeDeps): { at: string; path: string } | null {
   return { at: row.ts, path: typeof path === 'string' ? path : '' };
 }
 
+/** For the Overview: can the database be backed up, when was it last, and does the node take backups itself. */
+export function dataBackupStatus(deps: NodeDeps): { isPossible: boolean; lastAt: string | null; isAutomatic: boolean } {
+  return { isPossible: deps.config.dbPath !== ':memory:', lastAt: lastBackup(deps)?.at ?? null, isAutomatic: backupSchedule(deps) !== null };
+}
+
 function overview(deps: NodeDeps): DataOverview {
   const dbPath = deps.config.dbPath;
   const isMemory = dbPath === ':memory:';

@@ -12,7 +12,7 @@ import { sql } from '../db/sql.js';
 import { previousKeysTrustedAt } from '../rotation/store.js';
 import type { NodeDeps } from '../server/deps.js';
 import { AUDIT_HANDLERS } from './auditHandlers.js';
-import { DATA_HANDLERS } from './dataHandlers.js';
+import { DATA_HANDLERS, dataBackupStatus } from './dataHandlers.js';
 import { displayValue } from './display.js';
 import { IDENTITY_HANDLERS, keyBackupStatus } from './identityHandlers.js';
 import { MANIFEST_HANDLERS } from './manifestHandlers.js';
@@ -61,6 +61,7 @@ function nodeStatus(deps: NodeDeps): NodeStatus {
       keyId: k.keyId, fingerprint: humanFingerprintOfKeyId(k.keyId), rotatedAt: k.rotatedAt, trustedUntil: k.trustedUntil,
     })),
     keyBackup: keyBackupStatus(deps),
+    dataBackup: dataBackupStatus(deps),
     factCount: countOf(deps, sql`SELECT COUNT(*) AS n FROM facts`),
     gardenCount: countOf(deps, sql`SELECT COUNT(*) AS n FROM gardens WHERE deleted_at IS NULL`),
     uptimeSeconds: Math.max(0, Math.floor((deps.clock.nowMs() - started) / 1000)),
