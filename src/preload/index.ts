@@ -11,7 +11,7 @@ function invoker<N extends OperationName>(op: N): OperationCall<N> {
 
 const stigmem = {
   node: { startup: invoker('node:startup'), status: invoker('node:status') },
-  facts: { recent: invoker('facts:recent') },
+  facts: { recent: invoker('facts:recent'), search: invoker('facts:search'), detail: invoker('facts:detail') },
   identity: { publicKey: invoker('identity:publicKey'), overview: invoker('identity:overview'), backup: invoker('identity:backup'), rotate: invoker('identity:rotate'), firstRun: invoker('identity:firstRun') },
   manifest: { current: invoker('manifest:current'), publish: invoker('manifest:publish'), export: invoker('manifest:export') },
   data: { overview: invoker('data:overview'), backup: invoker('data:backup'), inspect: invoker('data:inspect'), restore: invoker('data:restore'), schedule: invoker('data:schedule') },

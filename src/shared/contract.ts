@@ -36,6 +36,7 @@ import { validateExportManifest, validatePublishManifest, type ExportedManifest,
 import { validateIssueToken, validateRevokeToken, type IssuedToken, type IssuedTokenResult, type IssueTokenInput, type RevokedToken, type RevokeTokenInput } from './tokens.js';
 import { validateTrustOverride, validateTrustSourceRef, type TrustedSource, type TrustOverrideInput, type TrustOverview, type TrustSourceRef } from './trust.js';
 import { validateNoArgument, validateRecentFactsQuery } from './validators.js';
+import { validateFactRef, validateFactSearch, type FactDetail, type FactRef, type FactSearchInput, type FactSearchPage } from './facts.js';
 import {
   validateDataBackupInput,
   validateDataFileInput,
@@ -137,6 +138,8 @@ export const ADMIN_OPERATIONS = {
   'node:startup': operation<undefined, NodeStartup>()(validateNoArgument),
   'node:status': operation<undefined, NodeStatus>()(validateNoArgument),
   'facts:recent': operation<{ limit?: number } | undefined, RecentFact[]>()(validateRecentFactsQuery),
+  'facts:search': operation<FactSearchInput | undefined, FactSearchPage>()(validateFactSearch),
+  'facts:detail': operation<FactRef, FactDetail>()(validateFactRef),
   'identity:publicKey': operation<undefined, PublicIdentity>()(validateNoArgument),
   'identity:overview': operation<undefined, IdentityOverview>()(validateNoArgument),
   'identity:backup': operation<BackupInput, BackupDone>()(validateBackupInput),

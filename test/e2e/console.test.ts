@@ -137,6 +137,33 @@ describe('the headless console', () => {
     await page.close();
   });
 
+  it.skipIf(!hasChromium)('finds the asserted fact on the Facts screen and opens it with its provenance', async () => {
+    const page = await openConsole();
+    await page.getByTestId('admin-key-input').fill(ADMIN_KEY);
+    await page.getByTestId('signin-submit').click();
+    await page.getByTestId('nav-facts').click();
+    await page.getByTestId('facts-results').waitFor();
+    await page.getByTestId('facts-entity').fill(FACT.entity);
+    await page.getByTestId('facts-scope').selectOption('company');
+    await page.getByTestId('facts-search-go').click();
+    await page.getByTestId('facts-total').filter({ hasText: /^1 fact matches/ }).waitFor();
+    await page.getByTestId('facts-scope').selectOption('public');
+    await page.getByTestId('facts-search-go').click();
+    await page.getByTestId('facts-none').waitFor();
+    await page.getByTestId('facts-scope').selectOption('');
+    await page.getByTestId('facts-search-go').click();
+    const row = page.locator(`[data-testid=facts-row][data-fact-id="${known.factId}"]`);
+    await row.getByTestId('facts-open').click();
+    await page.getByTestId('fact-detail').waitFor();
+    expect(await page.getByTestId('fact-detail-id').textContent()).toBe(known.factId);
+    await page.getByTestId('fact-cid-valid').waitFor();
+    expect(JSON.parse((await page.getByTestId('fact-provenance').textContent())!)).toMatchObject({ fact_id: known.factId, cid_valid: true });
+    await page.screenshot({ path: join(home, 'facts.png'), fullPage: true });
+    await page.getByTestId('fact-detail-close').click();
+    expect(await page.getByTestId('fact-detail').count()).toBe(0);
+    await page.close();
+  });
+
   it.skipIf(!hasChromium)('loaded without script errors or CSP violations', () => {
     expect(pageProblems).toEqual([]);
   });

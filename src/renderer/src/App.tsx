@@ -5,6 +5,7 @@ import { Spinner } from './components/Spinner';
 import { AuditScreen } from './features/audit/AuditScreen';
 import { DashboardScreen } from './features/dashboard/DashboardScreen';
 import { DataScreen } from './features/data/DataScreen';
+import { FactsScreen } from './features/facts/FactsScreen';
 import { KeysScreen } from './features/keys/KeysScreen';
 import { ManifestScreen } from './features/manifest/ManifestScreen';
 import { PeersScreen } from './features/peers/PeersScreen';
@@ -18,6 +19,7 @@ import { useSession } from './stores/session';
 
 const SCREENS: Record<Screen, ComponentType> = {
   overview: DashboardScreen,
+  facts: FactsScreen,
   keys: KeysScreen,
   manifest: ManifestScreen,
   peers: PeersScreen,

@@ -55,6 +55,7 @@ function argumentsInOrder(dir: string): (op: string, previous: unknown) => unkno
     // Each pass replaces the database backup the last one wrote, then reads it back; a restore needs the node stopped.
     if (op === 'data:backup') return { path: `${dir}/data.sqlite`, overwrite: true };
     if (op === 'data:inspect') return { path: `${dir}/data.sqlite` };
+    if (op === 'facts:detail') return { id: (previous as { facts: { id: string }[] }).facts[0]!.id };
     if (op === 'data:schedule') return { dir: null, intervalMinutes: 1440, keep: 7 };
     if (op === 'data:restore') return { path: `${dir}/data.sqlite`, confirmEntity: 'stigmem://localhost:8765' };
     return undefined;
@@ -79,6 +80,9 @@ describe('private key material', () => {
     // Tokens are issued only under a published manifest; the token operations answer like the rest.
     const published = await node.req('PUT', '/v1/federation/manifest', manifestBody(node.deps.keys.org, node.deps.orgEntityUri, Date.now()));
     expect(published.status).toBe(200);
+    // A fact for the Facts screen's operations to search and open.
+    const fact = await node.req('POST', '/v1/facts', { entity: 'stigmem://localhost:8765/e/1', relation: 'memory:role', value: { type: 'string', v: 'v' }, source: 'stigmem://localhost:8765/agent/a', confidence: 0.9, scope: 'company' });
+    expect(fact.status).toBe(201);
   });
   afterAll(async () => {
     await node.close();

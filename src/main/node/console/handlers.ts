@@ -13,6 +13,7 @@ import { previousKeysTrustedAt } from '../rotation/store.js';
 import type { NodeDeps } from '../server/deps.js';
 import { AUDIT_HANDLERS } from './auditHandlers.js';
 import { DATA_HANDLERS, dataBackupStatus } from './dataHandlers.js';
+import { FACT_HANDLERS } from './factHandlers.js';
 import { displayValue } from './display.js';
 import { IDENTITY_HANDLERS, keyBackupStatus } from './identityHandlers.js';
 import { MANIFEST_HANDLERS } from './manifestHandlers.js';
@@ -102,6 +103,7 @@ export const ADMIN_HANDLERS = {
   'node:startup': withValidArgument('node:startup', () => ok({ phase: 'ready' })),
   'node:status': withValidArgument('node:status', (deps) => ok(nodeStatus(deps))),
   'facts:recent': withValidArgument('facts:recent', (deps, args) => ok(recentFacts(deps, args.limit))),
+  ...FACT_HANDLERS,
   'identity:publicKey': withValidArgument('identity:publicKey', (deps) => ok(publicIdentity(deps))),
   ...IDENTITY_HANDLERS,
   ...PEER_HANDLERS,

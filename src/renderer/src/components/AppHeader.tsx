@@ -3,6 +3,7 @@ import iconUrl from '../../../../resources/icon.svg';
 import { useAudit } from '../stores/audit';
 import { useDashboard } from '../stores/dashboard';
 import { useData } from '../stores/data';
+import { useFacts } from '../stores/facts';
 import { useKeys } from '../stores/keys';
 import { useManifest } from '../stores/manifest';
 import { useNav, type Screen } from '../stores/nav';
@@ -22,10 +23,11 @@ export function AppHeader() {
   const isQuarantineBusy = useQuarantine((s) => s.page.phase === 'loading');
   // The peers screen refreshes itself every few seconds; its button asks now without a busy label flickering.
   const isBusy = screen === 'overview' ? status.phase === 'loading' : screen === 'quarantine' ? isQuarantineBusy : false;
-  const refreshers: Record<Screen, () => Promise<void>> = { overview: refresh, keys: useKeys.getState().refresh, manifest: useManifest.getState().refresh, peers: usePeers.getState().refresh, trust: useTrust.getState().refresh, quarantine: useQuarantine.getState().refresh, tokens: useTokens.getState().refresh, data: useData.getState().refresh, audit: () => useAudit.getState().show(useAudit.getState().category) };
+  const refreshers: Record<Screen, () => Promise<void>> = { overview: refresh, facts: () => useFacts.getState().search(useFacts.getState().filters), keys: useKeys.getState().refresh, manifest: useManifest.getState().refresh, peers: usePeers.getState().refresh, trust: useTrust.getState().refresh, quarantine: useQuarantine.getState().refresh, tokens: useTokens.getState().refresh, data: useData.getState().refresh, audit: () => useAudit.getState().show(useAudit.getState().category) };
   const refreshScreen = (): Promise<void> => refreshers[screen]();
   const tabs: [Screen, string][] = [
     ['overview', 'Overview'],
+    ['facts', 'Facts'],
     ['keys', 'Keys'],
     ['manifest', 'Manifest'],
     ['peers', 'Peers'],

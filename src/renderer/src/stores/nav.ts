@@ -1,7 +1,7 @@
 // Which screen a signed-in operator is on.
 import { create } from 'zustand';
 
-export type Screen = 'overview' | 'keys' | 'manifest' | 'peers' | 'trust' | 'quarantine' | 'tokens' | 'data' | 'audit';
+export type Screen = 'overview' | 'facts' | 'keys' | 'manifest' | 'peers' | 'trust' | 'quarantine' | 'tokens' | 'data' | 'audit';
 
 interface NavState {
   screen: Screen;
