@@ -29,6 +29,9 @@ function deriveKey(passphrase: string, salt: Buffer, h: Header['kdf']): Promise<
   return new Promise((resolve, reject) => scrypt(passphrase.normalize('NFC'), salt, 32, options, (err, key) => (err ? reject(err) : resolve(key))));
 }
 
+/** Between chunks, let the node answer its callers: a large copy is sealed or opened without stalling it. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 function chunkAad(headerDigest: Buffer, index: number, isFinal: boolean): Buffer {
   const tail = Buffer.alloc(5);
   tail.writeUInt32BE(index, 0);
@@ -69,6 +72,7 @@ export async function sealBackup(plainPath: string, outPath: string, passphrase:
       const len = Buffer.alloc(4);
       len.writeUInt32BE(body.length, 0);
       writeSync(out, Buffer.concat([len, iv, body, cipher.getAuthTag()]));
+      await nextTurn();
     }
     fsyncSync(out);
   } finally {
@@ -154,6 +158,7 @@ export async function unsealBackup(path: string, outPath: string | null, passphr
       if (out === null) return header.summary;
       writeSync(out, plain);
       if (isFinal) break;
+      await nextTurn();
     }
     fsyncSync(out!);
     return header.summary;
