@@ -153,4 +153,16 @@ describe('automatic backups', () => {
     }
     expect(automatic).toMatchObject({ dir: file, lastError: expect.stringContaining('not-a-folder'), source: 'screen' });
   });
+
+  it('wait out an interval longer than a timer can hold, rather than firing at once', async () => {
+    const dir = folder();
+    const n = await node({});
+    const first = new BackupSchedule(n.deps, { dir, intervalMinutes: 525_600, keep: 3 });
+    valueOf(await first.runOnce());
+    const yearly = new BackupSchedule(n.deps, { dir, intervalMinutes: 525_600, keep: 3 });
+    yearly.start();
+    await new Promise((r) => setTimeout(r, 200));
+    yearly.stop();
+    expect(backupsIn(dir)).toHaveLength(1);
+  });
 });

@@ -1,5 +1,5 @@
-// Automatic database backups (STIGMEM_BACKUP_DIR): one soon after start when none is recent, then every
-// STIGMEM_BACKUP_INTERVAL_MIN, keeping the newest STIGMEM_BACKUP_KEEP of this node's backups in that folder.
+// Automatic database backups (set on the Data screen or by STIGMEM_BACKUP_DIR): one soon after start when none is
+// recent, then every interval, keeping the newest few of this node's backups in that folder.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataBackupDone } from '../../../shared/data.js';
@@ -14,6 +14,8 @@ import { automaticBackupSettings, type AutomaticBackupSettings, type AutomaticBa
 
 /** After a failure (a full disk, a folder gone), try again this soon rather than a whole interval later. */
 const RETRY_MS = 10 * 60_000;
+/** A timer never waits longer than this (setTimeout fires at once past ~24.8 days); it looks again when it wakes. */
+const MAX_WAIT_MS = 6 * 3_600_000;
 const FILE_PATTERN = /^stigmem-data-[0-9TZ-]+\.sqlite$/;
 
 export const automaticBackupName = (nowMs: number): string => `stigmem-data-${new Date(nowMs).toISOString().replace(/[:.]/g, '-')}.sqlite`;
@@ -80,7 +82,8 @@ export class BackupSchedule {
   private plan(atMs: number): void {
     if (this.isStopped) return;
     this.nextAtMs = atMs;
-    this.timer = setTimeout(() => void this.tick(), Math.max(0, atMs - this.deps.clock.nowMs()));
+    const wait = Math.min(MAX_WAIT_MS, Math.max(0, atMs - this.deps.clock.nowMs()));
+    this.timer = setTimeout(() => (this.deps.clock.nowMs() >= atMs ? void this.tick() : this.plan(atMs)), wait);
     // The node's server keeps the process alive; a pending backup must not.
     this.timer.unref();
   }
