@@ -9,6 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type NodeConfig } from '../../../src/main/node/config/env.js';
 import { backupFolderDatabase } from '../../../src/main/node/data/folder.js';
 import { restoreData } from '../../../src/main/node/data/restore.js';
+import { restoreIdentity } from '../../../src/main/node/ceremony/restore.js';
+import { runAdminOperation } from '../../../src/main/node/console/handlers.js';
 import { DATA_BACKUP_META_KEY } from '../../../src/main/node/data/backupFile.js';
 import { sql } from '../../../src/main/node/db/sql.js';
 import { setMeta } from '../../../src/main/node/meta.js';
@@ -111,5 +113,21 @@ describe('restoring a database backup', () => {
     const empty = loadConfig({ STIGMEM_DB_PATH: join(dir, 'fresh', 'node.db'), STIGMEM_KEY_STORE: 'file' }).config;
     expect(await restoreData({ config: empty }, path)).toMatchObject({ ok: false, error: { code: 'no_identity' } });
     expect(existsSync(join(dir, 'fresh', 'node.db'))).toBe(false);
+  });
+
+  it('brings an organisation back on a new machine: the key from its backup first, then the data', async () => {
+    const path = await nodeWithBackup();
+    const keyBackup = join(dir, 'org-key.backup');
+    const original = await withNode(async (deps) => {
+      expect((await runAdminOperation(deps, 'identity:backup', { path: keyBackup, passphrase: 'Twelve brass Bells 60' })).ok).toBe(true);
+      return { nodeId: deps.nodeId, keyId: deps.keys.org.keyId };
+    });
+    const fresh = loadConfig({ STIGMEM_DB_PATH: join(dir, 'new-machine', 'node.db'), STIGMEM_KEY_STORE: 'file', STIGMEM_ENTITY_URI: 'stigmem://org-a.example' }).config;
+    expect(await restoreIdentity({ config: fresh, backupPath: keyBackup, passphrase: 'Twelve brass Bells 60' })).toMatchObject({ ok: true });
+    expect(await restoreData({ config: fresh }, path)).toMatchObject({ ok: true, value: { restored: { facts: 1 } } });
+    await withNode((deps) => {
+      expect({ nodeId: deps.nodeId, keyId: deps.keys.org.keyId }).toEqual(original);
+      expect(entities(deps)).toEqual(['stigmem://org-a.example/e/before']);
+    }, fresh);
   });
 });
