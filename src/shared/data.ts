@@ -56,6 +56,8 @@ export interface AutomaticBackups {
   source: 'environment' | 'screen';
   /** Sealed under STIGMEM_BACKUP_PASSPHRASE (the node never stores a passphrase itself). */
   sealed: boolean;
+  /** This node's automatic backups in the folder, newest first (what the Data screen offers to restore). */
+  backups: DataBackupInfo[];
 }
 
 export const MAX_BACKUP_INTERVAL_MINUTES = 525_600;

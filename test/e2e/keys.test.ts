@@ -173,6 +173,14 @@ describe('the Keys screen', () => {
     // The copy is written under a temporary name and renamed when whole.
     const isDone = (f: string): boolean => /^stigmem-data-[0-9TZ-]+\.sqlite$/.test(f);
     while (!existsSync(auto) || !readdirSync(auto).some(isDone)) await new Promise((r) => setTimeout(r, 50));
+    // Offered for a restore once taken: read from the list.
+    // (listed once the schedule has looked at its folder after writing: refresh until then)
+    while ((await page.getByTestId('data-automatic-read').count()) === 0) {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await page.getByTestId('data-automatic-read').first().click();
+    await page.getByTestId('data-inspected').getByTestId('data-info-path').filter({ hasText: auto }).waitFor();
     await page.screenshot({ path: join(home, 'data.png'), fullPage: true });
     await page.getByTestId('data-automatic-off-go').click();
     await page.getByTestId('data-automatic-off').waitFor();

@@ -93,6 +93,8 @@ describe('automatic backups', () => {
       now += 3_600_000;
       taken.push(valueOf(await schedule.runOnce()).path);
     }
+    // What the Data screen offers to restore: the kept ones, newest first.
+    expect(schedule.backups.map((b) => b.path)).toEqual(taken.slice(2).reverse());
     expect(taken.slice(0, 2).every((p) => !existsSync(p))).toBe(true);
     expect(taken.slice(2).every((p) => existsSync(p))).toBe(true);
     expect(backupsIn(dir)).toEqual([automaticBackupName(Date.parse('2026-01-01T00:00:00Z')), automaticBackupName(Date.parse('2026-01-02T00:00:00Z')), 'kept-by-hand.sqlite', ...taken.slice(2).map((p) => p.slice(dir.length + 1))].sort());
@@ -129,6 +131,12 @@ describe('automatic backups', () => {
     // It starts at once: there was no automatic backup yet.
     while (backupsIn(dir).length === 0) await new Promise((r) => setTimeout(r, 20));
     expect(automaticBackupSettings(n.deps)).toEqual({ settings: { dir, intervalMinutes: 120, keep: 3 }, source: 'screen' });
+    let listed = valueOf(await op<DataOverview>('data:overview')).automatic!.backups;
+    while (listed.length === 0) {
+      await new Promise((r) => setTimeout(r, 20));
+      listed = valueOf(await op<DataOverview>('data:overview')).automatic!.backups;
+    }
+    expect(listed.map((b) => b.path)).toEqual(backupsIn(dir).map((f) => join(dir, f)));
     const changed = valueOf(await op<DataOverview['automatic']>('data:schedule', { dir, intervalMinutes: 30, keep: 3 }));
     // Changed to a shorter interval, the next run counts from the last backup rather than starting over.
     expect(Date.parse(changed!.nextAt!.replace(/(\.\d{3})\d*/, '$1')) - Date.now()).toBeLessThan(31 * 60_000);

@@ -68,7 +68,7 @@ async function backup(deps: NodeDeps, { path, overwrite, passphrase }: DataBacku
 function automaticState(deps: NodeDeps): AutomaticBackups | null {
   const schedule = backupSchedule(deps);
   const source = automaticBackupSettings(deps)?.source;
-  return schedule && source ? { ...schedule.state, source } : null;
+  return schedule && source ? { ...schedule.state, source, backups: schedule.backups } : null;
 }
 
 /** Automatic backups as the screen sets them (not over the environment's): saved, audited, the schedule replaced. */

@@ -2,7 +2,7 @@
 // recent, then every interval, keeping the newest few of this node's backups in that folder.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DataBackupDone } from '../../../shared/data.js';
+import type { DataBackupDone, DataBackupInfo } from '../../../shared/data.js';
 import type { Result } from '../../../shared/result.js';
 import { recordAudit } from '../audit/log.js';
 import { isoFromMs, parseIsoMs } from '../clock.js';
@@ -30,6 +30,8 @@ export class BackupSchedule {
   private isStopped = false;
   private nextAtMs: number | null = null;
   private lastError: string | null = null;
+  /** What list() last found: shown on every overview without opening each file again. */
+  private known: DataBackupInfo[] = [];
 
   constructor(
     private readonly deps: NodeDeps,
@@ -40,11 +42,17 @@ export class BackupSchedule {
     return { ...this.settings, nextAt: this.nextAtMs === null ? null : isoFromMs(this.nextAtMs), lastError: this.lastError, sealed: this.deps.config.backupPassphrase !== null };
   }
 
+  /** This node's backups in the folder, newest first, as found at start and after each backup. */
+  get backups(): DataBackupInfo[] {
+    return this.known;
+  }
+
   private get dir(): string {
     return this.settings.dir;
   }
 
   start(): void {
+    this.known = this.list();
     const now = this.deps.clock.nowMs();
     const last = lastAutomaticAtMs(this.deps);
     this.plan(last === null ? now : Math.max(now, last + this.settings.intervalMinutes * 60_000));
@@ -96,20 +104,31 @@ export class BackupSchedule {
     this.plan(this.deps.clock.nowMs() + (r.ok ? interval : Math.min(interval, r.error.code === 'busy' ? 60_000 : RETRY_MS)));
   }
 
-  /** Only files named as this schedule names them and holding a backup of this very node are ever removed. */
-  private prune(): void {
-    const ours = readdirSync(this.dir)
-      .filter((f) => FILE_PATTERN.test(f))
+  /** This node's backups in the folder, as this schedule names them, newest first (none while the folder is missing). */
+  list(): DataBackupInfo[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir).filter((f) => FILE_PATTERN.test(f));
+    } catch {
+      return [];
+    }
+    return names
       .flatMap((f) => {
         try {
           const info = readDataBackup(join(this.dir, f));
-          return info.nodeId === this.deps.nodeId ? [{ path: info.path, takenAt: info.takenAt }] : [];
+          return info.nodeId === this.deps.nodeId ? [info] : [];
         } catch {
           return [];
         }
       })
       .sort((a, b) => (a.takenAt < b.takenAt ? 1 : a.takenAt > b.takenAt ? -1 : 0));
-    for (const old of ours.slice(this.settings.keep)) rmSync(old.path, { force: true });
+  }
+
+  /** Only files named as this schedule names them and holding a backup of this very node are ever removed. */
+  private prune(): void {
+    const all = this.list();
+    for (const old of all.slice(this.settings.keep)) rmSync(old.path, { force: true });
+    this.known = all.slice(0, this.settings.keep);
   }
 }
 

@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import type { DataOverview } from '../../../../shared/data';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatTimestamp } from '../../components/format';
+import { formatCount, formatTimestamp } from '../../components/format';
 import { Spinner } from '../../components/Spinner';
 import { useData } from '../../stores/data';
 import { transport } from '../../transport';
@@ -106,6 +106,12 @@ export function DataRestoreCard({ data }: { data: DataOverview }) {
     e.preventDefault();
     if (path.trim() !== '') void inspect(path.trim());
   };
+  const readAutomatic = (p: string): void => {
+    setPath(p);
+    setOpened(null);
+    void inspect(p);
+  };
+  const automatic = data.automatic?.backups ?? [];
 
   return (
     <section className="card" aria-labelledby="data-restore-title">
@@ -123,6 +129,20 @@ export function DataRestoreCard({ data }: { data: DataOverview }) {
             Read the file
           </button>
         </form>
+      ) : null}
+      {automatic.length > 0 ? (
+        <ul className="backup-list" data-testid="data-automatic-backups">
+          {automatic.map((b) => (
+            <li key={b.path} className="backup-list__item" data-testid="data-automatic-backup" data-path={b.path}>
+              <span>
+                {formatTimestamp(b.takenAt)} · {formatCount(b.facts)} facts{b.sealed ? ' · sealed' : ''}
+              </span>
+              <button type="button" className="button button--secondary" onClick={() => readAutomatic(b.path)} data-testid="data-automatic-read">
+                Read
+              </button>
+            </li>
+          ))}
+        </ul>
       ) : null}
       {inspectError ? <ErrorNotice error={inspectError} /> : null}
       {inspected ? (
