@@ -1,5 +1,6 @@
 // A database backup: a standalone SQLite copy of the node's database, marked in its node_meta with who took it, when,
-// and under which identity key. Written through a temporary file beside the target, so a crash leaves no half copy.
+// and under which identity key, or that copy sealed under a passphrase (sealed.ts). Written through a temporary file
+// beside the target, so a crash leaves no half copy.
 import Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, chmodSync, closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
