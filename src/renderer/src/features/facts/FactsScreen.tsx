@@ -3,7 +3,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { SCOPES, type FactScope } from '../../../../shared/facts';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatCount, formatTimestamp } from '../../components/format';
+import { FactRows } from '../../components/FactRows';
+import { formatCount } from '../../components/format';
 import { useFacts } from '../../stores/facts';
 import { FactDetailPanel } from './FactDetailPanel';
 
@@ -64,44 +65,16 @@ function Results() {
       <p className="card__note" data-testid="facts-total">
         {formatCount(total)} {total === 1 ? 'fact matches' : 'facts match'}, newest first.
       </p>
-      <div className="table-scroll">
-        <table className="table" data-testid="facts-results">
-          <thead>
-            <tr>
-              <th scope="col">Entity</th>
-              <th scope="col">Relation</th>
-              <th scope="col">Value</th>
-              <th scope="col">Source</th>
-              <th scope="col">Scope</th>
-              <th scope="col">Written</th>
-              <th scope="col">
-                <span className="visually-hidden">Open</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {facts.map((f) => (
-              <tr key={f.id} data-testid="facts-row" data-fact-id={f.id}>
-                <td className="mono">{f.entity}</td>
-                <td className="mono">{f.relation}</td>
-                <td className="table__value" title={f.valueType}>
-                  {f.value}
-                </td>
-                <td className="mono">{f.source}</td>
-                <td>
-                  <span className={`scope scope--${f.scope}`}>{f.scope}</span>
-                </td>
-                <td className="nowrap">{formatTimestamp(f.timestamp)}</td>
-                <td>
-                  <button type="button" className="button button--secondary" onClick={() => void open(f.id)} data-testid="facts-open">
-                    Open
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <FactRows
+        facts={facts}
+        testId="facts-results"
+        rowTestId="facts-row"
+        action={(f) => (
+          <button type="button" className="button button--secondary" onClick={() => void open(f.id)} data-testid="facts-open">
+            Open
+          </button>
+        )}
+      />
       {cursor !== null ? (
         <button type="button" className="button button--secondary" disabled={isLoading} onClick={() => void more()} data-testid="facts-more">
           Older facts
