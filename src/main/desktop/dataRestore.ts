@@ -2,7 +2,7 @@
 // put in place by the CLI's restore service, and the node starts again on the restored data.
 import type { DataRestoreDone, DataRestoreInput } from '../../shared/data.js';
 import type { Result } from '../../shared/result.js';
-import { dataRestorePrecheck, dataRestoreRefusal } from '../node/console/dataHandlers.js';
+import { dataRestorePrecheck } from '../node/console/dataHandlers.js';
 import { restoreData } from '../node/data/restore.js';
 import type { DesktopNodeHost, HostedNode } from './nodeHost.js';
 
@@ -16,7 +16,8 @@ export function restoreDataOperation<T extends HostedNode>(host: DesktopNodeHost
     if (early !== null) return early;
     return host.whileStopped(
       DATA_RESTORE_TASK,
-      (deps) => dataRestoreRefusal(deps, args),
+      // Checked in full just above; the file is checked again, thoroughly, by the restore itself.
+      () => null,
       (config, deps) => restoreData({ config, keys: deps.keyOptions }, args.path, args.passphrase),
     );
   };

@@ -3,7 +3,6 @@
 import type { RotateKeyInput, RotationDone } from '../../shared/identity.js';
 import type { Result } from '../../shared/result.js';
 import { recordAudit } from '../node/audit/log.js';
-import { backupUnderWayRefusal } from '../node/data/service.js';
 import { rotateStoppedNode, rotationRefusal } from '../node/console/identityHandlers.js';
 import type { DesktopNodeHost, HostedNode } from './nodeHost.js';
 
@@ -13,7 +12,7 @@ export function rotateKeyOperation<T extends HostedNode>(host: DesktopNodeHost<T
   return (args) =>
     host.whileStopped(
       ROTATION_TASK,
-      (deps) => rotationRefusal(deps, args) ?? backupUnderWayRefusal(deps),
+      (deps) => rotationRefusal(deps, args),
       (config, deps) => rotateStoppedNode(config, deps.keyOptions),
       (node, result) => {
         if (node === null || !result.ok) return;

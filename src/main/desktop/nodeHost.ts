@@ -7,6 +7,7 @@ import type { FirstRunChoice, FirstRunDone } from '../../shared/identity.js';
 import { fail, ok, type Result } from '../../shared/result.js';
 import { dataDirOf, folderHasIdentity } from '../node/ceremony/folder.js';
 import { restoreIdentity } from '../node/ceremony/restore.js';
+import { backupUnderWayRefusal } from '../node/data/service.js';
 import type { NodeConfig } from '../node/config/env.js';
 import type { KeyLoadOptions } from '../node/identity/keys.js';
 import type { NodeDeps } from '../node/server/deps.js';
@@ -95,13 +96,14 @@ export class DesktopNodeHost<T extends HostedNode> {
 
   /**
    * Stop the node, run `work` on its configuration, start it again. `check` runs first against the running node, so a
-   * refusal never stops it; one such step at a time. `after` sees the restarted node (null if it could not start).
+   * refusal never stops it; one such step at a time, and none while a database backup is being copied (stopping would
+   * cut it short). `after` sees the restarted node (null if it could not start).
    */
   async whileStopped<R>(task: string, check: (deps: NodeDeps) => Result<never> | null, work: (config: NodeConfig, deps: NodeDeps) => Promise<Result<R>>, after?: (node: T | null, result: Result<R>) => void): Promise<Result<R>> {
     const running = this.current();
     if (this.maintenance !== null) return fail('busy', `the node is stopped for another step (${this.maintenance}); try again when it is back`);
     if (running === null || this.config === null) return fail('node_not_running', 'the node is not running');
-    const refusal = check(running.deps);
+    const refusal = check(running.deps) ?? backupUnderWayRefusal(running.deps);
     if (refusal !== null) return refusal;
     const config = this.config;
     this.maintenance = task;

@@ -9,13 +9,14 @@ import { fail, ok, type Result } from '../../../shared/result.js';
 import { failureOf } from '../ceremony/errors.js';
 import { dataDirOf } from '../ceremony/folder.js';
 import { isDataBackupFile, openSealedBackup, readDataBackup } from '../data/backupFile.js';
+import { backupMismatch } from '../data/restore.js';
 import { unsealBackup } from '../data/sealed.js';
 import { deleteSetting, setSetting } from '../admin/settings.js';
 import { recordAudit } from '../audit/log.js';
 import { isoFromMs } from '../clock.js';
 import { applyBackupSchedule, backupSchedule } from '../data/schedule.js';
 import { automaticBackupSettings, SETTING_AUTOMATIC_BACKUP } from '../data/settings.js';
-import { backupUnderWay, backupUnderWayRefusal, backUpNode } from '../data/service.js';
+import { backupUnderWay, backUpNode, lastDataBackup } from '../data/service.js';
 import { sql } from '../db/sql.js';
 import type { NodeDeps } from '../server/deps.js';
 import { outputPathRefusal } from './outputFile.js';
@@ -25,16 +26,9 @@ const NO_FOLDER = 'This node keeps no data folder (STIGMEM_DB_PATH=:memory:), so
 
 const fileSize = (path: string): number => (existsSync(path) ? statSync(path).size : 0);
 
-function lastBackup(deps: NodeDeps): { at: string; path: string } | null {
-  const row = deps.db.get<{ ts: string; detail: string | null }>(sql`SELECT ts, detail FROM audit_events WHERE event_type = 'database_backup' ORDER BY seq DESC LIMIT 1`);
-  if (!row) return null;
-  const path = (JSON.parse(row.detail ?? '{}') as { path?: unknown }).path;
-  return { at: row.ts, path: typeof path === 'string' ? path : '' };
-}
-
 /** For the Overview: can the database be backed up, when was it last, and does the node take backups itself. */
 export function dataBackupStatus(deps: NodeDeps): { isPossible: boolean; lastAt: string | null; isAutomatic: boolean } {
-  return { isPossible: deps.config.dbPath !== ':memory:', lastAt: lastBackup(deps)?.at ?? null, isAutomatic: backupSchedule(deps) !== null };
+  return { isPossible: deps.config.dbPath !== ':memory:', lastAt: lastDataBackup(deps)?.at ?? null, isAutomatic: backupSchedule(deps) !== null };
 }
 
 function overview(deps: NodeDeps): DataOverview {
@@ -49,7 +43,7 @@ function overview(deps: NodeDeps): DataOverview {
     isPossible: !isMemory,
     whyNot: isMemory ? NO_FOLDER : null,
     suggestedPath: isMemory ? '' : join(dataDirOf(deps.config), `node-data-${day}.sqlite`),
-    lastBackup: lastBackup(deps),
+    lastBackup: lastDataBackup(deps),
     automatic: automaticState(deps),
     inProgress: backupUnderWay(deps),
   };
@@ -88,10 +82,8 @@ function setSchedule(deps: NodeDeps, args: DataScheduleInput): Result<AutomaticB
 }
 
 /** Why this node cannot take `info` back, or null: only a backup of this node under the key it signs with now. */
-export function restoreMismatch(deps: NodeDeps, info: DataBackupInfo): string | null {
-  if (info.nodeId !== deps.nodeId) return `This backup is of node ${info.nodeId}, not of this node (${deps.nodeId}).`;
-  if (info.keyId !== deps.keys.org.keyId) return 'This backup was taken under an earlier identity key (the key was rotated since); restore a backup taken after the rotation.';
-  return null;
+function restoreMismatch(deps: NodeDeps, info: DataBackupInfo): string | null {
+  return backupMismatch(info, { nodeId: deps.nodeId, keyId: deps.keys.org.keyId })?.message ?? null;
 }
 
 /** What the file holds and whether this node can take it back; a sealed one is opened (and checked) with its passphrase. */
@@ -115,8 +107,6 @@ async function inspect(deps: NodeDeps, { path, passphrase }: DataFileInput): Pro
 export function dataRestoreRefusal(deps: NodeDeps, args: DataRestoreInput): Result<never> | null {
   if (deps.config.dbPath === ':memory:') return fail('no_data_folder', NO_FOLDER);
   if (args.confirmEntity !== deps.orgEntityUri) return fail('validation_failed', `type ${deps.orgEntityUri} exactly to confirm the restore`);
-  const busy = backupUnderWayRefusal(deps);
-  if (busy) return busy;
   if (!isAbsolute(args.path)) return fail('validation_failed', `give the backup file's full path (${args.path} is relative)`);
   try {
     const info = readDataBackup(args.path, { check: true });

@@ -42,7 +42,8 @@ async function sha256Of(path: string): Promise<string> {
   return `sha256:${hash.digest('hex')}`;
 }
 
-function fsyncFile(path: string): void {
+/** Flush a file written through another handle (SQLite's, a copy) to the disk. */
+export function fsyncFile(path: string): void {
   const fd = openSync(path, 'r+');
   try {
     fsyncSync(fd);

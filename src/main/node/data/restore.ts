@@ -2,7 +2,7 @@
 // replaces kept beside it, the copy swapped in by one rename so a crash leaves the old database or the new one.
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DataBackupInfo, DataRestoreDone } from '../../../shared/data.js';
 import { asResult, CeremonyError } from '../ceremony/errors.js';
@@ -11,7 +11,7 @@ import type { Result } from '../errors.js';
 import { getMeta, setMeta } from '../meta.js';
 import { recordAudit } from '../audit/log.js';
 import { sql, wrapDatabase } from '../db/sql.js';
-import { DATA_BACKUP_META_KEY, openSealedBackup, readDataBackup } from './backupFile.js';
+import { DATA_BACKUP_META_KEY, fsyncFile, openSealedBackup, readDataBackup } from './backupFile.js';
 
 /** The node_meta rows that say where this machine keeps the key: the machine's own, never the backup's. */
 const CUSTODY_KEYS = ['key_store', 'key_store_fallback'] as const;
@@ -31,13 +31,23 @@ async function presentIdentity(ctx: CeremonyContext): Promise<Present> {
   });
 }
 
+/** Why a node (its id, the key it signs with now) cannot take `info` back, or null: only its own, under that key. */
+export function backupMismatch(info: DataBackupInfo, node: { nodeId: string; keyId: string }): { code: 'node_id_mismatch' | 'backup_key_mismatch'; message: string } | null {
+  if (info.nodeId !== node.nodeId) {
+    return { code: 'node_id_mismatch', message: `This backup is of node ${info.nodeId}, not of this node (${node.nodeId}); restore it on that node's folder.` };
+  }
+  if (info.keyId !== node.keyId) {
+    return {
+      code: 'backup_key_mismatch',
+      message: `This backup was taken under an earlier identity key (${info.keyId.slice(0, 16)}…; this node signs with ${node.keyId.slice(0, 16)}… since a rotation); its manifests and rotation record would not match the key peers pinned. Restore a backup taken after the rotation.`,
+    };
+  }
+  return null;
+}
+
 function checkBelongs(info: DataBackupInfo, present: Present): void {
-  if (info.nodeId !== present.nodeId) {
-    throw new CeremonyError('node_id_mismatch', `the backup is of node ${info.nodeId}, but this data folder is node ${present.nodeId}; restore it on that node's folder`);
-  }
-  if (info.keyId !== present.keyId) {
-    throw new CeremonyError('backup_key_mismatch', `the backup was taken under key ${info.keyId.slice(0, 16)}…, but this node now signs with ${present.keyId.slice(0, 16)}… (rotated since?); its manifests and rotation record would not match the key peers pinned. Restore a backup taken since`);
-  }
+  const mismatch = backupMismatch(info, present);
+  if (mismatch !== null) throw new CeremonyError(mismatch.code, mismatch.message);
 }
 
 /** Copy the backup next to the database, drop its mark, keep this machine's key custody, note the restore in its audit log. */
@@ -61,12 +71,7 @@ function prepareCopy(plainPath: string, backupPath: string, dbPath: string, pres
       raw.close();
     }
     chmodSync(tmp, 0o600);
-    const fd = openSync(tmp, 'r+');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    fsyncFile(tmp);
     return tmp;
   } catch (e) {
     rmSync(tmp, { force: true });

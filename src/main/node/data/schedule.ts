@@ -6,10 +6,9 @@ import type { DataBackupDone, DataBackupInfo } from '../../../shared/data.js';
 import type { Result } from '../../../shared/result.js';
 import { recordAudit } from '../audit/log.js';
 import { isoFromMs, parseIsoMs } from '../clock.js';
-import { sql } from '../db/sql.js';
 import type { App, NodeDeps } from '../server/deps.js';
 import { readDataBackup } from './backupFile.js';
-import { backUpNode } from './service.js';
+import { backUpNode, lastDataBackup } from './service.js';
 import { automaticBackupSettings, type AutomaticBackupSettings, type AutomaticBackupState } from './settings.js';
 
 /** After a failure (a full disk, a folder gone), try again this soon rather than a whole interval later. */
@@ -20,18 +19,13 @@ const FILE_PATTERN = /^stigmem-data-[0-9TZ-]+\.sqlite$/;
 
 export const automaticBackupName = (nowMs: number): string => `stigmem-data-${new Date(nowMs).toISOString().replace(/[:.]/g, '-')}.sqlite`;
 
-function lastAutomaticAtMs(deps: NodeDeps): number | null {
-  const row = deps.db.get<{ ts: string }>(sql`SELECT ts FROM audit_events WHERE event_type = 'database_backup' AND json_extract(detail, '$.automatic') = 1 ORDER BY seq DESC LIMIT 1`);
-  return row ? parseIsoMs(row.ts) : null;
-}
-
 export class BackupSchedule {
   private timer: NodeJS.Timeout | null = null;
   private isStopped = false;
   private nextAtMs: number | null = null;
   private lastError: string | null = null;
-  /** What list() last found: shown on every overview without opening each file again. */
-  private known: DataBackupInfo[] = [];
+  /** What list() last found, so an overview does not open each file again; looked up first when asked, not at start. */
+  private known: DataBackupInfo[] | null = null;
 
   constructor(
     private readonly deps: NodeDeps,
@@ -42,9 +36,9 @@ export class BackupSchedule {
     return { ...this.settings, nextAt: this.nextAtMs === null ? null : isoFromMs(this.nextAtMs), lastError: this.lastError, sealed: this.deps.config.backupPassphrase !== null };
   }
 
-  /** This node's backups in the folder, newest first, as found at start and after each backup. */
+  /** This node's backups in the folder, newest first, as last found (after each backup, or when first asked). */
   get backups(): DataBackupInfo[] {
-    return this.known;
+    return (this.known ??= this.list());
   }
 
   private get dir(): string {
@@ -52,9 +46,9 @@ export class BackupSchedule {
   }
 
   start(): void {
-    this.known = this.list();
     const now = this.deps.clock.nowMs();
-    const last = lastAutomaticAtMs(this.deps);
+    const lastAt = lastDataBackup(this.deps, { automatic: true })?.at;
+    const last = lastAt === undefined ? null : parseIsoMs(lastAt);
     this.plan(last === null ? now : Math.max(now, last + this.settings.intervalMinutes * 60_000));
   }
 

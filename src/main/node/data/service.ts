@@ -7,6 +7,7 @@ import { isoFromMs } from '../clock.js';
 import { failureOf } from '../ceremony/errors.js';
 import { dataDirOf } from '../ceremony/folder.js';
 import type { NodeDeps } from '../server/deps.js';
+import { sql } from '../db/sql.js';
 import { writeDataBackup } from './backupFile.js';
 
 export interface BackupUnderWay {
@@ -16,6 +17,15 @@ export interface BackupUnderWay {
 }
 
 const running = new WeakMap<NodeDeps, BackupUnderWay>();
+
+/** The newest database backup this node recorded in its audit log (only automatic ones when asked), or null. */
+export function lastDataBackup(deps: NodeDeps, opts: { automatic?: boolean } = {}): { at: string; path: string } | null {
+  const automatic = opts.automatic ? sql` AND json_extract(detail, '$.automatic') = 1` : sql``;
+  const row = deps.db.get<{ ts: string; detail: string | null }>(sql`SELECT ts, detail FROM audit_events WHERE event_type = 'database_backup'${automatic} ORDER BY seq DESC LIMIT 1`);
+  if (!row) return null;
+  const path = (JSON.parse(row.detail ?? '{}') as { path?: unknown }).path;
+  return { at: row.ts, path: typeof path === 'string' ? path : '' };
+}
 
 export function backupUnderWay(deps: NodeDeps): BackupUnderWay | null {
   return running.get(deps) ?? null;
