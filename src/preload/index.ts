@@ -14,7 +14,7 @@ const stigmem = {
   facts: { recent: invoker('facts:recent'), search: invoker('facts:search'), detail: invoker('facts:detail') },
   identity: { publicKey: invoker('identity:publicKey'), overview: invoker('identity:overview'), backup: invoker('identity:backup'), rotate: invoker('identity:rotate'), firstRun: invoker('identity:firstRun') },
   manifest: { current: invoker('manifest:current'), publish: invoker('manifest:publish'), export: invoker('manifest:export') },
-  data: { overview: invoker('data:overview'), backup: invoker('data:backup'), inspect: invoker('data:inspect'), restore: invoker('data:restore'), schedule: invoker('data:schedule') },
+  data: { overview: invoker('data:overview'), backup: invoker('data:backup'), progress: invoker('data:progress'), inspect: invoker('data:inspect'), restore: invoker('data:restore'), schedule: invoker('data:schedule') },
   audit: { list: invoker('audit:list') },
   tokens: { list: invoker('tokens:list'), issue: invoker('tokens:issue'), revoke: invoker('tokens:revoke') },
   trust: { list: invoker('trust:list'), set: invoker('trust:set'), clear: invoker('trust:clear') },

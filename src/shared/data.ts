@@ -42,8 +42,14 @@ export interface DataOverview {
   lastBackup: { at: string; path: string } | null;
   /** Automatic backups: where, how often, how many kept, the next one, the last failure, and who set them. */
   automatic: AutomaticBackups | null;
-  /** A backup under way: how far it has come (0..1). */
-  inProgress: { path: string; startedAt: string; fraction: number } | null;
+  inProgress: BackupProgress | null;
+}
+
+/** A backup under way: where to, since when, how far it has come (0..1). */
+export interface BackupProgress {
+  path: string;
+  startedAt: string;
+  fraction: number;
 }
 
 export interface AutomaticBackups {

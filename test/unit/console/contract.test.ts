@@ -7,7 +7,7 @@ import { DEFAULT_RECENT_FACTS_LIMIT, MAX_RECENT_FACTS_LIMIT, validateNoArgument,
 
 describe('operation names', () => {
   it('are domain:verb, and the channel and console path come from the name', () => {
-    expect(OPERATION_NAMES).toEqual(['node:startup', 'node:status', 'facts:recent', 'facts:search', 'facts:detail', 'identity:publicKey', 'identity:overview', 'identity:backup', 'identity:rotate', 'identity:firstRun', 'peers:list', 'peers:add', 'peers:repin', 'peers:remove', 'quarantine:list', 'quarantine:decide', 'trust:list', 'trust:set', 'trust:clear', 'manifest:current', 'manifest:publish', 'manifest:export', 'tokens:list', 'tokens:issue', 'tokens:revoke', 'data:overview', 'data:backup', 'data:inspect', 'data:restore', 'data:schedule', 'audit:list']);
+    expect(OPERATION_NAMES).toEqual(['node:startup', 'node:status', 'facts:recent', 'facts:search', 'facts:detail', 'identity:publicKey', 'identity:overview', 'identity:backup', 'identity:rotate', 'identity:firstRun', 'peers:list', 'peers:add', 'peers:repin', 'peers:remove', 'quarantine:list', 'quarantine:decide', 'trust:list', 'trust:set', 'trust:clear', 'manifest:current', 'manifest:publish', 'manifest:export', 'tokens:list', 'tokens:issue', 'tokens:revoke', 'data:overview', 'data:backup', 'data:progress', 'data:inspect', 'data:restore', 'data:schedule', 'audit:list']);
     for (const op of OPERATION_NAMES) {
       expect(op).toMatch(/^[a-z]+:[a-zA-Z]+$/);
       expect(ipcChannelOf(op)).toBe(op);

@@ -79,16 +79,19 @@ describe('data overview and backup', () => {
     const running = op<DataBackupDone>('data:backup', { path });
     let wrote = 0;
     let sawProgress: DataOverview['inProgress'] = null;
+    let sawPolled: DataOverview['inProgress'] = null;
     let sawBusy = false;
     for (let turn = 0; turn < 5; turn++) {
       await new Promise((r) => setImmediate(r));
       insertFact(n.deps, { entity: `stigmem://org-a.example/late/${turn}`, relation: 'memory:role', valueType: 'string', value: 'late' });
       wrote++;
       sawProgress ??= valueOf(await op<DataOverview>('data:overview')).inProgress;
+      sawPolled ??= valueOf(await op<DataOverview['inProgress']>('data:progress'));
       if (!sawBusy) sawBusy = (await op('data:backup', { path: join(n.dir, 'second.sqlite') })).ok === false;
     }
     const done = valueOf(await running);
     expect(sawProgress).toMatchObject({ path, fraction: expect.any(Number) });
+    expect(sawPolled).toMatchObject({ path, fraction: expect.any(Number) });
     expect(sawBusy).toBe(true);
     expect(existsSync(join(n.dir, 'second.sqlite'))).toBe(false);
     expect(done.facts).toBeGreaterThanOrEqual(4000);
@@ -99,6 +102,7 @@ describe('data overview and backup', () => {
     copy.close();
     expect(factCount()).toBe(4000 + wrote);
     expect(valueOf(await op<DataOverview>('data:overview')).inProgress).toBeNull();
+    expect(valueOf(await op('data:progress'))).toBeNull();
   });
 
   it('replaces only an earlier backup, and only when asked; never another file or the database itself', async () => {

@@ -136,6 +136,8 @@ const RESTORE_ELSEWHERE = 'restoring the database needs the node stopped: stop `
 export const DATA_HANDLERS = {
   'data:overview': withValidArgument('data:overview', (deps) => ok(overview(deps))),
   'data:backup': withValidArgument('data:backup', (deps, args) => backup(deps, args)),
+  // Polled while a backup runs: only the progress, not the whole overview (which counts the facts).
+  'data:progress': withValidArgument('data:progress', (deps) => ok(backupUnderWay(deps))),
   'data:inspect': withValidArgument('data:inspect', (deps, args) => inspect(deps, args)),
   'data:schedule': withValidArgument('data:schedule', (deps, args) => setSchedule(deps, args)),
   'data:restore': withValidArgument('data:restore', async (deps, args) => (await dataRestorePrecheck(deps, args)) ?? fail('node_must_stop', RESTORE_ELSEWHERE)),

@@ -60,8 +60,8 @@ export const useData = create<DataStore>()((set, get) => ({
     if (get().isBackingUp) return false;
     set({ isBackingUp: true, progress: 0, backupError: null, lastBackup: null });
     const poll = setInterval(() => {
-      void transport.api.data.overview().then((o) => {
-        if (o.ok && o.value.inProgress && get().isBackingUp) set({ progress: o.value.inProgress.fraction });
+      void transport.api.data.progress().then((p) => {
+        if (p.ok && p.value !== null && get().isBackingUp) set({ progress: p.value.fraction });
       });
     }, PROGRESS_POLL_MS);
     const r = await transport.api.data.backup(input).finally(() => clearInterval(poll));
