@@ -1,8 +1,9 @@
 // Back up the node's database while it runs: a full path, a confirmation, the copy's progress, then what it holds.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { DataOverview } from '../../../../shared/data';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { NewPassphrase, newPassphraseState } from '../../components/NewPassphrase';
+import { useConfirmStep } from '../../components/useConfirmStep';
 import { formatCount, formatTimestamp } from '../../components/format';
 import { useData } from '../../stores/data';
 import { BackupFacts, formatBytes } from './BackupFacts';
@@ -31,17 +32,8 @@ export function DataBackupCard({ data }: { data: DataOverview }) {
   const [isSealing, setSealing] = useState(false);
   const [passphrase, setPassphrase] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [isConfirming, setConfirming] = useState(false);
   const isReady = path.trim() !== '' && (!isSealing || newPassphraseState(passphrase, repeat).isAcceptable);
-  const edit = (apply: () => void): void => {
-    apply();
-    setConfirming(false);
-    clearBackupError();
-  };
-  const submit = (e: FormEvent<HTMLFormElement>): void => {
-    e.preventDefault();
-    if (isReady) setConfirming(true);
-  };
+  const { isConfirming, setConfirming, edit, submit } = useConfirmStep(isReady, clearBackupError);
   const write = async (): Promise<void> => {
     if (await backUp({ path: path.trim(), overwrite, ...(isSealing ? { passphrase } : {}) })) {
       setConfirming(false);

@@ -1,9 +1,10 @@
 // Back up the identity key: a passphrase (typed twice, checked as the node checks it), a file path, a confirmation,
 // then the node seals the key, writes the file and opens it again before it says the backup is good.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { IdentityOverview } from '../../../../shared/identity';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { NewPassphrase, newPassphraseState } from '../../components/NewPassphrase';
+import { useConfirmStep } from '../../components/useConfirmStep';
 import { formatTimestamp } from '../../components/format';
 import { useKeys } from '../../stores/keys';
 
@@ -38,18 +39,8 @@ export function BackupCard({ identity }: { identity: IdentityOverview }) {
   const [passphrase, setPassphrase] = useState('');
   const [repeat, setRepeat] = useState('');
   const [overwrite, setOverwrite] = useState(false);
-  const [isConfirming, setConfirming] = useState(false);
   const isReady = path.trim() !== '' && newPassphraseState(passphrase, repeat).isAcceptable;
-  const edit = (apply: () => void): void => {
-    apply();
-    setConfirming(false);
-    clearBackupError();
-  };
-
-  const submit = (e: FormEvent<HTMLFormElement>): void => {
-    e.preventDefault();
-    if (isReady) setConfirming(true);
-  };
+  const { isConfirming, setConfirming, edit, submit } = useConfirmStep(isReady, clearBackupError);
 
   const write = async (): Promise<void> => {
     if (await backUp({ path: path.trim(), passphrase, overwrite })) {
