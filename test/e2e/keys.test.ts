@@ -2,16 +2,14 @@
 // the identity with a QR code of its public bundle; a backup refused for a weak or mistyped passphrase, written after
 // confirming, opened again with the passphrase; the ceremony record gaining its signed line; a second write refused;
 // a manifest signed to a file for the node that publishes it; and a database backup, read back before a restore.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { openBackupPublicKey, parseBackupFile } from '../../src/main/node/ceremony/backupFile.js';
-import { spawnNode, type NodeProcess } from '../helpers/process.js';
-import { ensureCliBuilt, ensureRendererBuilt } from './build.js';
-import { CHROMIUM_MISSING, hasChromium, launchChromium, signedInConsole } from './chromium.js';
+import { CHROMIUM_MISSING, hasChromium, signedInConsole } from './chromium.js';
 import { E2E_ADMIN_KEY } from './orgs.js';
+import { servedNodeAndBrowser } from './suite.js';
 
 if (!hasChromium) console.warn(`keys e2e skipped: ${CHROMIUM_MISSING}`);
 
@@ -19,30 +17,10 @@ const ORG = 'stigmem://org-a.example';
 const PASSPHRASE = 'Four quiet Harbours 19';
 
 describe('the Keys screen', () => {
-  let node: NodeProcess;
-  let browser: BrowserContext;
-  let home: string;
-  let dir: string;
-  const problems: string[] = [];
-
-  beforeAll(async () => {
-    if (!hasChromium) return;
-    ensureRendererBuilt();
-    ensureCliBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'stigmem-e2e-keys-'));
-    node = await spawnNode({ STIGMEM_ADMIN_KEY: E2E_ADMIN_KEY, STIGMEM_ENTITY_URI: ORG, STIGMEM_DB_PATH: join(dir, 'data', 'node.db'), STIGMEM_KEY_STORE: 'file' }, { dir });
-    home = mkdtempSync(join(tmpdir(), 'stigmem-chromium-'));
-    browser = await launchChromium(home);
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await node?.cleanup();
-    for (const d of [dir, home]) if (d) rmSync(d, { recursive: true, force: true });
-  });
+  const s = servedNodeAndBrowser('keys', (dir) => ({ STIGMEM_ADMIN_KEY: E2E_ADMIN_KEY, STIGMEM_ENTITY_URI: ORG, STIGMEM_DB_PATH: join(dir, 'data', 'node.db'), STIGMEM_KEY_STORE: 'file' }));
 
   async function keysScreen(): Promise<Page> {
-    const page = await signedInConsole(browser, node.url, E2E_ADMIN_KEY, problems);
+    const page = await signedInConsole(s.browser, s.node.url, E2E_ADMIN_KEY, s.problems);
     await page.getByTestId('nav-keys').click();
     await page.getByTestId('keys-screen').waitFor();
     return page;
@@ -50,11 +28,11 @@ describe('the Keys screen', () => {
 
   it.skipIf(!hasChromium)('shows the identity and its QR code, and writes a verified backup only with a strong passphrase typed twice, after confirming', async () => {
     // The Overview asks for a backup of a key that has none, and leads to the Keys screen.
-    const page = await signedInConsole(browser, node.url, E2E_ADMIN_KEY, problems);
+    const page = await signedInConsole(s.browser, s.node.url, E2E_ADMIN_KEY, s.problems);
     await page.getByTestId('key-backup-none').waitFor();
     await page.getByTestId('key-backup-go').click();
     await page.getByTestId('keys-screen').waitFor();
-    const wellKnown = (await (await fetch(`${node.url}/.well-known/stigmem`)).json()) as { public_key: string };
+    const wellKnown = (await (await fetch(`${s.node.url}/.well-known/stigmem`)).json()) as { public_key: string };
     expect(await page.getByTestId('keys-public-key').textContent()).toBe(wellKnown.public_key);
     expect(Number(await page.getByTestId('identity-qr').getAttribute('data-modules'))).toBeGreaterThan(200);
     await page.getByTestId('record-absent').waitFor();
@@ -62,7 +40,7 @@ describe('the Keys screen', () => {
     // A served console cannot stop its own node: rotation is the CLI's (or the desktop's) to do.
     expect(await page.getByTestId('rotate-elsewhere').textContent()).toContain('stigmem identity rotate-key');
 
-    const path = join(dir, 'org-key.backup');
+    const path = join(s.dir, 'org-key.backup');
     await page.getByTestId('backup-path-input').fill(path);
     await page.getByTestId('backup-passphrase').fill('password1234');
     expect(await page.getByTestId('backup-weak').textContent()).toContain('well-known weak passphrase');
@@ -100,18 +78,18 @@ describe('the Keys screen', () => {
     await refused.waitFor({ timeout: 30_000 });
     expect(await refused.getAttribute('data-code')).toBe('file_exists');
     expect(readFileSync(path, 'utf8')).toBe(before);
-    await page.screenshot({ path: join(home, 'keys.png'), fullPage: true });
+    await page.screenshot({ path: join(s.home, 'keys.png'), fullPage: true });
     await page.getByTestId('nav-overview').click();
     await page.getByTestId('key-backup-last').waitFor();
     expect(await page.getByTestId('key-backup-none').count()).toBe(0);
-    expect(problems).toEqual([]);
+    expect(s.problems).toEqual([]);
   });
 
   it.skipIf(!hasChromium)('signs a manifest to a file for another node to publish, publishing nothing here', async () => {
     const page = await keysScreen();
     await page.getByTestId('nav-manifest').click();
     await page.getByTestId('export-form').waitFor();
-    const path = join(dir, 'manifest-for-the-online-node.json');
+    const path = join(s.dir, 'manifest-for-the-online-node.json');
     await page.getByTestId('export-entities').fill(`${ORG}\n${ORG}/agent/assistant`);
     await page.getByTestId('export-path-input').fill(path);
     await page.getByTestId('export-submit').click();
@@ -120,17 +98,17 @@ describe('the Keys screen', () => {
     const signed = JSON.parse(readFileSync(path, 'utf8')) as { entity_uri: string; entities: string[]; signature: string };
     expect(signed).toMatchObject({ entity_uri: ORG, entities: [ORG, `${ORG}/agent/assistant`] });
     expect(await page.getByTestId('manifest-none').count()).toBe(1);
-    expect(problems).toEqual([]);
+    expect(s.problems).toEqual([]);
   });
 
   it.skipIf(!hasChromium)('backs the database up while the node runs, reads a backup back, and leaves its restore to the CLI', async () => {
     // The Overview says the database was never backed up, and leads to the Data screen.
-    const page = await signedInConsole(browser, node.url, E2E_ADMIN_KEY, problems);
+    const page = await signedInConsole(s.browser, s.node.url, E2E_ADMIN_KEY, s.problems);
     await page.getByTestId('data-backup-nudge').waitFor();
     await page.getByTestId('data-backup-go').click();
     await page.getByTestId('data-backup-never').waitFor();
     await page.getByTestId('data-automatic-off').waitFor();
-    const path = join(dir, 'node-data.sqlite');
+    const path = join(s.dir, 'node-data.sqlite');
     await page.getByTestId('data-backup-path').fill(path);
     await page.getByTestId('data-backup-open').click();
     expect(await page.getByTestId('data-backup-confirm-panel').textContent()).toContain(path);
@@ -151,8 +129,8 @@ describe('the Keys screen', () => {
     expect(readFileSync(path).equals(first)).toBe(true);
 
     // A file that is not a backup is named as such; the backup is read back, and the served console names the CLI steps.
-    writeFileSync(join(dir, 'notes.txt'), 'not a database');
-    await page.getByTestId('data-inspect-path').fill(join(dir, 'notes.txt'));
+    writeFileSync(join(s.dir, 'notes.txt'), 'not a database');
+    await page.getByTestId('data-inspect-path').fill(join(s.dir, 'notes.txt'));
     await page.getByTestId('data-inspect-go').click();
     const notBackup = page.getByTestId('data-screen').getByTestId('error-notice').filter({ hasText: 'not a readable Stigmem backup' });
     await notBackup.waitFor();
@@ -164,7 +142,7 @@ describe('the Keys screen', () => {
     expect(await page.getByTestId('data-restore-elsewhere').textContent()).toContain(`stigmem data restore ${path}`);
 
     // Automatic backups, turned on here: the first is taken at once into the folder; then turned off again.
-    const auto = join(dir, 'automatic');
+    const auto = join(s.dir, 'automatic');
     await page.getByTestId('data-automatic-dir').fill(auto);
     await page.getByTestId('data-automatic-interval').selectOption('360');
     await page.getByTestId('data-automatic-keep').fill('3');
@@ -181,12 +159,12 @@ describe('the Keys screen', () => {
     }
     await page.getByTestId('data-automatic-read').first().click();
     await page.getByTestId('data-inspected').getByTestId('data-info-path').filter({ hasText: auto }).waitFor();
-    await page.screenshot({ path: join(home, 'data.png'), fullPage: true });
+    await page.screenshot({ path: join(s.home, 'data.png'), fullPage: true });
     await page.getByTestId('data-automatic-off-go').click();
     await page.getByTestId('data-automatic-off').waitFor();
     await page.getByTestId('nav-overview').click();
     await page.getByTestId('data-backup-last').waitFor();
     expect(await page.getByTestId('data-backup-nudge').count()).toBe(0);
-    expect(problems).toEqual([]);
+    expect(s.problems).toEqual([]);
   });
 });

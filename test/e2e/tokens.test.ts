@@ -1,15 +1,12 @@
 // The Manifest and Tokens screens in a real browser (Debian's Chromium) against a real `stigmem serve`: a token cannot
 // be issued before the org manifest is published; the operator publishes it (after confirming), then issues a write
 // token to another organisation's agent, sees it once to hand over (it verifies), and revokes it with a reason.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnNode, type NodeProcess } from '../helpers/process.js';
-import { ensureCliBuilt, ensureRendererBuilt } from './build.js';
-import { CHROMIUM_MISSING, hasChromium, launchChromium, signedInConsole } from './chromium.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM_MISSING, hasChromium, signedInConsole } from './chromium.js';
 import { E2E_ADMIN_KEY, orgEnv } from './orgs.js';
+import { servedNodeAndBrowser } from './suite.js';
 
 if (!hasChromium) console.warn(`tokens e2e skipped: ${CHROMIUM_MISSING}`);
 
@@ -17,38 +14,17 @@ const ORG = 'stigmem://org-a.example';
 const BOT = 'stigmem://org-b.example/agent/bot';
 
 describe('the Manifest and Tokens screens', () => {
-  let node: NodeProcess;
-  let browser: BrowserContext;
-  let home: string;
-  let dir: string;
-  const problems: string[] = [];
-
-  beforeAll(async () => {
-    if (!hasChromium) return;
-    ensureRendererBuilt();
-    ensureCliBuilt();
-    const org = orgEnv('org-a');
-    dir = mkdtempSync(join(tmpdir(), 'stigmem-e2e-tokens-'));
-    node = await spawnNode(org.env, { dir });
-    home = mkdtempSync(join(tmpdir(), 'stigmem-chromium-'));
-    browser = await launchChromium(home);
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await node?.cleanup();
-    for (const d of [dir, home]) if (d) rmSync(d, { recursive: true, force: true });
-  });
+  const s = servedNodeAndBrowser('tokens', () => orgEnv('org-a').env);
 
   async function tokensScreen(): Promise<Page> {
-    const page = await signedInConsole(browser, node.url, E2E_ADMIN_KEY, problems);
+    const page = await signedInConsole(s.browser, s.node.url, E2E_ADMIN_KEY, s.problems);
     await page.getByTestId('nav-tokens').click();
     await page.getByTestId('tokens-screen').waitFor();
     return page;
   }
 
   const verify = async (tokenJson: string): Promise<Record<string, unknown>> =>
-    (await (await fetch(`${node.url}/v1/federation/capability-tokens/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token_json: tokenJson }) })).json()) as Record<string, unknown>;
+    (await (await fetch(`${s.node.url}/v1/federation/capability-tokens/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token_json: tokenJson }) })).json()) as Record<string, unknown>;
 
   it.skipIf(!hasChromium)('publishes the org manifest, issues a write token shown once to hand over, and revokes it with a reason after confirming', async () => {
     const page = await tokensScreen();
@@ -74,10 +50,10 @@ describe('the Manifest and Tokens screens', () => {
     await page.getByTestId('manifest-publish-confirm').click();
     await page.getByTestId('manifest-current').waitFor();
     expect(await page.getByTestId('manifest-entities').textContent()).toBe(`${ORG}\n${ORG}/agent/assistant`);
-    const wellKnown = (await (await fetch(`${node.url}/.well-known/stigmem-manifest.json`)).json()) as Record<string, unknown>;
+    const wellKnown = (await (await fetch(`${s.node.url}/.well-known/stigmem-manifest.json`)).json()) as Record<string, unknown>;
     expect(wellKnown).toMatchObject({ entity_uri: ORG, entities: [ORG, `${ORG}/agent/assistant`] });
     expect(String((wellKnown['log_entry'] as { log_index: number }).log_index)).toBe(await page.getByTestId('manifest-log-index').textContent());
-    await page.screenshot({ path: join(home, 'manifest.png'), fullPage: true });
+    await page.screenshot({ path: join(s.home, 'manifest.png'), fullPage: true });
 
     await page.getByTestId('nav-tokens').click();
     await page.getByTestId('tokens-empty').waitFor();
@@ -109,11 +85,11 @@ describe('the Manifest and Tokens screens', () => {
     expect(await row.textContent()).toContain('bot decommissioned');
     expect(await row.getByTestId('revoke-open').count()).toBe(0);
     expect(await verify(tokenJson)).toMatchObject({ valid: false });
-    await page.screenshot({ path: join(home, 'tokens.png'), fullPage: true });
+    await page.screenshot({ path: join(s.home, 'tokens.png'), fullPage: true });
     await page.close();
   }, 60_000);
 
   it.skipIf(!hasChromium)('loaded without script errors or CSP violations', () => {
-    expect(problems).toEqual([]);
+    expect(s.problems).toEqual([]);
   });
 });
