@@ -32,11 +32,12 @@ export default defineConfig({
       // Everything in package.json's dependencies stays in node_modules; the native modules must in any case.
       externalizeDeps: { include: ['better-sqlite3', 'keytar'] },
       rolldownOptions: {
-        // The workers are their own entries, started from beside index.js (federation/pageFetcher.ts, db/upgrade.ts).
+        // The workers are their own entries, started from beside index.js (federation/pageFetcher.ts, db/upgrade.ts, data/backupCheck.ts).
         input: {
           index: resolve(import.meta.dirname, 'src/main/index.ts'),
           pageWorker: resolve(import.meta.dirname, 'src/main/node/federation/pageWorker.ts'),
           upgradeWorker: resolve(import.meta.dirname, 'src/main/node/db/upgradeWorker.ts'),
+          backupCheckWorker: resolve(import.meta.dirname, 'src/main/node/data/backupCheckWorker.ts'),
         },
       },
     },

@@ -11,6 +11,7 @@ import { DesktopNodeHost } from './desktop/nodeHost.js';
 import { denyAllPermissions, hardenWebContents, isTrustedSenderUrl, mainWindowOptions } from './desktop/window-options.js';
 import { builtUpgradeWorker, upgradeDatabase } from './node/db/upgrade.js';
 import { builtPageWorker } from './node/federation/pageFetcher.js';
+import { builtBackupCheckWorker } from './node/data/backupCheck.js';
 import type { NodeConfig } from './node/config/env.js';
 import { startNode, type RunningNode } from './node/runtime.js';
 import type { KeychainFallback } from './node/secrets/custody.js';
@@ -41,6 +42,7 @@ async function startDesktopNode(config: NodeConfig): Promise<RunningNode> {
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-stigmem-capability"]'] },
     keys: KEY_OPTIONS,
     pageWorkerFile: builtPageWorker(outMainDir),
+    backupCheckWorkerFile: builtBackupCheckWorker(outMainDir),
   });
   for (const n of running.notices) console.info(`stigmem: ${n}`);
   console.info(`stigmem: node ${running.deps.nodeId} listening on ${running.url} (console ${running.url}/console/)`);

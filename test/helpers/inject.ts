@@ -19,7 +19,7 @@ export interface TestNode {
   close(): Promise<void>;
 }
 
-export async function makeTestNode(env: Record<string, string> = {}, opts: { clock?: Clock; pageWorkerFile?: string } = {}): Promise<TestNode> {
+export async function makeTestNode(env: Record<string, string> = {}, opts: { clock?: Clock; pageWorkerFile?: string; backupCheckWorkerFile?: string } = {}): Promise<TestNode> {
   const dir = mkdtempSync(join(tmpdir(), 'stigmem-test-'));
   // Test nodes keep their key in a file unless a test asks for a keychain: never touch a developer's own keychain.
   const { config } = loadConfig({ STIGMEM_DB_PATH: join(dir, 'node.db'), STIGMEM_ADMIN_KEY: ADMIN_KEY, STIGMEM_KEY_STORE: 'file', ...env });

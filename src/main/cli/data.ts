@@ -8,6 +8,7 @@ import { passphraseWeakness } from '../../shared/passphrase.js';
 import { openSealedBackup, readDataBackup } from '../node/data/backupFile.js';
 import { backupFolderDatabase } from '../node/data/folder.js';
 import { restoreData } from '../node/data/restore.js';
+import { inlineBackupChecker } from '../node/data/backupCheck.js';
 import { asResult } from '../node/ceremony/errors.js';
 import { action, CliInputError, cliConfig, printOutcome, readPassphrase, row } from './ceremony.js';
 
@@ -61,7 +62,7 @@ async function inspectAction(file: string, opts: JsonOpt & SealOpts): Promise<vo
 async function inspectSealed(file: string, passphrase: string): Promise<DataBackupInfo> {
   const dir = mkdtempSync(join(tmpdir(), 'stigmem-inspect-'));
   try {
-    return await openSealedBackup(file, passphrase, join(dir, 'opened.sqlite'));
+    return await openSealedBackup(file, passphrase, join(dir, 'opened.sqlite'), inlineBackupChecker.check);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, readEnvironment } from '../node/config/env.js'
 import { DatabaseVersionError } from '../node/db/connection.js';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtBackupCheckWorker } from '../node/data/backupCheck.js';
 import { builtPageWorker } from '../node/federation/pageFetcher.js';
 import { startNode, type RunningNode } from '../node/runtime.js';
 
@@ -15,6 +16,7 @@ export async function serveCommand(): Promise<void> {
       logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-stigmem-capability"]'] },
       onUpgrade: (m) => process.stderr.write(`stigmem: upgrading the database to schema ${m.version} (${m.name})\n`),
       pageWorkerFile: builtPageWorker(dirname(fileURLToPath(import.meta.url))),
+      backupCheckWorkerFile: builtBackupCheckWorker(dirname(fileURLToPath(import.meta.url))),
     });
   } catch (e) {
     if (e instanceof ConfigError || e instanceof DatabaseVersionError) {

@@ -18,7 +18,7 @@ export function restoreDataOperation<T extends HostedNode>(host: DesktopNodeHost
       DATA_RESTORE_TASK,
       // Checked in full just above; the file is checked again, thoroughly, by the restore itself.
       () => null,
-      (config, deps) => restoreData({ config, keys: deps.keyOptions }, args.path, args.passphrase),
+      (config, deps) => restoreData({ config, keys: deps.keyOptions }, args.path, args.passphrase, deps.backupCheck),
     );
   };
 }

@@ -3,6 +3,7 @@ import type { FastifyServerOptions } from 'fastify';
 import { ApiKeyStore } from './auth/apiKeys.js';
 import { isoFromMs, systemClock, type Clock } from './clock.js';
 import type { NodeConfig } from './config/env.js';
+import { backupCheckerFor } from './data/backupCheck.js';
 import { openDatabase } from './db/connection.js';
 import type { Migration } from './db/migrations/index.js';
 import { inlinePageFetcher, WorkerPageFetcher } from './federation/pageFetcher.js';
@@ -33,6 +34,8 @@ export interface NodeOptions {
   onUpgrade?: (m: Migration) => void;
   /** The built page worker (federation/pageWorker.ts); without it, pages are fetched and checked on this thread. */
   pageWorkerFile?: string;
+  /** The built backup check worker (data/backupCheckWorker.ts); without it, backups are checked on this thread. */
+  backupCheckWorkerFile?: string;
 }
 
 /** Everything but the listening socket: what tests drive with app.inject. */
@@ -52,7 +55,8 @@ export async function createNode(config: NodeConfig, opts: NodeOptions = {}) {
     notices.push(`identity key: ${keys.org.custody} (key id ${keys.org.keyId.slice(0, 16)}…)`);
     // The page worker starts with the first pull (after the app below exists) and tells the node's log if it cannot.
     const pages = opts.pageWorkerFile ? new WorkerPageFetcher(opts.pageWorkerFile, (m) => app.log.warn(m)) : inlinePageFetcher;
-    const deps: NodeDeps = { config, db, keys, nodeId, clock, apiKeys, orgEntityUri, version: { product: PRODUCT_VERSION, protocol: PROTOCOL_VERSION }, pages, keyOptions: opts.keys };
+    const deps: NodeDeps = { config, db, keys, nodeId, clock, apiKeys, orgEntityUri, version: { product: PRODUCT_VERSION, protocol: PROTOCOL_VERSION }, pages, keyOptions: opts.keys,
+      backupCheck: backupCheckerFor(opts.backupCheckWorkerFile, (m) => app.log.warn(m)) };
     const app: App = await buildApp(deps, { logger: opts.logger });
     return { deps, app, notices };
   } catch (e) {

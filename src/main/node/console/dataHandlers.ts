@@ -91,9 +91,9 @@ async function inspect(deps: NodeDeps, { path, passphrase }: DataFileInput): Pro
   if (!isAbsolute(path)) return fail('validation_failed', `give the backup file's full path (${path} is relative)`);
   const plain = join(dataDirOf(deps.config), `.stigmem-inspect-${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const said = readDataBackup(path, { check: true });
+    const said = await deps.backupCheck.check(path);
     const isOpening = said.sealed && passphrase !== undefined;
-    const info = isOpening ? await openSealedBackup(path, passphrase, plain) : said;
+    const info = isOpening ? await openSealedBackup(path, passphrase, plain, (p) => deps.backupCheck.check(p)) : said;
     const whyNot = restoreMismatch(deps, info);
     return ok({ ...info, isOpened: !said.sealed || isOpening, isRestorable: whyNot === null, whyNot });
   } catch (e) {
@@ -104,12 +104,12 @@ async function inspect(deps: NodeDeps, { path, passphrase }: DataFileInput): Pro
 }
 
 /** Checked while the node still runs, so a refusal never stops it: the typed entity, the file, and that it is ours. */
-export function dataRestoreRefusal(deps: NodeDeps, args: DataRestoreInput): Result<never> | null {
+async function dataRestoreRefusal(deps: NodeDeps, args: DataRestoreInput): Promise<Result<never> | null> {
   if (deps.config.dbPath === ':memory:') return fail('no_data_folder', NO_FOLDER);
   if (args.confirmEntity !== deps.orgEntityUri) return fail('validation_failed', `type ${deps.orgEntityUri} exactly to confirm the restore`);
   if (!isAbsolute(args.path)) return fail('validation_failed', `give the backup file's full path (${args.path} is relative)`);
   try {
-    const info = readDataBackup(args.path, { check: true });
+    const info = await deps.backupCheck.check(args.path);
     const whyNot = restoreMismatch(deps, info);
     if (whyNot !== null) return fail('backup_mismatch', whyNot);
     if (info.sealed && args.passphrase === undefined) return fail('passphrase_missing', 'this backup is sealed: give the passphrase it was sealed with');
@@ -121,7 +121,7 @@ export function dataRestoreRefusal(deps: NodeDeps, args: DataRestoreInput): Resu
 
 /** dataRestoreRefusal, and for a sealed backup that its passphrase opens it, before anything is stopped. */
 export async function dataRestorePrecheck(deps: NodeDeps, args: DataRestoreInput): Promise<Result<never> | null> {
-  const refusal = dataRestoreRefusal(deps, args);
+  const refusal = await dataRestoreRefusal(deps, args);
   if (refusal !== null || args.passphrase === undefined) return refusal;
   try {
     if (readDataBackup(args.path).sealed) await unsealBackup(args.path, null, args.passphrase);

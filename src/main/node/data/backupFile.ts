@@ -181,13 +181,13 @@ function readSealedInfo(path: string): DataBackupInfo | null {
 }
 
 /**
- * Open a sealed backup with its passphrase into a plain copy at `outPath`, checked (quick_check) and matching what its
+ * Open a sealed backup with its passphrase into a plain copy at `outPath`, checked by `checkCopy` and matching what its
  * header said; returns what it holds. The caller removes `outPath`.
  */
-export async function openSealedBackup(path: string, passphrase: string, outPath: string): Promise<DataBackupInfo> {
+export async function openSealedBackup(path: string, passphrase: string, outPath: string, checkCopy: (path: string) => Promise<DataBackupInfo>): Promise<DataBackupInfo> {
   const said = readDataBackup(path);
   await unsealBackup(path, outPath, passphrase);
-  const held = readDataBackup(outPath, { check: true });
+  const held = await checkCopy(outPath);
   if (held.nodeId !== said.nodeId || held.keyId !== said.keyId || held.takenAt !== said.takenAt) throw invalid(path, 'its header does not match its contents');
   return { ...held, path, bytes: said.bytes, sealed: true };
 }

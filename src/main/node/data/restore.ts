@@ -11,7 +11,8 @@ import type { Result } from '../errors.js';
 import { getMeta, setMeta } from '../meta.js';
 import { recordAudit } from '../audit/log.js';
 import { sql, wrapDatabase } from '../db/sql.js';
-import { DATA_BACKUP_META_KEY, fsyncFile, openSealedBackup, readDataBackup } from './backupFile.js';
+import { DATA_BACKUP_META_KEY, fsyncFile, openSealedBackup } from './backupFile.js';
+import { inlineBackupChecker, type BackupChecker } from './backupCheck.js';
 
 /** The node_meta rows that say where this machine keeps the key: the machine's own, never the backup's. */
 const CUSTODY_KEYS = ['key_store', 'key_store_fallback'] as const;
@@ -80,27 +81,27 @@ function prepareCopy(plainPath: string, backupPath: string, dbPath: string, pres
 }
 
 /** A sealed backup opened with its passphrase into a temporary copy beside the database (the caller removes it). */
-async function unsealed(info: DataBackupInfo, passphrase: string | undefined, dbPath: string): Promise<{ info: DataBackupInfo; plainPath: string }> {
+async function unsealed(info: DataBackupInfo, passphrase: string | undefined, dbPath: string, checker: BackupChecker): Promise<{ info: DataBackupInfo; plainPath: string }> {
   if (!passphrase) throw new CeremonyError('passphrase_missing', 'this backup is sealed: restoring it needs the passphrase it was sealed with');
   const plainPath = `${dbPath}.unsealed-${randomBytes(6).toString('hex')}.tmp`;
   try {
-    return { info: await openSealedBackup(info.path, passphrase, plainPath), plainPath };
+    return { info: await openSealedBackup(info.path, passphrase, plainPath, (p) => checker.check(p)), plainPath };
   } catch (e) {
     rmSync(plainPath, { force: true });
     throw e;
   }
 }
 
-export function restoreData(ctx: CeremonyContext, backupPath: string, passphrase?: string): Promise<Result<DataRestoreDone>> {
+export function restoreData(ctx: CeremonyContext, backupPath: string, passphrase?: string, checker: BackupChecker = inlineBackupChecker): Promise<Result<DataRestoreDone>> {
   return asResult(async () => {
     requireFileDatabase(ctx.config);
     requireStoppedNode(ctx.config, 'restore its database');
     const path = resolve(backupPath);
     const present = await presentIdentity(ctx);
     // What the file says is checked first: a backup of another node or key is refused before any passphrase work.
-    const said = readDataBackup(path, { check: true });
+    const said = await checker.check(path);
     checkBelongs(said, present);
-    const opened = said.sealed ? await unsealed(said, passphrase, ctx.config.dbPath) : { info: said, plainPath: path };
+    const opened = said.sealed ? await unsealed(said, passphrase, ctx.config.dbPath, checker) : { info: said, plainPath: path };
     try {
       return swapIn(ctx, present, opened.info, opened.plainPath);
     } finally {

@@ -9,6 +9,7 @@ import type { NodeConfig } from '../config/env.js';
 import type { WriteDb } from '../db/sql.js';
 import type { KeyLoadOptions, NodeKeys } from '../identity/keys.js';
 import type { PageFetcher } from '../federation/pageFetcher.js';
+import type { BackupChecker } from '../data/backupCheck.js';
 
 export interface NodeDeps {
   config: NodeConfig;
@@ -22,6 +23,8 @@ export interface NodeDeps {
   version: { product: string; protocol: string };
   /** Where peers' pages are fetched and checked (a worker thread in the shells, this thread in tests). */
   pages: PageFetcher;
+  /** Where a backup file is read in full to check it (a worker thread in the shells, this thread in tests). */
+  backupCheck: BackupChecker;
   /** How the key store was reached at start, so a ceremony step opens the same store (a test's keychain, say). */
   keyOptions?: KeyLoadOptions;
 }
