@@ -7,7 +7,7 @@ import { seedFromPkcs8Pem } from '../node/crypto/ed25519.js';
 import { openDatabase } from '../node/db/connection.js';
 import { loadNodeKeys } from '../node/identity/keys.js';
 import { signerFromSeed, type Signer } from '../node/identity/signer.js';
-import { orgEntityFor } from '../node/runtime.js';
+import { orgEntityFor } from '../node/config/orgEntity.js';
 import { RemoteWriteError, tokenFromFile, writeFactToPeer } from '../node/tokens/remoteWrite.js';
 
 interface WriteOptions {

@@ -1,8 +1,7 @@
 // The Keys screen's rotation in the desktop: checked against the running node, then the node is stopped, the CLI's
-// rotate-key service runs on its folder, and the node starts again with the new key (audited once it is back).
+// rotate-key service runs on its folder (which audits it), and the node starts again with the new key.
 import type { RotateKeyInput, RotationDone } from '../../shared/identity.js';
 import type { Result } from '../../shared/result.js';
-import { recordAudit } from '../node/audit/log.js';
 import { rotateStoppedNode, rotationRefusal } from '../node/console/identityHandlers.js';
 import type { DesktopNodeHost, HostedNode } from './nodeHost.js';
 
@@ -14,13 +13,5 @@ export function rotateKeyOperation<T extends HostedNode>(host: DesktopNodeHost<T
       ROTATION_TASK,
       (deps) => rotationRefusal(deps, args),
       (config, deps) => rotateStoppedNode(config, deps.keyOptions),
-      (node, result) => {
-        if (node === null || !result.ok) return;
-        const { deps } = node;
-        recordAudit(deps.db, {
-          category: 'identity', eventType: 'key_rotated', actor: deps.orgEntityUri, subject: result.value.current.keyId,
-          detail: { previous_key_id: result.value.previous.keyId, dual_trust_expires_at: result.value.dualTrustExpiresAt, manifests_resigned: result.value.manifestsResigned },
-        }, deps.clock.nowMs());
-      },
     );
 }

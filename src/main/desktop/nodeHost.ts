@@ -97,9 +97,9 @@ export class DesktopNodeHost<T extends HostedNode> {
   /**
    * Stop the node, run `work` on its configuration, start it again. `check` runs first against the running node, so a
    * refusal never stops it; one such step at a time, and none while a database backup is being copied (stopping would
-   * cut it short). `after` sees the restarted node (null if it could not start).
+   * cut it short).
    */
-  async whileStopped<R>(task: string, check: (deps: NodeDeps) => Result<never> | null, work: (config: NodeConfig, deps: NodeDeps) => Promise<Result<R>>, after?: (node: T | null, result: Result<R>) => void): Promise<Result<R>> {
+  async whileStopped<R>(task: string, check: (deps: NodeDeps) => Result<never> | null, work: (config: NodeConfig, deps: NodeDeps) => Promise<Result<R>>): Promise<Result<R>> {
     const running = this.current();
     if (this.maintenance !== null) return fail('busy', `the node is stopped for another step (${this.maintenance}); try again when it is back`);
     if (running === null || this.config === null) return fail('node_not_running', 'the node is not running');
@@ -120,7 +120,6 @@ export class DesktopNodeHost<T extends HostedNode> {
       }
       if (this.isStopped) return result;
       await this.start();
-      after?.(this.node, result);
       return result;
     })();
     this.inFlight = step;

@@ -1,8 +1,10 @@
 // Start and stop one node: database, identity, bootstrap admin key, HTTP server. Used by `stigmem serve` and Electron.
 import type { FastifyServerOptions } from 'fastify';
 import { ApiKeyStore } from './auth/apiKeys.js';
+import { recordAudit } from './audit/log.js';
 import { isoFromMs, systemClock, type Clock } from './clock.js';
 import type { NodeConfig } from './config/env.js';
+import { orgEntityFor } from './config/orgEntity.js';
 import { backupCheckerFor } from './data/backupCheck.js';
 import { openDatabase } from './db/connection.js';
 import type { Migration } from './db/migrations/index.js';
@@ -19,10 +21,6 @@ export interface RunningNode {
   app: App;
   notices: string[];
   close(): Promise<void>;
-}
-
-export function orgEntityFor(config: NodeConfig): string {
-  return config.entityUri ?? `stigmem://${new URL(config.nodeUrl).host}`;
 }
 
 export interface NodeOptions {
@@ -48,6 +46,10 @@ export async function createNode(config: NodeConfig, opts: NodeOptions = {}) {
     const keys = await loadNodeKeys(config, db, opts.keys);
     notices.push(...keys.notices);
     const nodeId = keys.nodeId;
+    if (keys.isGenerated) {
+      const custody = keys.keyCustody;
+      recordAudit(db, { category: 'identity', eventType: 'identity_created', actor: nodeId, subject: keys.org.keyId, detail: { key_store: custody.backend, key_location: custody.location, fallback_reason: custody.fallbackReason } }, clock.nowMs());
+    }
     const apiKeys = new ApiKeyStore(db, () => clock.nowMs());
     const orgEntityUri = orgEntityFor(config);
     if (config.adminKey) apiKeys.ensureBootstrapKey(config.adminKey, orgEntityUri, isoFromMs(clock.nowMs()));

@@ -11,6 +11,7 @@ import { pkcs8PemFromSeed } from '../../../src/main/node/crypto/ed25519.js';
 import { openDatabase } from '../../../src/main/node/db/connection.js';
 import { loadNodeKeys } from '../../../src/main/node/identity/keys.js';
 import { getMeta } from '../../../src/main/node/meta.js';
+import { sql } from '../../../src/main/node/db/sql.js';
 import { loadSigner, previousAccountFor } from '../../../src/main/node/secrets/identityKeys.js';
 import { PemFileStore } from '../../../src/main/node/secrets/file.js';
 import { ceremonyFolder, clock, expectFailure, expectOk, GOOD_PASSPHRASE, removeFolders, type Folder } from './helpers.js';
@@ -27,6 +28,15 @@ beforeAll(async () => {
   backupPath = join(source.dir, 'org-key.backup.json');
   expectOk(await backupIdentity({ config: source.config, clock, outPath: backupPath, passphrase: GOOD_PASSPHRASE }));
 });
+
+function auditOf(f: Folder): { event_type: string; actor: string; subject: string; detail: string }[] {
+  const db = openDatabase(f.config.dbPath);
+  try {
+    return db.all(sql`SELECT event_type, actor, subject, detail FROM audit_events ORDER BY seq`);
+  } finally {
+    db.raw.close();
+  }
+}
 
 async function keysOf(f: Folder) {
   const db = openDatabase(f.config.dbPath);
@@ -49,6 +59,8 @@ describe('backupIdentity', () => {
     const record = expectOk(verifyCeremonyRecordFile(identity.recordPath));
     expect(record.steps.map((s) => s.step)).toEqual(['init', 'backup']);
     expect(readFileSync(identity.recordPath, 'utf8')).not.toContain(GOOD_PASSPHRASE);
+    expect(auditOf(source).map((e) => [e.event_type, e.subject])).toEqual([['identity_created', identity.keyId], ['identity_backup', identity.keyId]]);
+    expect(auditOf(source)[1]!.detail).toContain(backupPath);
   });
 
   it.each([
@@ -101,6 +113,7 @@ describe('restoreIdentity', () => {
     expect(v).toMatchObject({ nodeId: identity.nodeId, publicKey: identity.publicKey, keyStore: 'encrypted-file', isNewIdentity: true, wasAlreadyPresent: false, replacedPublicKey: null });
     expect(await keysOf(target)).toEqual({ nodeId: identity.nodeId, publicKey: identity.publicKey, keyStore: 'encrypted-file' });
     expect(expectOk(verifyCeremonyRecordFile(v.recordPath, identity.publicKey)).steps.map((s) => s.step)).toEqual(['restore']);
+    expect(auditOf(target)).toEqual([{ event_type: 'identity_restored', actor: identity.nodeId, subject: identity.keyId, detail: expect.stringContaining(backupPath) }]);
     // Restoring the same key again changes nothing.
     expect(expectOk(await restoreIdentity({ config: target.config, clock, backupPath, passphrase: GOOD_PASSPHRASE })).wasAlreadyPresent).toBe(true);
   });

@@ -10,6 +10,7 @@ import { approvalFingerprint, pkcs8PemFromSeed } from '../../../src/main/node/cr
 import { openDatabase } from '../../../src/main/node/db/connection.js';
 import { loadNodeKeys } from '../../../src/main/node/identity/keys.js';
 import { getMeta } from '../../../src/main/node/meta.js';
+import { sql } from '../../../src/main/node/db/sql.js';
 import { fakeKeytar, LOCKED } from '../secrets/fakeKeytar.js';
 import { ceremonyFolder, clock, ENTITY, expectFailure, expectOk, removeFolders } from './helpers.js';
 
@@ -37,6 +38,9 @@ describe('initCeremony', () => {
     const db = openDatabase(f.config.dbPath);
     const keys = await loadNodeKeys(f.config, db);
     expect([keys.nodeId, keys.org.publicKey, getMeta(db, 'key_store')]).toEqual([v.nodeId, v.publicKey, 'file']);
+    // The audit log begins with the identity, and the node's start does not record it again.
+    expect(keys.isGenerated).toBe(false);
+    expect(db.all<{ event_type: string; actor: string; subject: string }>(sql`SELECT event_type, actor, subject FROM audit_events`)).toEqual([{ event_type: 'identity_created', actor: v.nodeId, subject: v.keyId }]);
     db.raw.close();
   });
 

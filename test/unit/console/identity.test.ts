@@ -109,7 +109,7 @@ describe('identity backup', () => {
     expect(o.record).toMatchObject({ state: 'verified', lines: 1, steps: [{ line: 1, step: 'backup', keyId: n.deps.keys.org.keyId }] });
     expect(o.backup.lastAt).toBe(done.createdAt);
     expect(valueOf(await op<{ keyBackup: unknown }>('node:status')).keyBackup).toEqual({ isPossible: true, lastAt: done.createdAt });
-    const events = n.deps.db.all<{ event_type: string; actor: string; subject: string; detail: string }>(sql`SELECT event_type, actor, subject, detail FROM audit_events WHERE category = 'identity'`);
+    const events = n.deps.db.all<{ event_type: string; actor: string; subject: string; detail: string }>(sql`SELECT event_type, actor, subject, detail FROM audit_events WHERE category = 'identity' AND event_type != 'identity_created'`);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ event_type: 'identity_backup', actor: ORG, subject: n.deps.keys.org.keyId });
     expect(JSON.parse(events[0]!.detail)).toEqual({ path, sha256: done.sha256 });

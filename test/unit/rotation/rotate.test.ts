@@ -114,6 +114,10 @@ describe('rotateIdentityKey', () => {
       expect(previousKeysTrustedAt(db, rotatedAt).map((k) => k.publicKey)).toEqual([id.publicKey]);
       expect(previousKeysTrustedAt(db, rotatedAt + 90 * DAY - 1)).toHaveLength(1);
       expect(previousKeysTrustedAt(db, rotatedAt + 90 * DAY)).toEqual([]);
+      // Audited with the manifest it re-signed, in the same transaction as the rotation.
+      const audit = db.all<{ event_type: string; subject: string; detail: string }>(sql`SELECT event_type, subject, detail FROM audit_events WHERE event_type IN ('key_rotated', 'manifest_published') ORDER BY seq`);
+      expect(audit.map((e) => [e.event_type, e.subject])).toEqual([['manifest_published', ENTITY], ['manifest_published', ENTITY], ['key_rotated', r.current.keyId]]);
+      expect(JSON.parse(audit[2]!.detail)).toEqual({ previous_key_id: id.keyId, dual_trust_expires_at: r.dualTrustExpiresAt, manifests_resigned: [ENTITY] });
     });
     expect(expectOk(verifyCeremonyRecordFile(r.recordPath, id.publicKey)).publicKeys).toEqual([id.publicKey, r.current.publicKey]);
     // Restart: the node signs with the new key, serves the re-signed manifest, and a token signed by the old key verifies.

@@ -1,5 +1,6 @@
 // API keys: only a salted scrypt hash is stored; a short-lived memory cache keeps per-request cost low.
 import { createHash, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
+import { recordAudit } from '../audit/log.js';
 import { sql, type WriteDb } from '../db/sql.js';
 import { keyHashSalt } from '../meta.js';
 import { isPermission, PERMISSIONS, type Permission, type Principal } from './permissions.js';
@@ -133,20 +134,26 @@ export class ApiKeyStore {
   /** STIGMEM_ADMIN_KEY: one bootstrap key with every permission, bound to the org entity; idempotent. */
   ensureBootstrapKey(rawKey: string, entityUri: string, createdAt: string): void {
     const hash = this.hash(rawKey);
-    const existing = this.db.get<{ id: string }>(sql`SELECT id FROM api_keys WHERE key_hash = ${hash}`);
+    const existing = this.db.get<{ id: string; revoked_at: string | null; is_bootstrap: number }>(sql`SELECT id, revoked_at, is_bootstrap FROM api_keys WHERE key_hash = ${hash}`);
+    const audit = (eventType: string, id: string, retired: number): void => {
+      recordAudit(this.db, { category: 'admin', eventType, actor: 'STIGMEM_ADMIN_KEY', subject: id, detail: { entity_uri: entityUri, bootstrap: true, retired_keys: retired } }, this.nowMs());
+    };
     if (existing) {
       this.db.transaction(() => {
         // Going back to an earlier admin key still leaves exactly one live bootstrap key.
-        this.db.run(sql`UPDATE api_keys SET revoked_at = ${createdAt} WHERE is_bootstrap = 1 AND revoked_at IS NULL AND id != ${existing.id}`);
+        const retired = this.db.run(sql`UPDATE api_keys SET revoked_at = ${createdAt} WHERE is_bootstrap = 1 AND revoked_at IS NULL AND id != ${existing.id}`).changes;
+        const wasLive = existing.revoked_at === null && existing.is_bootstrap === 1;
         this.db.run(sql`UPDATE api_keys SET entity_uri = ${entityUri}, permissions = ${JSON.stringify(PERMISSIONS)}, revoked_at = NULL,
           is_bootstrap = 1 WHERE id = ${existing.id}`);
+        if (retired > 0 || !wasLive) audit('api_key_reinstated', existing.id, retired);
       });
       return;
     }
     this.db.transaction(() => {
       // A changed STIGMEM_ADMIN_KEY retires the previous bootstrap key.
-      this.db.run(sql`UPDATE api_keys SET revoked_at = ${createdAt} WHERE is_bootstrap = 1 AND revoked_at IS NULL`);
-      this.create({ rawKey, entityUri, permissions: [...PERMISSIONS], description: 'STIGMEM_ADMIN_KEY', isBootstrap: true }, createdAt);
+      const retired = this.db.run(sql`UPDATE api_keys SET revoked_at = ${createdAt} WHERE is_bootstrap = 1 AND revoked_at IS NULL`).changes;
+      const created = this.create({ rawKey, entityUri, permissions: [...PERMISSIONS], description: 'STIGMEM_ADMIN_KEY', isBootstrap: true }, createdAt);
+      audit('api_key_created', created.id, retired);
     });
   }
 }

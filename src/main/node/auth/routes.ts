@@ -1,6 +1,7 @@
 // API keys (REFERENCE-NODE.md §11): mint, list, revoke, and GET /v1/me. Key material is never returned or logged.
 import type { FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
+import { recordAudit } from '../audit/log.js';
 import { isoFromMs, parseIsoMs } from '../clock.js';
 import { badRequest, conflict, forbidden, HttpError, notFound, unprocessable } from '../errors.js';
 import { pyFloat, type RawJson } from '../json/pyjson.js';
@@ -113,7 +114,7 @@ export function registerAuthRoutes(app: App, deps: NodeDeps): void {
       response: { 201: KeyRecord, ...errors(400, 401, 403, 409, 422) },
     },
   }, async (req, reply) => {
-    requirePermission(req, 'admin', 'admin permission required to mint API keys');
+    const who = requirePermission(req, 'admin', 'admin permission required to mint API keys');
     const body: MintKeyBody = req.body;
     if (body.tenant_id !== undefined && body.tenant_id !== null && body.tenant_id !== TENANT_ID) {
       throw badRequest(`tenant_id must be "${TENANT_ID}" on this node`);
@@ -125,7 +126,11 @@ export function registerAuthRoutes(app: App, deps: NodeDeps): void {
     if (apiKeys.exists(body.raw_key)) throw duplicate();
     let record;
     try {
-      record = apiKeys.create({ rawKey: body.raw_key, entityUri: body.entity_uri, permissions, description: body.description ?? null, expiresAt }, isoFromMs(nowMs));
+      record = deps.db.transaction(() => {
+        const created = apiKeys.create({ rawKey: body.raw_key, entityUri: body.entity_uri, permissions, description: body.description ?? null, expiresAt }, isoFromMs(nowMs));
+        recordAudit(deps.db, { category: 'admin', eventType: 'api_key_created', actor: who.entityUri, subject: created.id, detail: { entity_uri: created.entity_uri, permissions, expires_at: expiresAt } }, nowMs);
+        return created;
+      });
     } catch (e) {
       if ((e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw duplicate();
       throw e;
@@ -175,7 +180,12 @@ export function registerAuthRoutes(app: App, deps: NodeDeps): void {
     const key = apiKeys.get(req.params.key_id);
     if (!key || key.revoked_at !== null) throw notFound('Key not found');
     if (!hasPermission(who, 'admin') && key.entity_uri !== who.entityUri) throw forbidden("Cannot revoke another entity's key");
-    const outcome = apiKeys.revoke(key.id, isoFromMs(deps.clock.nowMs()));
+    const nowMs = deps.clock.nowMs();
+    const outcome = deps.db.transaction(() => {
+      const revoked = apiKeys.revoke(key.id, isoFromMs(nowMs));
+      if (revoked === 'revoked') recordAudit(deps.db, { category: 'admin', eventType: 'api_key_revoked', actor: who.entityUri, subject: key.id, detail: { entity_uri: key.entity_uri } }, nowMs);
+      return revoked;
+    });
     if (outcome === 'bootstrap') {
       throw conflict('the STIGMEM_ADMIN_KEY key cannot be revoked through the API; set a new STIGMEM_ADMIN_KEY and restart to retire it', 'bootstrap_key');
     }

@@ -1,4 +1,6 @@
 // `ceremony backup`: seal the organisation key under a passphrase into a 0600 file, then prove the file opens.
+import { recordAudit } from '../audit/log.js';
+import { orgEntityFor } from '../config/orgEntity.js';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Result } from '../errors.js';
@@ -71,6 +73,7 @@ export function backupIdentity(opts: BackupOptions): Promise<Result<BackupReport
       io.write(path, text, opts.force === true);
       const sha256 = await verifyWrittenBackup(io, path, passphrase, signer.publicKey);
       const recordPath = ceremonyRecordPath(opts.config);
+      recordAudit(db, { category: 'identity', eventType: 'identity_backup', actor: orgEntityFor(opts.config), subject: signer.keyId, detail: { path, sha256 } }, nowMs);
       appendCeremonyRecord(recordPath, signer, account, 'backup', nowMs, { backup_file: path, backup_sha256: sha256, backup_verified: true, key_location: store.describe(account) });
       return { ...keySummary(signer), nodeId: account, path, sha256, createdAt, keyLocation: store.describe(account), recordPath };
     });

@@ -1,4 +1,5 @@
 // `ceremony init`: generate the organisation key into the configured store of a folder that has no identity yet.
+import { recordAudit } from '../audit/log.js';
 import { mkdirSync } from 'node:fs';
 import { generateSeed, publicKeyFromSeed } from '../crypto/ed25519.js';
 import type { WriteDb } from '../db/sql.js';
@@ -61,6 +62,7 @@ export function initCeremony(opts: InitOptions): Promise<Result<InitReport>> {
       }
       recordIdentity(db, nodeId, { keyStore: placed.kind, fallbackReason: placed.fallbackReason });
       const { signer } = placed;
+      recordAudit(db, { category: 'identity', eventType: 'identity_created', actor: nodeId, subject: signer.keyId, detail: { key_store: placed.kind, key_location: signer.custody, fallback_reason: placed.fallbackReason, ceremony: true } }, nowOf(opts));
       const entityUri = opts.entityUri ?? opts.config.entityUri;
       const bundle = publicBundle(nodeId, signer.publicKey, signer.keyId, entityUri);
       const qrDir = opts.qrDir ?? dataDirOf(opts.config);

@@ -1,4 +1,5 @@
 // `ceremony restore`: put a backed-up organisation key into this folder's store, under the node id it belongs to.
+import { recordAudit } from '../audit/log.js';
 import { resolve } from 'node:path';
 import type { WriteDb } from '../db/sql.js';
 import type { Result } from '../errors.js';
@@ -96,6 +97,7 @@ export function restoreIdentity(opts: RestoreOptions): Promise<Result<RestoreRep
       const isNewIdentity = !placed.isRecorded;
       if (isNewIdentity) recordIdentity(db, account, { keyStore: placed.kind, fallbackReason: placed.fallbackReason });
       const recordPath = ceremonyRecordPath(opts.config);
+      recordAudit(db, { category: 'identity', eventType: 'identity_restored', actor: account, subject: placed.signer.keyId, detail: { from: path, backup_sha256: sha256, key_store: placed.kind, replaced_public_key: seen.replaced } }, nowOf(opts));
       appendCeremonyRecord(recordPath, placed.signer, account, 'restore', nowOf(opts), {
         restored_from: path, backup_sha256: sha256, backup_created_at: backup.created_at, key_store: placed.kind,
         key_location: placed.store.describe(account), replaced_public_key: seen.replaced,

@@ -14,7 +14,6 @@ import {
   type RotationDone,
 } from '../../../shared/identity.js';
 import { fail, ok, type ContractError, type Result } from '../../../shared/result.js';
-import { recordAudit } from '../audit/log.js';
 import { backupIdentity } from '../ceremony/backup.js';
 import { parseBackupFile, readBackupFile } from '../ceremony/backupFile.js';
 import { ceremonyRecordPath, dataDirOf, hasConfiguredKey, keySummary } from '../ceremony/folder.js';
@@ -108,7 +107,6 @@ async function backup(deps: NodeDeps, path: string, passphrase: string, overwrit
   const r = inScreenWords(await backupIdentity({ config: deps.config, keys: deps.keyOptions, clock: deps.clock, outPath: path, passphrase, force: overwrite }), path);
   if (!r.ok) return r;
   const v = r.value;
-  recordAudit(deps.db, { category: 'identity', eventType: 'identity_backup', actor: deps.orgEntityUri, subject: v.keyId, detail: { path: v.path, sha256: v.sha256 } }, deps.clock.nowMs());
   return ok({ path: v.path, sha256: v.sha256, createdAt: v.createdAt, keyId: v.keyId, fingerprint: v.fingerprint, recordPath: v.recordPath });
 }
 

@@ -7,7 +7,7 @@ import { isoFromMs } from '../clock.js';
 import { asResult } from '../ceremony/errors.js';
 import { dataDirOf, loadExistingSigner, nowOf, requireFileDatabase, withDatabase, type CeremonyContext } from '../ceremony/folder.js';
 import type { Result } from '../errors.js';
-import { orgEntityFor } from '../runtime.js';
+import { orgEntityFor } from '../config/orgEntity.js';
 import { writeDataBackup } from './backupFile.js';
 
 export function backupFolderDatabase(ctx: CeremonyContext, outPath: string, overwrite: boolean, passphrase?: string): Promise<Result<DataBackupDone>> {

@@ -1,4 +1,5 @@
 // Garden CRUD and membership (REFERENCE-NODE.md §8.1): /v1/gardens and /v1/gardens/{slug_or_id}/members.
+import { recordAudit } from '../audit/log.js';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { requirePermission } from '../auth/hook.js';
@@ -29,6 +30,10 @@ const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) =>
 export function registerGardens(app: App, deps: NodeDeps): void {
   const { db } = deps;
   const now = (): string => isoFromMs(deps.clock.nowMs());
+  // Who may see and write a garden's facts changes only with an audit event beside it, in the same transaction.
+  const audit = (eventType: string, actor: string, g: { id: string; slug: string }, detail: Record<string, unknown> = {}): void => {
+    recordAudit(db, { category: 'admin', eventType, actor, subject: g.id, detail: { slug: g.slug, ...detail } }, deps.clock.nowMs());
+  };
 
   const gardenOr404 = (ref: string): GardenRow => {
     const g = findGarden(db, ref);
@@ -55,9 +60,13 @@ export function registerGardens(app: App, deps: NodeDeps): void {
     if (isLiveSlugTaken(db, slug)) throw conflict('slug already exists');
     let row: GardenRow;
     try {
-      row = insertGarden(db, {
-        slug, name: req.body.name, scope: req.body.scope ?? 'company', description: req.body.description ?? null,
-        quarantine: req.body.quarantine ?? false, createdBy: who.entityUri, createdAt: now(),
+      row = db.transaction(() => {
+        const created = insertGarden(db, {
+          slug, name: req.body.name, scope: req.body.scope ?? 'company', description: req.body.description ?? null,
+          quarantine: req.body.quarantine ?? false, createdBy: who.entityUri, createdAt: now(),
+        });
+        audit('garden_created', who.entityUri, created, { scope: created.scope, quarantine: created.quarantine === 1 });
+        return created;
       });
     } catch (e) {
       if (isUniqueViolation(e)) throw conflict('slug already exists');
@@ -93,12 +102,13 @@ export function registerGardens(app: App, deps: NodeDeps): void {
     },
   }, async (req, reply) => {
     const g = gardenOr404(req.params.slug_or_id);
-    requireGardenAdmin(req, g);
+    const by = requireGardenAdmin(req, g);
     db.transaction(() => {
       if (g.quarantine === 1 && quarantineGardenHasPendingFacts(db, g.id)) {
         throw new HttpError(409, 'quarantine_has_pending_facts', 'quarantine_has_pending_facts');
       }
       markGardenDeleted(db, g.id, now());
+      audit('garden_deleted', by, g);
     });
     return reply.code(204).send(null);
   });
@@ -128,7 +138,10 @@ export function registerGardens(app: App, deps: NodeDeps): void {
     if (existing !== null) throw alreadyMember(existing);
     const member: MemberRecord = { entity_uri: entityUri, role: req.body.role ?? 'reader', added_by: addedBy, added_at: now() };
     try {
-      insertMember(db, g.id, member);
+      db.transaction(() => {
+        insertMember(db, g.id, member);
+        audit('garden_member_added', addedBy, g, { entity_uri: entityUri, role: member.role });
+      });
     } catch (e) {
       if (isUniqueViolation(e)) throw alreadyMember(memberRole(db, g.id, entityUri) ?? member.role);
       throw e;
@@ -156,13 +169,14 @@ export function registerGardens(app: App, deps: NodeDeps): void {
     },
   }, async (req) => {
     const g = gardenOr404(req.params.slug_or_id);
-    requireGardenAdmin(req, g);
+    const by = requireGardenAdmin(req, g);
     const entityUri = req.params['*'];
     return db.transaction(() => {
       const current = getMember(db, g.id, entityUri);
       if (!current) throw notFound('member not found');
       if (current.role === 'admin' && req.body.role !== 'admin' && countAdmins(db, g.id) <= 1) throw forbidden(LAST_ADMIN_DETAIL);
       updateMemberRole(db, g.id, entityUri, req.body.role);
+      if (current.role !== req.body.role) audit('garden_member_role_changed', by, g, { entity_uri: entityUri, previous: current.role, role: req.body.role });
       return { ...current, role: req.body.role };
     });
   });
@@ -171,13 +185,14 @@ export function registerGardens(app: App, deps: NodeDeps): void {
     schema: { tags: TAGS, summary: 'Remove a member (garden admin)', params: MemberParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } },
   }, async (req, reply) => {
     const g = gardenOr404(req.params.slug_or_id);
-    requireGardenAdmin(req, g);
+    const by = requireGardenAdmin(req, g);
     const entityUri = req.params['*'];
     db.transaction(() => {
       const current = getMember(db, g.id, entityUri);
       if (!current) throw notFound('member not found');
       if (current.role === 'admin' && countAdmins(db, g.id) <= 1) throw forbidden(LAST_ADMIN_DETAIL);
       deleteMember(db, g.id, entityUri);
+      audit('garden_member_removed', by, g, { entity_uri: entityUri, role: current.role });
     });
     return reply.code(204).send(null);
   });

@@ -23,6 +23,8 @@ export interface NodeKeys {
   notices: string[];
   nodeId: string;
   keyCustody: KeyCustody;
+  /** This start generated the node's identity key (its first start, or a folder whose key was never stored). */
+  isGenerated: boolean;
 }
 
 interface ConfiguredKey {
@@ -91,8 +93,8 @@ export async function loadNodeKeys(config: NodeConfig, db: WriteDb, opts: KeyLoa
     const record = getKeyCustodyRecord(db);
     if (record) notices.push(`the configured key (${configured.org.signer.custody}) is used; this node's own key in the ${record.keyStore} store is left as it is`);
     const keyCustody: KeyCustody = { backend: configured.org.backend, location: configured.org.signer.custody, requested: config.keyStore, isFallback: false, fallbackReason: null };
-    return { federation: configured.federation, org: configured.org.signer, isSplit: configured.isSplit, notices, nodeId, keyCustody };
+    return { federation: configured.federation, org: configured.org.signer, isSplit: configured.isSplit, notices, nodeId, keyCustody, isGenerated: false };
   }
   const stored = await loadStoredIdentity(config, db, opts, notices);
-  return { federation: stored.signer, org: stored.signer, isSplit: false, notices, nodeId: stored.nodeId, keyCustody: stored.custody };
+  return { federation: stored.signer, org: stored.signer, isSplit: false, notices, nodeId: stored.nodeId, keyCustody: stored.custody, isGenerated: stored.isGenerated === true };
 }

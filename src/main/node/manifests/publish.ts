@@ -1,4 +1,5 @@
 // PUT /v1/federation/manifest as one operation: checks in REFERENCE-NODE.md §4.1's order, then log + store in one transaction.
+import { recordAudit } from '../audit/log.js';
 import { normaliseKey } from '../crypto/base64url.js';
 import { conflict, HttpError, unprocessable } from '../errors.js';
 import type { Signer } from '../identity/signer.js';
@@ -77,6 +78,7 @@ export function publishManifest(deps: PublishDeps, limiter: RollingWindowLimiter
       expires_at_ms: expiresAtMs, manifest_version: m.manifest_version ?? null, document: canonicalJcs(document),
       log_index: logEntry.log_index, published_at: isoFromMs(nowMs), published_by: publishedBy, entities: m.entities,
     });
+    recordAudit(db, { category: 'identity', eventType: 'manifest_published', actor: publishedBy, subject: entityUri, detail: { key_id: m.key_id, log_index: logEntry.log_index, expires_at: m.expires_at, entities: m.entities } }, nowMs);
     return {
       entity_uri: entityUri, key_id: m.key_id, issued_at: m.issued_at, expires_at: m.expires_at, signature: m.signature,
       ...(m.manifest_version !== undefined ? { manifest_version: m.manifest_version } : {}),

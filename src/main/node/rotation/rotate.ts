@@ -1,6 +1,8 @@
 // Key rotation on a stopped node's data folder: a new key in the same store (the old one kept), a rotation event signed
 // by the old key, the manifests re-signed by the new key and stored through the PUT path, a key-rotation log entry
 // signed by the old key, and the dual-trust window in which the old key's signatures keep verifying.
+import { recordAudit } from '../audit/log.js';
+import { orgEntityFor } from '../config/orgEntity.js';
 import { CeremonyError, asResult } from '../ceremony/errors.js';
 import { ceremonyRecordPath, keySummary, nowOf, openOwnKeyStore, requireStoppedNode, withDatabase, type CeremonyContext, type KeySummary } from '../ceremony/folder.js';
 import { buildSignedManifest, isoSeconds, type SignedManifestFile } from '../ceremony/manifestSign.js';
@@ -90,7 +92,7 @@ function resignedManifests(db: WriteDb, plan: RotationPlan, event: RotationEvent
 /** The keys publishManifest sees: the incoming key as the org key (it only self-signs with it, which we never ask). */
 function publishingKeys(incoming: Signer, nodeId: string, store: SecretStore, ctx: CeremonyContext): NodeKeys {
   const keyCustody = { backend: store.backend, location: store.describe(nodeId), requested: ctx.config.keyStore, isFallback: false, fallbackReason: null };
-  return { federation: incoming, org: incoming, isSplit: false, notices: [], nodeId, keyCustody };
+  return { federation: incoming, org: incoming, isSplit: false, notices: [], nodeId, keyCustody, isGenerated: false };
 }
 
 /** Put the retired key back under the node's account after a failed database write. */
@@ -111,8 +113,7 @@ interface Written {
 
 function writeRotation(db: WriteDb, plan: RotationPlan, docs: SignedManifestFile[], event: RotationEventDocument, keys: NodeKeys, ctx: CeremonyContext, nowMs: number, dualTrustMs: number): Written {
   const limiter = new RollingWindowLimiter(docs.length + 1, 60_000);
-  // The org entity, as runtime.ts's orgEntityFor names it (not imported: runtime pulls in the whole server).
-  const publishedBy = ctx.config.entityUri ?? `stigmem://${new URL(ctx.config.nodeUrl).host}`;
+  const publishedBy = orgEntityFor(ctx.config);
   const clock = { nowMs: () => nowMs };
   initTransparencyLog(db, plan.retiring.publicKeyBytes);
   return db.transaction(() => {
@@ -129,6 +130,7 @@ function writeRotation(db: WriteDb, plan: RotationPlan, docs: SignedManifestFile
       old_key_id: plan.previousKeyId, old_public_key: plan.retiring.publicKey, new_key_id: plan.incoming.keyId, new_public_key: plan.incoming.publicKey,
       rotated_at: event.rotated_at, rotated_at_ms: nowMs, dual_trust_expires_at: isoZ(dualTrustMs), dual_trust_expires_at_ms: dualTrustMs, event,
     });
+    recordAudit(db, { category: 'identity', eventType: 'key_rotated', actor: publishedBy, subject: plan.incoming.keyId, detail: { previous_key_id: plan.previousKeyId, dual_trust_expires_at: isoZ(dualTrustMs), manifests_resigned: manifests.map((m) => m.entityUri) } }, nowMs);
     return { manifests };
   });
 }

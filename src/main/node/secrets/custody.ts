@@ -58,6 +58,8 @@ export interface StoredIdentity {
   signer: Signer;
   nodeId: string;
   custody: KeyCustody;
+  /** This start generated the key (rather than finding one in its store). */
+  isGenerated?: boolean;
 }
 
 const custodyOf = (config: NodeConfig, store: SecretStore, account: string, fallbackReason: string | null): KeyCustody => ({
@@ -131,7 +133,9 @@ async function generateIdentity(config: NodeConfig, db: WriteDb, opts: KeyLoadOp
       placed = { kind: config.keyStore, store, signer: await placeOrAdopt(store, nodeId, seed, notices), fallbackReason: null };
     }
     const fixedId = recordIdentity(db, nodeId, { keyStore: placed.kind, fallbackReason: placed.fallbackReason });
-    return { signer: placed.signer, nodeId: fixedId, custody: custodyOf(config, placed.store, nodeId, placed.fallbackReason) };
+    // The seed is fresh: a signer with its public key was generated now, any other was found in the store.
+    const isGenerated = Buffer.from(placed.signer.publicKeyBytes).equals(publicKeyFromSeed(seed));
+    return { signer: placed.signer, nodeId: fixedId, custody: custodyOf(config, placed.store, nodeId, placed.fallbackReason), isGenerated };
   } finally {
     seed.fill(0);
   }
