@@ -1,6 +1,8 @@
-// API keys: only a salted scrypt hash is stored; a short-lived memory cache keeps per-request cost low.
-import { createHash, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
-import { recordAudit } from '../audit/log.js';
+// API keys: only a salted scrypt hash is stored; a short-lived memory cache keeps per-request cost low, and a presented
+// key is hashed off the event loop, so neither a busy client nor a guessing one stalls the node.
+import { createHash, randomUUID, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
+import { auditThrottle, recordAudit } from '../audit/log.js';
+import { FailedAttempts } from './failedAttempts.js';
 import { sql, type WriteDb } from '../db/sql.js';
 import { keyHashSalt } from '../meta.js';
 import { isPermission, PERMISSIONS, type Permission, type Principal } from './permissions.js';
@@ -47,10 +49,17 @@ function toSummary(r: ApiKeyRow): ApiKeySummary {
 
 const SCRYPT = { N: 16384, r: 8, p: 1 } as const;
 const CACHE_TTL_MS = 60_000;
+// A key that matched is remembered longer, and refreshed by use, so its holder is never slowed by others' guessing.
+const KNOWN_KEY_TTL_MS = 10 * 60_000;
+
+/** A presented key: its principal, unknown (or revoked, expired), or refused unhashed after too many unknown ones. */
+export type KeyCheck = { kind: 'ok'; principal: Principal } | { kind: 'unknown' } | { kind: 'throttled'; retryAfterS: number };
 
 export class ApiKeyStore {
   private readonly salt: Buffer;
-  private readonly cache = new Map<string, { id: string; hash: string; at: number }>();
+  private readonly cache = new Map<string, { hash: string; at: number; isKnown: boolean }>();
+  private readonly failures = new FailedAttempts();
+  private readonly refusalLogged = auditThrottle();
 
   constructor(
     private readonly db: WriteDb,
@@ -63,14 +72,35 @@ export class ApiKeyStore {
     return scryptSync(rawKey, this.salt, 32, SCRYPT).toString('hex');
   }
 
-  private hashCached(rawKey: string): string {
+  private hashAsync(rawKey: string): Promise<string> {
+    return new Promise((resolve, reject) => scrypt(rawKey, this.salt, 32, SCRYPT, (e, key) => (e ? reject(e) : resolve(key.toString('hex')))));
+  }
+
+  /**
+   * Who a key presented by a caller at `address` is. A key not seen lately is hashed on the thread pool; once an
+   * address has presented too many unknown keys, its further unseen ones are refused without hashing them.
+   */
+  async check(rawKey: string, address: string): Promise<KeyCheck> {
     const fast = createHash('sha256').update(rawKey).digest('hex');
+    const nowMs = this.nowMs();
     const hit = this.cache.get(fast);
-    if (hit && this.nowMs() - hit.at < CACHE_TTL_MS) return hit.hash;
-    const hash = this.hash(rawKey);
+    let hash: string;
+    if (hit && nowMs - hit.at < (hit.isKnown ? KNOWN_KEY_TTL_MS : CACHE_TTL_MS)) hash = hit.hash;
+    else {
+      const wait = this.failures.retryAfterS(address, nowMs);
+      if (wait > 0) return { kind: 'throttled', retryAfterS: wait };
+      hash = await this.hashAsync(rawKey);
+    }
+    const principal = this.principalFor(hash);
     if (this.cache.size > 1000) this.cache.clear();
-    this.cache.set(fast, { id: '', hash, at: this.nowMs() });
-    return hash;
+    this.cache.set(fast, { hash, at: principal ? this.nowMs() : (hit?.at ?? this.nowMs()), isKnown: principal !== null });
+    if (principal) return { kind: 'ok', principal };
+    this.failures.note(address, this.nowMs());
+    // One event per address a minute: a guesser cannot fill the log.
+    if (this.refusalLogged(address, this.nowMs())) {
+      recordAudit(this.db, { category: 'admin', eventType: 'api_key_refused', actor: address, detail: { reason: 'unknown, revoked or expired key' } }, this.nowMs());
+    }
+    return { kind: 'unknown' };
   }
 
   create(input: { rawKey: string; entityUri: string; permissions: Permission[]; description?: string | null; expiresAt?: string | null; isBootstrap?: boolean }, createdAt: string): ApiKeyRecord {
@@ -85,9 +115,8 @@ export class ApiKeyStore {
     return this.db.get(sql`SELECT 1 FROM api_keys WHERE key_hash = ${this.hash(rawKey)}`) !== undefined;
   }
 
-  /** The principal for a presented key, or null when it is unknown, revoked or expired. */
-  resolve(rawKey: string): Principal | null {
-    const hash = this.hashCached(rawKey);
+  /** The principal for a key's hash, or null when it is unknown, revoked or expired. */
+  private principalFor(hash: string): Principal | null {
     const row = this.db.get<ApiKeyRow>(sql`SELECT * FROM api_keys WHERE key_hash = ${hash}`);
     if (!row) return null;
     // The index lookup found the row; compare the full hash in constant time anyway.

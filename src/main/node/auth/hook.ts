@@ -10,6 +10,15 @@ export const MAX_AUTHORIZATION_BYTES = 16 * 1024;
 const unauthorized = (detail: string, code = 'unauthorized'): HttpError =>
   new HttpError(401, detail, code, { 'WWW-Authenticate': 'Bearer' });
 
+/** The principal for a presented API key, null for an unknown one; 429 once its address presented too many unknown. */
+export async function principalForKey(deps: NodeDeps, req: FastifyRequest, rawKey: string): Promise<Principal | null> {
+  const check = await deps.apiKeys.check(rawKey, req.socket.remoteAddress ?? 'unknown');
+  if (check.kind === 'throttled') {
+    throw new HttpError(429, `too many unknown API keys from this address; retry in ${check.retryAfterS} s`, 'auth_rate_limited', { 'Retry-After': String(check.retryAfterS) });
+  }
+  return check.kind === 'ok' ? check.principal : null;
+}
+
 /** The Bearer value, or null when there is no Authorization header. Throws 401 for any other scheme. */
 export function bearerValue(header: string | undefined): string | null {
   if (header === undefined) return null;
@@ -40,7 +49,7 @@ export function makeAuthHook(deps: NodeDeps) {
       req.principal = anonymousPrincipal();
       return;
     }
-    const principal = deps.apiKeys.resolve(value);
+    const principal = await principalForKey(deps, req, value);
     if (principal) {
       req.principal = principal;
       return;

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { bearerValue } from '../auth/hook.js';
+import { bearerValue, principalForKey } from '../auth/hook.js';
 import { hasPermission } from '../auth/permissions.js';
 import { isLoopbackHost } from '../config/env.js';
 import { HttpError } from '../errors.js';
@@ -66,10 +66,10 @@ export function findRendererDir(fromDir: string = dirname(fileURLToPath(import.m
 const unauthorized = (detail: string): HttpError => new HttpError(401, detail, 'unauthorized', { 'WWW-Authenticate': 'Bearer' });
 
 /** The console speaks only to callers holding a key with the admin permission, whatever STIGMEM_AUTH_REQUIRED says. */
-function requireAdminKey(deps: NodeDeps, req: FastifyRequest): void {
+async function requireAdminKey(deps: NodeDeps, req: FastifyRequest): Promise<void> {
   const key = bearerValue(req.headers.authorization);
   if (key === null) throw unauthorized('Authorization header required');
-  const principal = deps.apiKeys.resolve(key);
+  const principal = await principalForKey(deps, req, key);
   if (!principal) throw unauthorized('Invalid or expired API key');
   if (!hasPermission(principal, 'admin')) throw new HttpError(403, 'admin permission required', 'forbidden');
 }
@@ -101,7 +101,7 @@ export async function registerConsole(app: App, deps: NodeDeps, opts: ConsoleOpt
       '/console/api/:op',
       { config: { auth: 'public' }, bodyLimit: CONSOLE_BODY_LIMIT_BYTES, schema: { hide: true } },
       async (req, reply) => {
-        requireAdminKey(deps, req);
+        await requireAdminKey(deps, req);
         const op = (req.params as { op: string }).op;
         const result = await runAdminOperation(deps, op, req.body, (err) => req.log.error({ err, op }, 'console operation failed'));
         if (!result.ok && result.error.code === 'unknown_operation') {

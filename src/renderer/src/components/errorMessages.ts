@@ -32,6 +32,7 @@ const BY_CODE: Record<string, ErrorDescription> = {
   unknown_operation: { title: 'The node does not know this operation', hint: 'The app and the node may be different versions.' },
   bad_response: { title: 'The node gave an unexpected answer', hint: 'The address may not be a Stigmem node.' },
   rate_limited: { title: 'Too many attempts', hint: 'Wait a moment and try again.' },
+  auth_rate_limited: { title: 'Too many wrong keys from this machine', hint: 'The node refuses unknown keys from this address for a minute; wait, then paste the admin key again.' },
   passphrase_too_weak: { title: 'The passphrase is too weak', hint: 'Use at least 12 characters mixing kinds (words with digits, capitals or symbols), not a well-known phrase.' },
   file_exists: { title: 'A file is already there', hint: 'Choose another file name, or tick the box to replace an earlier backup.' },
   file_unreadable: { title: 'The file could not be written or read', hint: 'Check that the folder exists, is writable, and has space (removable media may be read-only).' },
