@@ -1,4 +1,5 @@
 // The admin handler map: one implementation per contract operation, shared by Electron's IPC and the HTTP console.
+import { storageFailureOf } from '../db/storageErrors.js';
 import {
   isOperationName,
   type NodeStatus,
@@ -128,6 +129,7 @@ export async function runAdminOperation(
   } catch (e) {
     // A handler bug must not leak internals (paths, SQL) to the caller; the reporter (a log) keeps the detail.
     reportError(e);
-    return fail('internal_error', `the node could not complete ${op}`);
+    const storage = storageFailureOf(e);
+    return storage !== null ? fail(storage.code, storage.detail) : fail('internal_error', `the node could not complete ${op}`);
   }
 }

@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { makeAuthHook } from '../auth/hook.js';
 import { makeRateLimitHook } from '../auth/rateLimit.js';
+import { storageFailureOf } from '../db/storageErrors.js';
 import { HttpError } from '../errors.js';
 import { encodeJson } from '../json/pyjson.js';
 import { JsonSyntaxError, parseJsonBytes } from '../json/parse.js';
@@ -64,6 +65,12 @@ export async function buildApp(deps: NodeDeps, opts: { logger?: FastifyServerOpt
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send({ detail: 'Content-Type must be application/json', code: 'unsupported_media_type' });
     if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return reply.code(400).send({ detail: 'request body is empty', code: 'invalid_json' });
     if (status >= 400 && status < 500) return reply.code(status).send({ detail: err.message, code: code ?? 'bad_request' });
+    const storage = storageFailureOf(err);
+    if (storage !== null) {
+      req.log.error({ err }, storage.code);
+      if (storage.retryAfterS !== null) reply.header('Retry-After', String(storage.retryAfterS));
+      return reply.code(storage.status).send({ detail: storage.detail, code: storage.code });
+    }
     req.log.error({ err }, 'unhandled error');
     return reply.code(500).send({ detail: 'internal error', code: 'internal_error' });
   });
