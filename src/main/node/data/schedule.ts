@@ -72,13 +72,25 @@ export class BackupSchedule {
     }
     if (r.ok) {
       this.lastError = null;
-      this.prune();
+      try {
+        this.prune();
+      } catch (e) {
+        this.lastError = `${isoFromMs(now)}: the backup was taken, but older ones could not be removed: ${e instanceof Error ? e.message : String(e)}`;
+      }
     } else if (!this.isStopped) {
       // Audited once per run of failures, not on every retry (and not for a copy cut short by the node closing).
-      if (this.lastError === null) recordAudit(this.deps.db, { category: 'admin', eventType: 'database_backup_failed', actor: this.deps.orgEntityUri, detail: { dir: this.dir, code: r.error.code, message: r.error.message } }, now);
+      if (this.lastError === null) this.auditFailure(r.error, now);
       this.lastError = `${isoFromMs(now)}: ${r.error.message}`;
     }
     return r;
+  }
+
+  private auditFailure(error: { code: string; message: string }, nowMs: number): void {
+    try {
+      recordAudit(this.deps.db, { category: 'admin', eventType: 'database_backup_failed', actor: this.deps.orgEntityUri, detail: { dir: this.dir, code: error.code, message: error.message } }, nowMs);
+    } catch {
+      // The database cannot take the event either (its disk is full, say): the Data screen still shows the failure.
+    }
   }
 
   private plan(atMs: number): void {

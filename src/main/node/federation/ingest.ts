@@ -4,6 +4,7 @@
 import { recordAudit } from '../audit/log.js';
 import { isoFromMs } from '../clock.js';
 import { sql } from '../db/sql.js';
+import { storageFailureOf } from '../db/storageErrors.js';
 import { closeConflictsOfRetracted, recordContradictions } from '../facts/conflicts.js';
 import { HlcSkewError, nodeHlc, persistHlc, type Hlc, type HlcValue } from '../facts/hlc.js';
 import { isSystemName, relationWarnings } from '../facts/normalise.js';
@@ -110,7 +111,9 @@ export function ingestFacts(deps: NodeDeps, sender: Sender, facts: unknown[]): I
 export function ingestChecked(deps: NodeDeps, sender: Sender, checked: CheckedItem[]): IngestResult {
   try {
     return deps.db.transaction(() => ingestPage(deps, sender, checked, false));
-  } catch {
+  } catch (e) {
+    // A database that cannot be written fails the whole page (its cursor stays), never fact by fact.
+    if (storageFailureOf(e) !== null) throw e;
     return ingestPage(deps, sender, checked, true);
   }
 }
@@ -140,7 +143,7 @@ function ingestPage(deps: NodeDeps, sender: Sender, checked: CheckedItem[], isCa
       }
       result.newestRemoteWallMs = Math.max(result.newestRemoteWallMs ?? 0, c.remote.wallMs);
     } catch (e) {
-      if (!isCareful && !(e instanceof Rejection)) throw e;
+      if ((!isCareful && !(e instanceof Rejection)) || storageFailureOf(e) !== null) throw e;
       const rej = e instanceof Rejection ? e : new Rejection('ingest_error', { message: e instanceof Error ? e.message.slice(0, 200) : 'error' });
       const factId = c instanceof Rejection ? c.factId : c.id.slice(0, 128);
       result.rejected.push({ fact_id: factId, reason: rej.reason });

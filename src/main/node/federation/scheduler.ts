@@ -1,5 +1,6 @@
 // The pull loop: one loop per peer, every pull interval; on errors it backs off (doubling from the interval, capped
 // at 30 s); registration and PATCH pull at once; removing a peer aborts its in-flight request.
+import { storageFailureOf } from '../db/storageErrors.js';
 import type { NodeDeps } from '../server/deps.js';
 import { fetchDiscovery, matchesPin } from './discovery.js';
 import { PeerHttpError } from './http.js';
@@ -8,6 +9,12 @@ import { pullCycle, PullFailure, recordCycle } from './pull.js';
 import { pullRevocations } from '../tokens/revocations.js';
 
 export const MAX_BACKOFF_MS = 30_000;
+
+/** What a failed cycle says on the peer: its own failure, the storage problem by name, or the error's message. */
+function failureOf(e: unknown): PullFailure {
+  if (e instanceof PullFailure) return e;
+  return new PullFailure(storageFailureOf(e)?.code ?? (e instanceof Error ? `pull_error: ${e.message}` : 'pull_error'));
+}
 
 interface PeerLoop {
   abort: AbortController;
@@ -103,26 +110,40 @@ export class PullScheduler {
     }
   }
 
+  /** One pull of a peer, its outcome recorded: the failure, null for success, or 'stop' when its loop should end. */
+  private async cycle(peerId: string, signal: AbortSignal, wasFailing: boolean): Promise<PullFailure | null | 'stop'> {
+    const row = peerById(this.deps.db, peerId);
+    if (!row || !['active', 'unreachable', 'key_mismatch'].includes(row.status)) return 'stop';
+    try {
+      await this.reverify(peerId, signal);
+      const fresh = peerById(this.deps.db, peerId);
+      if (fresh?.status === 'active') {
+        await pullRevocations(this.deps, fresh, signal);
+        const result = await pullCycle(this.deps, peerId, signal);
+        if (!signal.aborted) recordCycle(this.deps, peerId, { result }, wasFailing);
+        return null;
+      }
+      return fresh ? new PullFailure(fresh.error ?? fresh.status) : 'stop';
+    } catch (e) {
+      if (signal.aborted) return 'stop';
+      const failure = failureOf(e);
+      recordCycle(this.deps, peerId, { failure }, wasFailing);
+      return failure;
+    }
+  }
+
   private async run(peerId: string, loop: PeerLoop): Promise<void> {
     const { signal } = loop.abort;
     while (!signal.aborted && this.running) {
-      const row = peerById(this.deps.db, peerId);
-      if (!row || !['active', 'unreachable', 'key_mismatch'].includes(row.status)) break;
-      let failure: PullFailure | null = null;
+      let failure: PullFailure | null;
       try {
-        await this.reverify(peerId, signal);
-        const fresh = peerById(this.deps.db, peerId);
-        if (fresh?.status === 'active') {
-          await pullRevocations(this.deps, fresh, signal);
-          const result = await pullCycle(this.deps, peerId, signal);
-          if (!signal.aborted) recordCycle(this.deps, peerId, { result }, loop.failures > 0);
-        } else if (fresh) {
-          failure = new PullFailure(fresh.error ?? fresh.status);
-        }
+        const step = await this.cycle(peerId, signal, loop.failures > 0);
+        if (step === 'stop') break;
+        failure = step;
       } catch (e) {
+        // Not even the outcome could be recorded (a full disk, say): back off and try again; the node runs on.
         if (signal.aborted) break;
-        failure = e instanceof PullFailure ? e : new PullFailure(e instanceof Error ? `pull_error: ${e.message}` : 'pull_error');
-        recordCycle(this.deps, peerId, { failure }, loop.failures > 0);
+        failure = failureOf(e);
       }
       const delay = this.delayAfter(loop, failure);
       loop.failures = failure ? loop.failures + 1 : 0;
