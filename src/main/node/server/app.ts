@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { makeAuthHook } from '../auth/hook.js';
 import { makeRateLimitHook } from '../auth/rateLimit.js';
 import { storageFailureOf } from '../db/storageErrors.js';
+import { hostCheckFor } from './hostCheck.js';
 import { HttpError } from '../errors.js';
 import { encodeJson } from '../json/pyjson.js';
 import { JsonSyntaxError, parseJsonBytes } from '../json/parse.js';
@@ -78,6 +79,8 @@ export async function buildApp(deps: NodeDeps, opts: { logger?: FastifyServerOpt
   app.setNotFoundHandler({ preHandler: makeAuthHook(deps) }, (_req, reply) => {
     return reply.code(404).send({ detail: 'Not Found', code: 'not_found' });
   });
+  const checkHost = hostCheckFor(deps.config);
+  if (checkHost !== null) app.addHook('onRequest', async (req) => checkHost(req.headers.host));
   app.addHook('onRequest', makeAuthHook(deps));
   app.addHook('onRequest', makeRateLimitHook(deps));
 
