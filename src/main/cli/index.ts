@@ -8,6 +8,7 @@ import { configureCeremonyCommand } from './ceremony.js';
 import { configureIdentityCommand } from './identity.js';
 import { configureManifestCommand } from './manifest.js';
 import { configureDataCommand } from './data.js';
+import { configureAuditCommand } from './audit.js';
 
 export function buildCli(): Command {
   const program = new Command();
@@ -23,6 +24,7 @@ export function buildCli(): Command {
   configureIdentityCommand(program.command('identity'));
   configureManifestCommand(program.command('manifest'));
   configureDataCommand(program.command('data'));
+  configureAuditCommand(program.command('audit'));
   return program;
 }
 

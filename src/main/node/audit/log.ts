@@ -4,7 +4,8 @@ import { isoFromMs } from '../clock.js';
 import { joinSql, sql, type ReadDb, type Sql, type WriteDb } from '../db/sql.js';
 import { badRequest } from '../errors.js';
 
-export type AuditCategory = 'federation' | 'fact' | 'admin' | 'identity';
+export const AUDIT_CATEGORIES = ['federation', 'fact', 'admin', 'identity'] as const;
+export type AuditCategory = (typeof AUDIT_CATEGORIES)[number];
 
 export interface AuditInput {
   category: AuditCategory;
