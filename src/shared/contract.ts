@@ -55,6 +55,13 @@ import {
 } from './data.js';
 
 /** What the dashboard shows about the running node. Public material only: there is no private-key operation. */
+/** Something the operator should act on, and the screen that does it (null: outside the screens). */
+export interface AttentionItem {
+  code: 'manifest_expired' | 'manifest_expiring' | 'peers_failing' | 'automatic_backup_failing' | 'api_keys_expiring' | 'quarantine_pending';
+  message: string;
+  screen: 'manifest' | 'peers' | 'data' | 'quarantine' | null;
+}
+
 export interface NodeStatus {
   nodeId: string;
   /** The organisation this node acts for (STIGMEM_ENTITY_URI, else derived from the node URL). */
@@ -83,6 +90,8 @@ export interface NodeStatus {
   gardenCount: number;
   uptimeSeconds: number;
   dbPath: string;
+  /** What needs the operator, most pressing first; empty when nothing does. */
+  attention: AttentionItem[];
 }
 
 /**

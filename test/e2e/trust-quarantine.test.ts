@@ -66,7 +66,12 @@ describe('the Quarantine and Trust screens', () => {
   const row = (page: Page, v: string) => page.locator(`[data-testid=quarantine-row][data-fact-id="${idOf.get(v)}"]`);
 
   it.skipIf(!hasChromium)('promotes one held fact and rejects the others with a reason, each after a confirmation', async () => {
-    const page = await screenOfB('quarantine');
+    // The Overview says facts are waiting and leads to them.
+    const page = await signedInConsole(browser, b.url, E2E_ADMIN_KEY, problems);
+    const waiting = page.locator('[data-testid=attention-item][data-code=quarantine_pending]');
+    expect(await waiting.textContent()).toContain(`${VALUES.length} facts wait in quarantine for review.`);
+    await page.getByTestId('attention-go-quarantine_pending').click();
+    await page.getByTestId('quarantine-table').waitFor();
     expect(await page.getByTestId('quarantine-row').count()).toBe(VALUES.length);
     expect(await page.getByTestId('quarantine-total').textContent()).toBe(` ${VALUES.length} pending.`);
     const first = await row(page, 'alpha').locator('td').allTextContents();

@@ -1,5 +1,4 @@
 // The admin handler map: one implementation per contract operation, shared by Electron's IPC and the HTTP console.
-import { storageFailureOf } from '../db/storageErrors.js';
 import {
   isOperationName,
   type NodeStatus,
@@ -10,8 +9,10 @@ import {
 import { fail, ok, type Result } from '../../../shared/result.js';
 import { humanFingerprintOfKeyId } from '../crypto/ed25519.js';
 import { sql } from '../db/sql.js';
+import { storageFailureOf } from '../db/storageErrors.js';
 import { previousKeysTrustedAt } from '../rotation/store.js';
 import type { NodeDeps } from '../server/deps.js';
+import { attentionItems } from './attention.js';
 import { AUDIT_HANDLERS } from './auditHandlers.js';
 import { DATA_HANDLERS, dataBackupStatus } from './dataHandlers.js';
 import { FACT_HANDLERS } from './factHandlers.js';
@@ -68,6 +69,7 @@ function nodeStatus(deps: NodeDeps): NodeStatus {
     gardenCount: countOf(deps, sql`SELECT COUNT(*) AS n FROM gardens WHERE deleted_at IS NULL`),
     uptimeSeconds: Math.max(0, Math.floor((deps.clock.nowMs() - started) / 1000)),
     dbPath: deps.config.dbPath,
+    attention: attentionItems(deps),
   };
 }
 

@@ -1,8 +1,9 @@
-// The first screen: the node's identity and health, and what was written to it lately.
+// The first screen: what needs the operator, the node's identity and health, and what was written to it lately.
 import { useEffect } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Spinner } from '../../components/Spinner';
 import { useDashboard } from '../../stores/dashboard';
+import { AttentionCard } from './AttentionCard';
 import { IdentityKeyCard } from './IdentityKeyCard';
 import { NodeSummary } from './NodeSummary';
 import { RecentFactsTable } from './RecentFactsTable';
@@ -22,6 +23,7 @@ export function DashboardScreen() {
     <main className="dashboard" data-testid="dashboard">
       {status.error ? <ErrorNotice error={status.error} onRetry={retry} /> : null}
       {status.value === null && status.phase !== 'error' ? <Spinner label="Loading node status…" /> : null}
+      {status.value ? <AttentionCard items={status.value.attention} /> : null}
       {status.value ? (
         <div className="dashboard__grid">
           <div className="dashboard__column">

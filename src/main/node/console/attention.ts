@@ -1,0 +1,59 @@
+// What an operator should act on, for the Overview: each item says what is wrong in a sentence and which screen
+// fixes it. Computed on demand from what the node already keeps; nothing here is stored.
+import type { AttentionItem } from '../../../shared/contract.js';
+import { isoFromMs } from '../clock.js';
+import { backupSchedule } from '../data/schedule.js';
+import { activePeers } from '../federation/peers/repo.js';
+import { latestManifestFor } from '../manifests/store.js';
+import { countQuarantined } from '../quarantine/listing.js';
+import type { NodeDeps } from '../server/deps.js';
+
+const DAY_MS = 86_400_000;
+/** A manifest or API key this close to its end is worth renewing now (the manifest's default life is 90 days). */
+export const EXPIRY_WARNING_DAYS = 14;
+
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+const day = (ms: number): string => isoFromMs(ms).slice(0, 10);
+
+function manifestItem(deps: NodeDeps, nowMs: number): AttentionItem | null {
+  const m = latestManifestFor(deps.db, deps.orgEntityUri);
+  if (!m) return null; // the Manifest screen says how to publish a first one; a node may run without
+  if (m.expires_at_ms <= nowMs) {
+    return { code: 'manifest_expired', screen: 'manifest', message: `The organisation manifest expired on ${day(m.expires_at_ms)}: peers cannot verify ${deps.orgEntityUri} and no capability token can be issued until a new one is published.` };
+  }
+  if (m.expires_at_ms - nowMs > EXPIRY_WARNING_DAYS * DAY_MS) return null;
+  return { code: 'manifest_expiring', screen: 'manifest', message: `The organisation manifest expires on ${day(m.expires_at_ms)}; publish its successor before then.` };
+}
+
+function apiKeysItem(deps: NodeDeps, nowMs: number): AttentionItem | null {
+  const expiring = deps.apiKeys.listExpiring(nowMs + EXPIRY_WARNING_DAYS * DAY_MS);
+  if (expiring.length === 0) return null;
+  const first = expiring[0]!;
+  return {
+    code: 'api_keys_expiring', screen: null,
+    message: `${plural(expiring.length, 'API key expires', 'API keys expire')} within ${EXPIRY_WARNING_DAYS} days (first: ${first.entity_uri} on ${first.expires_at!.slice(0, 10)}); its holder needs a new one (POST /v1/auth/keys).`,
+  };
+}
+
+function peersItem(deps: NodeDeps): AttentionItem | null {
+  if (!deps.config.federationEnabled) return null;
+  const failing = activePeers(deps.db).filter((p) => p.status !== 'active' || p.error !== null);
+  if (failing.length === 0) return null;
+  const first = failing[0]!;
+  return { code: 'peers_failing', screen: 'peers', message: `${plural(failing.length, 'peer is', 'peers are')} not replicating (${first.node_url}: ${first.error ?? first.status}).` };
+}
+
+function backupItem(deps: NodeDeps): AttentionItem | null {
+  const failure = backupSchedule(deps)?.state.lastError ?? null;
+  return failure === null ? null : { code: 'automatic_backup_failing', screen: 'data', message: `Automatic database backups are failing: ${failure}` };
+}
+
+function quarantineItem(deps: NodeDeps): AttentionItem | null {
+  const pending = countQuarantined(deps.db, { status: 'pending' });
+  return pending === 0 ? null : { code: 'quarantine_pending', screen: 'quarantine', message: `${plural(pending, 'fact waits', 'facts wait')} in quarantine for review.` };
+}
+
+export function attentionItems(deps: NodeDeps): AttentionItem[] {
+  const nowMs = deps.clock.nowMs();
+  return [manifestItem(deps, nowMs), peersItem(deps), backupItem(deps), apiKeysItem(deps, nowMs), quarantineItem(deps)].filter((i): i is AttentionItem => i !== null);
+}

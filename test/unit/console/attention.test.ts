@@ -1,0 +1,78 @@
+// The Overview's "needs attention" list: empty on a healthy node; a manifest near or past its end, peers that do not
+// replicate, failing automatic backups, API keys about to expire and facts waiting in quarantine each add one item,
+// naming the screen that deals with it.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AttentionItem, NodeStatus } from '../../../src/shared/contract.js';
+import { applyBackupSchedule, backupSchedule } from '../../../src/main/node/data/schedule.js';
+import { sql } from '../../../src/main/node/db/sql.js';
+import { insertPeer } from '../../../src/main/node/federation/peers/repo.js';
+import { makeTestNode, type TestNode } from '../../helpers/inject.js';
+import { VECTOR, testClock } from '../manifests/fixtures.js';
+import { insertFact, operationsOn, valueOf } from './helpers.js';
+
+const DAY = 86_400_000;
+let n: TestNode;
+afterEach(async () => {
+  applyBackupSchedule(n.deps, null);
+  await n.close();
+});
+
+const attention = async (): Promise<AttentionItem[]> => valueOf(await operationsOn(() => n.deps)<NodeStatus>('node:status')).attention;
+const codes = async (): Promise<string[]> => (await attention()).map((i) => i.code);
+
+describe('what needs attention', () => {
+  it('is nothing on a healthy node, then the manifest as its end nears and passes', async () => {
+    const clock = testClock();
+    n = await makeTestNode({ STIGMEM_NODE_PRIVATE_KEY: VECTOR.seed, STIGMEM_ENTITY_URI: VECTOR.body['entity_uri'] as string }, { clock });
+    expect(await attention()).toEqual([]);
+    expect((await n.req('PUT', '/v1/federation/manifest', { ...VECTOR.body, signature: '__self_sign__' })).status).toBe(200);
+    expect(await attention()).toEqual([]);
+    const end = Date.parse(VECTOR.body['expires_at'] as string);
+    clock.set(end - 15 * DAY);
+    expect(await attention()).toEqual([]);
+    clock.set(end - 13 * DAY);
+    expect(await attention()).toEqual([{ code: 'manifest_expiring', screen: 'manifest', message: 'The organisation manifest expires on 2026-12-31; publish its successor before then.' }]);
+    clock.set(end + 1);
+    expect(await attention()).toEqual([{ code: 'manifest_expired', screen: 'manifest', message: expect.stringContaining('expired on 2026-12-31: peers cannot verify') }]);
+  });
+
+  it('names failing peers, failing automatic backups, expiring API keys and facts waiting in quarantine', async () => {
+    n = await makeTestNode({ STIGMEM_FEDERATION_ENABLED: 'true', STIGMEM_ENTITY_URI: 'stigmem://org-a.example' });
+    const peer = { nodeUrl: 'http://127.0.0.1:9', entityUri: null, trustedPublicKey: VECTOR.publicKey, registration: 'pinned' as const, allowedScopes: ['public'], declaration: null, createdAt: 't', establishedAt: 't' };
+    insertPeer(n.deps.db, { ...peer, id: 'ok', nodeId: 'stigmem:node:ok', status: 'active', error: null });
+    insertPeer(n.deps.db, { ...peer, id: 'bad', nodeId: 'stigmem:node:bad', nodeUrl: 'http://127.0.0.1:10', status: 'key_mismatch', error: 'signature_mismatch' });
+
+    // A backup folder that cannot be made: a file stands where it should be.
+    const blocked = join(n.dir, 'blocked');
+    writeFileSync(blocked, 'not a folder');
+    applyBackupSchedule(n.deps, { dir: join(blocked, 'backups'), intervalMinutes: 60, keep: 3 });
+    expect((await backupSchedule(n.deps)!.runOnce()).ok).toBe(false);
+
+    const soon = new Date(Date.now() + 3 * DAY).toISOString();
+    n.deps.apiKeys.create({ rawKey: 'soon-gone-key-0123456789abcdef0123', entityUri: 'stigmem://org-a.example/agent/bot', permissions: ['read'], expiresAt: soon }, new Date().toISOString());
+    n.deps.apiKeys.create({ rawKey: 'long-lived-key-0123456789abcdef012', entityUri: 'stigmem://org-a.example/agent/other', permissions: ['read'], expiresAt: new Date(Date.now() + 60 * DAY).toISOString() }, new Date().toISOString());
+
+    const quarantine = n.deps.db.get<{ id: string }>(sql`SELECT id FROM gardens WHERE slug = 'quarantine'`)!.id;
+    for (let i = 0; i < 2; i++) {
+      const id = insertFact(n.deps, { entity: `stigmem://org-b.example/e/${i}`, relation: 'memory:role', valueType: 'string', value: `v${i}` });
+      n.deps.db.run(sql`UPDATE facts SET quarantine_garden_id = ${quarantine} WHERE id = ${id}`);
+    }
+
+    const items = await attention();
+    expect(items.map((i) => [i.code, i.screen])).toEqual([
+      ['peers_failing', 'peers'], ['automatic_backup_failing', 'data'], ['api_keys_expiring', null], ['quarantine_pending', 'quarantine'],
+    ]);
+    expect(items[0]!.message).toBe('1 peer is not replicating (http://127.0.0.1:10: signature_mismatch).');
+    expect(items[1]!.message).toContain('Automatic database backups are failing:');
+    expect(items[2]!.message).toBe(`1 API key expires within 14 days (first: stigmem://org-a.example/agent/bot on ${soon.slice(0, 10)}); its holder needs a new one (POST /v1/auth/keys).`);
+    expect(items[3]!.message).toBe('2 facts wait in quarantine for review.');
+
+    // Put right, each goes away.
+    n.deps.db.run(sql`UPDATE peers SET status = 'active', error = NULL WHERE id = 'bad'`);
+    mkdirSync(join(n.dir, 'backups'));
+    applyBackupSchedule(n.deps, { dir: join(n.dir, 'backups'), intervalMinutes: 60, keep: 3 });
+    expect(await codes()).toEqual(['api_keys_expiring', 'quarantine_pending']);
+  });
+});
