@@ -48,6 +48,8 @@ export interface NodeConfig {
   backupKeep: number;
   /** Seals automatic backups (and is the CLI's passphrase for `stigmem data`); never stored by the node. */
   backupPassphrase: string | null;
+  /** Days routine progress events (pull_completed) stay in the audit log; 0 keeps them. Changes and refusals stay. */
+  auditProgressRetentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -133,6 +135,7 @@ export const KNOWN_VARIABLES = new Set([
   'STIGMEM_TRUST_WEIGHT_PEER_HISTORY', 'STIGMEM_TRUST_WEIGHT_SCOPE_AUTHORITY', 'STIGMEM_TRUST_WEIGHT_ATTESTATION_MODE',
   'STIGMEM_RATE_LIMIT_WRITE_PER_HOUR', 'STIGMEM_RATE_LIMIT_READ_PER_HOUR', 'STIGMEM_RATE_LIMIT_DISABLED_ACK',
   'STIGMEM_BACKUP_DIR', 'STIGMEM_BACKUP_INTERVAL_MIN', 'STIGMEM_BACKUP_KEEP', 'STIGMEM_BACKUP_PASSPHRASE',
+  'STIGMEM_AUDIT_PROGRESS_RETENTION_DAYS',
 ]);
 
 export function isLoopbackHost(host: string): boolean {
@@ -227,6 +230,7 @@ export function loadConfig(env: Env): { config: NodeConfig; warnings: string[] }
     backupIntervalMin: int(env, 'STIGMEM_BACKUP_INTERVAL_MIN', 1440, 1, 525_600),
     backupKeep: int(env, 'STIGMEM_BACKUP_KEEP', 7, 1, 1000),
     backupPassphrase,
+    auditProgressRetentionDays: int(env, 'STIGMEM_AUDIT_PROGRESS_RETENTION_DAYS', 90, 0, 36_500),
   };
   return { config, warnings };
 }

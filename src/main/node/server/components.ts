@@ -1,5 +1,6 @@
 // Every protocol component registers its routes here; each keeps its SQL, rules and schemas in its own folder.
 import type { App, NodeDeps } from './deps.js';
+import { registerAuditRetention } from '../audit/retention.js';
 import { registerAuthRoutes } from '../auth/routes.js';
 import { registerConsole } from '../console/routes.js';
 import { registerBackupSchedule } from '../data/schedule.js';
@@ -21,5 +22,6 @@ export async function registerComponents(app: App, deps: NodeDeps): Promise<void
   registerTokensProvenanceRecall(app, deps);
   registerTrustAndQuarantine(app, deps);
   registerBackupSchedule(app, deps);
+  registerAuditRetention(app, deps);
   await registerConsole(app, deps);
 }
