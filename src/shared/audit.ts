@@ -23,6 +23,8 @@ export interface AuditQuery {
   cursor?: string;
   category?: AuditCategoryName;
   peerId?: string;
+  /** Only events of this type (`api_key_created`, `pull_failed` …). */
+  eventType?: string;
 }
 
 export interface AuditPage {
@@ -36,9 +38,9 @@ export const MAX_AUDIT_LIMIT = 100;
 
 export function validateAuditQuery(arg: unknown): Result<AuditQuery> {
   if (arg === undefined || arg === null) return ok({ limit: DEFAULT_AUDIT_LIMIT });
-  const f = objectWith(arg, ['limit', 'cursor', 'category', 'peerId'], '{"limit": 20, "category": "federation"}');
+  const f = objectWith(arg, ['limit', 'cursor', 'category', 'peerId', 'eventType'], '{"limit": 20, "category": "federation"}');
   if (!f.ok) return f;
-  const { limit = DEFAULT_AUDIT_LIMIT, cursor, category, peerId } = f.value;
+  const { limit = DEFAULT_AUDIT_LIMIT, cursor, category, peerId, eventType } = f.value;
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_LIMIT) return fail('validation_failed', `limit must be a whole number from 1 to ${MAX_AUDIT_LIMIT}`);
   if (cursor !== undefined && (typeof cursor !== 'string' || cursor === '' || cursor.length > 200)) return fail('validation_failed', 'cursor must be the text a previous page returned');
   if (category !== undefined && !(AUDIT_CATEGORIES as readonly unknown[]).includes(category)) return fail('validation_failed', `category is one of ${AUDIT_CATEGORIES.join(', ')}`);
@@ -46,8 +48,9 @@ export function validateAuditQuery(arg: unknown): Result<AuditQuery> {
     const id = checkId(peerId);
     if (!id.ok) return id;
   }
+  if (eventType !== undefined && (typeof eventType !== 'string' || !/^[a-z][a-z0-9_]{0,63}$/.test(eventType))) return fail('validation_failed', 'eventType is an event name such as api_key_created');
   return ok({
     limit, ...(cursor !== undefined ? { cursor: cursor as string } : {}), ...(category !== undefined ? { category: category as AuditCategoryName } : {}),
-    ...(peerId !== undefined ? { peerId: peerId as string } : {}),
+    ...(peerId !== undefined ? { peerId: peerId as string } : {}), ...(eventType !== undefined ? { eventType: eventType as string } : {}),
   });
 }

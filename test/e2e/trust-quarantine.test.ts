@@ -176,6 +176,14 @@ describe('the Quarantine and Trust screens', () => {
     expect(facts.every(([c]) => c === 'fact')).toBe(true);
     expect(facts.filter(([, e]) => e === 'quarantine_reject')).toHaveLength(2);
     expect(facts.filter(([, e]) => e === 'quarantine_promote')).toHaveLength(1);
+    // Choosing an event's name shows only events of that type, until the filter is cleared.
+    await page.locator('[data-testid=event-row][data-event=quarantine_reject]').first().getByTestId('event-type-pick').click();
+    await page.getByTestId('audit-type-filter').waitFor();
+    await expect.poll(() => page.locator('[data-testid=event-row]:not([data-event=quarantine_reject])').count()).toBe(0);
+    expect(await rows(page)).toEqual([['fact', 'quarantine_reject'], ['fact', 'quarantine_reject']]);
+    await page.getByTestId('audit-type-clear').click();
+    await page.locator('[data-testid=event-row][data-event=quarantine_promote]').waitFor();
+    expect(await rows(page)).toEqual(facts);
     await page.getByTestId('audit-admin').click();
     await page.locator('[data-testid=event-row][data-event=trust_override_removed]').waitFor();
     const admin = (await rows(page)).map(([, e]) => e);

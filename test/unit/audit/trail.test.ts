@@ -136,5 +136,11 @@ describe('gardens in the audit log', () => {
     // The Audit screen lists them under their area.
     const listed = valueOf(await operationsOn(() => n.deps)<{ events: { eventType: string }[] }>('audit:list', { category: 'admin' }));
     expect(listed.events.map((e) => e.eventType).filter((t) => t.startsWith('garden_'))).toEqual(['garden_deleted', 'garden_member_removed', 'garden_member_role_changed', 'garden_member_added', 'garden_created']);
+    // ... or only one type of event; a type that is not an event name is refused.
+    const only = valueOf(await operationsOn(() => n.deps)<{ events: { eventType: string; subject: string }[] }>('audit:list', { eventType: 'garden_member_added' }));
+    expect(only.events).toEqual([expect.objectContaining({ eventType: 'garden_member_added', subject: g.id })]);
+    for (const eventType of ['', 'Garden', "x' OR 1=1", 'x'.repeat(65), 7]) {
+      expect(await operationsOn(() => n.deps)('audit:list', { eventType }), String(eventType)).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    }
   });
 });

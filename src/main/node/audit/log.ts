@@ -1,11 +1,12 @@
 // The audit trail: append-only events, newest first, paged by an opaque cursor that stays stable as events arrive.
+import { AUDIT_CATEGORIES, type AuditCategoryName } from '../../../shared/audit.js';
 import { randomUUID } from 'node:crypto';
 import { isoFromMs } from '../clock.js';
 import { joinSql, sql, type ReadDb, type Sql, type WriteDb } from '../db/sql.js';
 import { badRequest } from '../errors.js';
 
-export const AUDIT_CATEGORIES = ['federation', 'fact', 'admin', 'identity'] as const;
-export type AuditCategory = (typeof AUDIT_CATEGORIES)[number];
+export { AUDIT_CATEGORIES };
+export type AuditCategory = AuditCategoryName;
 
 export interface AuditInput {
   category: AuditCategory;

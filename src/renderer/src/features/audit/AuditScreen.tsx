@@ -1,5 +1,5 @@
-// The node's audit log: federation, facts (quarantine decisions, conflicts), admin (trust, settings) and identity
-// (manifests, tokens), newest first.
+// The node's audit log: federation, facts (quarantine decisions, conflicts), admin (API keys, gardens, trust,
+// settings, backups) and identity (the key, manifests, tokens, rotations), newest first.
 import { AUDIT_CATEGORIES, type AuditEvent } from '../../../../shared/audit';
 import { useEffect } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -10,7 +10,7 @@ import { EventsTable } from './EventsTable';
 const about = (e: AuditEvent): string => e.subject ?? (e.peerId !== null ? `peer ${e.peerId.slice(0, 8)}…` : '—');
 
 export function AuditScreen() {
-  const { category, events, cursor, isLoading, error, show, loadOlder } = useAudit();
+  const { category, eventType, events, cursor, isLoading, error, show, onlyType, loadOlder } = useAudit();
 
   useEffect(() => {
     void show(useAudit.getState().category);
@@ -31,10 +31,20 @@ export function AuditScreen() {
             ))}
           </div>
         </div>
+        {eventType !== null ? (
+          <p className="card__note" data-testid="audit-type-filter">
+            Only <span className="mono">{eventType}</span> events.{' '}
+            <button type="button" className="button button--secondary" onClick={() => void onlyType(null)} data-testid="audit-type-clear">
+              Show every type
+            </button>
+          </p>
+        ) : (
+          <p className="card__note">Choose an event's name to see only events of that type.</p>
+        )}
         {error ? <ErrorNotice error={error} onRetry={() => void show(category)} /> : null}
         {events === null && isLoading ? <Spinner label="Loading…" /> : null}
         {events !== null && events.length === 0 ? <p className="empty">No events here yet.</p> : null}
-        {events !== null && events.length > 0 ? <EventsTable events={events} about={about} aboutLabel="About" showCategory={category === null} testId="audit-table" /> : null}
+        {events !== null && events.length > 0 ? <EventsTable events={events} about={about} aboutLabel="About" showCategory={category === null} testId="audit-table" onPickType={(t) => void onlyType(t)} /> : null}
         {cursor ? (
           <button type="button" className="button button--secondary" disabled={isLoading} onClick={() => void loadOlder()} data-testid="audit-older">
             {isLoading ? 'Loading…' : 'Show older events'}

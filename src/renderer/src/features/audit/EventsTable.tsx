@@ -18,7 +18,7 @@ function describeDetail(detail: Record<string, unknown> | null): string {
 }
 
 /** `about` names what an event concerns (a peer's URL on the Peers screen; the subject or peer elsewhere). */
-export function EventsTable({ events, about, aboutLabel, showCategory = false, testId }: { events: AuditEvent[]; about: (e: AuditEvent) => string; aboutLabel: string; showCategory?: boolean; testId: string }) {
+export function EventsTable({ events, about, aboutLabel, showCategory = false, testId, onPickType }: { events: AuditEvent[]; about: (e: AuditEvent) => string; aboutLabel: string; showCategory?: boolean; testId: string; onPickType?: (eventType: string) => void }) {
   return (
     <Table columns={['When', ...(showCategory ? ['Area'] : []), 'Event', aboutLabel, 'By', 'Detail']} testId={testId}>
       {events.map((e) => (
@@ -26,7 +26,13 @@ export function EventsTable({ events, about, aboutLabel, showCategory = false, t
           <td className="nowrap">{formatTimestamp(e.ts)}</td>
           {showCategory ? <td className="small">{e.category}</td> : null}
           <td>
-            <span className={`badge ${ALARMING.has(e.eventType) ? 'badge--bad' : 'badge--off'}`}>{e.eventType}</span>
+            {onPickType ? (
+              <button type="button" className={`badge badge--pick ${ALARMING.has(e.eventType) ? 'badge--bad' : 'badge--off'}`} title={`Show only ${e.eventType} events`} onClick={() => onPickType(e.eventType)} data-testid="event-type-pick">
+                {e.eventType}
+              </button>
+            ) : (
+              <span className={`badge ${ALARMING.has(e.eventType) ? 'badge--bad' : 'badge--off'}`}>{e.eventType}</span>
+            )}
           </td>
           <td className="mono wrap">{about(e)}</td>
           <td className="mono wrap">{e.actor ?? '—'}</td>
