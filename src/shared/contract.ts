@@ -57,9 +57,11 @@ import {
 /** What the dashboard shows about the running node. Public material only: there is no private-key operation. */
 /** Something the operator should act on, and the screen that does it (null: outside the screens). */
 export interface AttentionItem {
-  code: 'manifest_expired' | 'manifest_expiring' | 'peers_failing' | 'automatic_backup_failing' | 'api_keys_expiring' | 'quarantine_pending';
+  code:
+    | 'manifest_expired' | 'manifest_expiring' | 'key_never_backed_up' | 'database_never_backed_up' | 'peers_failing' | 'automatic_backup_failing'
+    | 'api_keys_expiring' | 'quarantine_pending';
   message: string;
-  screen: 'manifest' | 'peers' | 'data' | 'quarantine' | null;
+  screen: 'manifest' | 'keys' | 'data' | 'peers' | 'quarantine' | null;
 }
 
 export interface NodeStatus {

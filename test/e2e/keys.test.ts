@@ -29,8 +29,8 @@ describe('the Keys screen', () => {
   it.skipIf(!hasChromium)('shows the identity and its QR code, and writes a verified backup only with a strong passphrase typed twice, after confirming', async () => {
     // The Overview asks for a backup of a key that has none, and leads to the Keys screen.
     const page = await signedInConsole(s.browser, s.node.url, E2E_ADMIN_KEY, s.problems);
-    await page.getByTestId('key-backup-none').waitFor();
-    await page.getByTestId('key-backup-go').click();
+    await page.locator('[data-testid=attention-item][data-code=key_never_backed_up]').waitFor();
+    await page.getByTestId('attention-go-key_never_backed_up').click();
     await page.getByTestId('keys-screen').waitFor();
     const wellKnown = (await (await fetch(`${s.node.url}/.well-known/stigmem`)).json()) as { public_key: string };
     expect(await page.getByTestId('keys-public-key').textContent()).toBe(wellKnown.public_key);
@@ -81,7 +81,7 @@ describe('the Keys screen', () => {
     await page.screenshot({ path: join(s.home, 'keys.png'), fullPage: true });
     await page.getByTestId('nav-overview').click();
     await page.getByTestId('key-backup-last').waitFor();
-    expect(await page.getByTestId('key-backup-none').count()).toBe(0);
+    expect(await page.locator('[data-testid=attention-item][data-code=key_never_backed_up]').count()).toBe(0);
     expect(s.problems).toEqual([]);
   });
 
@@ -104,8 +104,8 @@ describe('the Keys screen', () => {
   it.skipIf(!hasChromium)('backs the database up while the node runs, reads a backup back, and leaves its restore to the CLI', async () => {
     // The Overview says the database was never backed up, and leads to the Data screen.
     const page = await signedInConsole(s.browser, s.node.url, E2E_ADMIN_KEY, s.problems);
-    await page.getByTestId('data-backup-nudge').waitFor();
-    await page.getByTestId('data-backup-go').click();
+    await page.locator('[data-testid=attention-item][data-code=database_never_backed_up]').waitFor();
+    await page.getByTestId('attention-go-database_never_backed_up').click();
     await page.getByTestId('data-backup-never').waitFor();
     await page.getByTestId('data-automatic-off').waitFor();
     const path = join(s.dir, 'node-data.sqlite');
@@ -164,7 +164,7 @@ describe('the Keys screen', () => {
     await page.getByTestId('data-automatic-off').waitFor();
     await page.getByTestId('nav-overview').click();
     await page.getByTestId('data-backup-last').waitFor();
-    expect(await page.getByTestId('data-backup-nudge').count()).toBe(0);
+    expect(await page.locator('[data-testid=attention-item][data-code=database_never_backed_up]').count()).toBe(0);
     expect(s.problems).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
-// The Overview's "needs attention" list: empty on a healthy node; a manifest near or past its end, peers that do not
-// replicate, failing automatic backups, API keys about to expire and facts waiting in quarantine each add one item,
-// naming the screen that deals with it.
+// The Overview's "needs attention" list: empty on a healthy node; a manifest near or past its end, a key or database
+// never backed up, peers that do not replicate, failing automatic backups, API keys about to expire and facts waiting
+// in quarantine each add one item, naming the screen that deals with it.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,11 +21,18 @@ afterEach(async () => {
 
 const attention = async (): Promise<AttentionItem[]> => valueOf(await operationsOn(() => n.deps)<NodeStatus>('node:status')).attention;
 const codes = async (): Promise<string[]> => (await attention()).map((i) => i.code);
+const op = (name: string, arg?: unknown) => operationsOn(() => n.deps)(name, arg);
+/** Back up the key (when it is the node's own) and the database, as a node in good order has. */
+async function backUp(): Promise<void> {
+  if (valueOf(await operationsOn(() => n.deps)<NodeStatus>('node:status')).keyBackup.isPossible) valueOf(await op('identity:backup', { path: join(n.dir, 'org-key.backup'), passphrase: 'Twelve brass Bells 60' }));
+  valueOf(await op('data:backup', { path: join(n.dir, 'node-data.sqlite') }));
+}
 
 describe('what needs attention', () => {
   it('is nothing on a healthy node, then the manifest as its end nears and passes', async () => {
     const clock = testClock();
     n = await makeTestNode({ STIGMEM_NODE_PRIVATE_KEY: VECTOR.seed, STIGMEM_ENTITY_URI: VECTOR.body['entity_uri'] as string }, { clock });
+    await backUp();
     expect(await attention()).toEqual([]);
     expect((await n.req('PUT', '/v1/federation/manifest', { ...VECTOR.body, signature: '__self_sign__' })).status).toBe(200);
     expect(await attention()).toEqual([]);
@@ -40,6 +47,7 @@ describe('what needs attention', () => {
 
   it('names failing peers, failing automatic backups, expiring API keys and facts waiting in quarantine', async () => {
     n = await makeTestNode({ STIGMEM_FEDERATION_ENABLED: 'true', STIGMEM_ENTITY_URI: 'stigmem://org-a.example' });
+    await backUp();
     const peer = { nodeUrl: 'http://127.0.0.1:9', entityUri: null, trustedPublicKey: VECTOR.publicKey, registration: 'pinned' as const, allowedScopes: ['public'], declaration: null, createdAt: 't', establishedAt: 't' };
     insertPeer(n.deps.db, { ...peer, id: 'ok', nodeId: 'stigmem:node:ok', status: 'active', error: null });
     insertPeer(n.deps.db, { ...peer, id: 'bad', nodeId: 'stigmem:node:bad', nodeUrl: 'http://127.0.0.1:10', status: 'key_mismatch', error: 'signature_mismatch' });
@@ -74,5 +82,18 @@ describe('what needs attention', () => {
     mkdirSync(join(n.dir, 'backups'));
     applyBackupSchedule(n.deps, { dir: join(n.dir, 'backups'), intervalMinutes: 60, keep: 3 });
     expect(await codes()).toEqual(['api_keys_expiring', 'quarantine_pending']);
+  });
+
+  it("asks for a first backup of the node's own key and of its database, until each has one", async () => {
+    n = await makeTestNode({ STIGMEM_ENTITY_URI: 'stigmem://org-a.example' });
+    expect(await attention()).toEqual([
+      { code: 'key_never_backed_up', screen: 'keys', message: "The identity key has no recorded backup: if this machine is lost, so is the organisation's identity." },
+      { code: 'database_never_backed_up', screen: 'data', message: 'The database has never been backed up: if this disk fails, its facts, peers and audit log go with it.' },
+    ]);
+    valueOf(await op('identity:backup', { path: join(n.dir, 'org-key.backup'), passphrase: 'Twelve brass Bells 60' }));
+    expect(await codes()).toEqual(['database_never_backed_up']);
+    // Automatic backups count as looking after it, before the first is taken.
+    applyBackupSchedule(n.deps, { dir: join(n.dir, 'auto'), intervalMinutes: 60, keep: 3 });
+    expect(await codes()).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 // What an operator should act on, for the Overview: each item says what is wrong in a sentence and which screen
 // fixes it. Computed on demand from what the node already keeps; nothing here is stored.
-import type { AttentionItem } from '../../../shared/contract.js';
+import type { AttentionItem, NodeStatus } from '../../../shared/contract.js';
 import { isoFromMs } from '../clock.js';
 import { backupSchedule } from '../data/schedule.js';
 import { activePeers } from '../federation/peers/repo.js';
@@ -23,6 +23,19 @@ function manifestItem(deps: NodeDeps, nowMs: number): AttentionItem | null {
   }
   if (m.expires_at_ms - nowMs > EXPIRY_WARNING_DAYS * DAY_MS) return null;
   return { code: 'manifest_expiring', screen: 'manifest', message: `The organisation manifest expires on ${day(m.expires_at_ms)}; publish its successor before then.` };
+}
+
+/** The key and the database never backed up (and nothing backs the database up): a lost disk takes them along. */
+function backupNudges(status: Pick<NodeStatus, 'keyBackup' | 'dataBackup'>): AttentionItem[] {
+  const items: AttentionItem[] = [];
+  if (status.keyBackup.isPossible && status.keyBackup.lastAt === null) {
+    items.push({ code: 'key_never_backed_up', screen: 'keys', message: "The identity key has no recorded backup: if this machine is lost, so is the organisation's identity." });
+  }
+  const data = status.dataBackup;
+  if (data.isPossible && data.lastAt === null && !data.isAutomatic) {
+    items.push({ code: 'database_never_backed_up', screen: 'data', message: 'The database has never been backed up: if this disk fails, its facts, peers and audit log go with it.' });
+  }
+  return items;
 }
 
 function apiKeysItem(deps: NodeDeps, nowMs: number): AttentionItem | null {
@@ -53,7 +66,8 @@ function quarantineItem(deps: NodeDeps): AttentionItem | null {
   return pending === 0 ? null : { code: 'quarantine_pending', screen: 'quarantine', message: `${plural(pending, 'fact waits', 'facts wait')} in quarantine for review.` };
 }
 
-export function attentionItems(deps: NodeDeps): AttentionItem[] {
+/** `status` is the node status's backup state, already worked out (the key's reads the signed ceremony record). */
+export function attentionItems(deps: NodeDeps, status: Pick<NodeStatus, 'keyBackup' | 'dataBackup'>): AttentionItem[] {
   const nowMs = deps.clock.nowMs();
-  return [manifestItem(deps, nowMs), peersItem(deps), backupItem(deps), apiKeysItem(deps, nowMs), quarantineItem(deps)].filter((i): i is AttentionItem => i !== null);
+  return [manifestItem(deps, nowMs), ...backupNudges(status), peersItem(deps), backupItem(deps), apiKeysItem(deps, nowMs), quarantineItem(deps)].filter((i): i is AttentionItem => i !== null);
 }

@@ -48,6 +48,7 @@ function publicIdentity(deps: NodeDeps): PublicIdentity {
 
 function nodeStatus(deps: NodeDeps): NodeStatus {
   const started = startedAtMs.get(deps) ?? deps.clock.nowMs();
+  const backups = { keyBackup: keyBackupStatus(deps), dataBackup: dataBackupStatus(deps) };
   return {
     nodeId: deps.nodeId,
     orgEntityUri: deps.orgEntityUri,
@@ -63,13 +64,12 @@ function nodeStatus(deps: NodeDeps): NodeStatus {
     retiredKeys: previousKeysTrustedAt(deps.db, deps.clock.nowMs()).map((k) => ({
       keyId: k.keyId, fingerprint: humanFingerprintOfKeyId(k.keyId), rotatedAt: k.rotatedAt, trustedUntil: k.trustedUntil,
     })),
-    keyBackup: keyBackupStatus(deps),
-    dataBackup: dataBackupStatus(deps),
+    ...backups,
     factCount: countOf(deps, sql`SELECT COUNT(*) AS n FROM facts`),
     gardenCount: countOf(deps, sql`SELECT COUNT(*) AS n FROM gardens WHERE deleted_at IS NULL`),
     uptimeSeconds: Math.max(0, Math.floor((deps.clock.nowMs() - started) / 1000)),
     dbPath: deps.config.dbPath,
-    attention: attentionItems(deps),
+    attention: attentionItems(deps, backups),
   };
 }
 

@@ -1,10 +1,11 @@
-// What needs the operator (an expiring manifest, failing peers or backups, facts waiting in quarantine), each with the
-// screen that deals with it; nothing is shown when nothing does.
+// What needs the operator (an expiring manifest, a key or database never backed up, failing peers or backups, facts
+// waiting in quarantine), each with the screen that deals with it; nothing is shown when nothing does.
 import type { AttentionItem } from '../../../../shared/contract';
 import { useNav } from '../../stores/nav';
 
 const SCREEN_LABEL: Record<NonNullable<AttentionItem['screen']>, string> = {
   manifest: 'Manifest',
+  keys: 'Keys',
   peers: 'Peers',
   data: 'Data',
   quarantine: 'Quarantine',

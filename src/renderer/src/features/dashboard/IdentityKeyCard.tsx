@@ -2,28 +2,14 @@
 import type { NodeStatus } from '../../../../shared/contract';
 import { FingerprintBlock } from '../../components/Fingerprint';
 import { formatTimestamp } from '../../components/format';
-import { useNav } from '../../stores/nav';
 
-/** A nudge until this key has a recorded backup: a lost machine would otherwise take the identity with it. */
+/** When this key was last backed up (a key never backed up is on the Overview's attention list). */
 function BackupStatus({ status }: { status: NodeStatus }) {
-  const show = useNav((s) => s.show);
-  if (!status.keyBackup.isPossible) return null;
-  if (status.keyBackup.lastAt !== null) {
-    return (
-      <p className="card__note" data-testid="key-backup-last">
-        Last backed up {formatTimestamp(status.keyBackup.lastAt)}.
-      </p>
-    );
-  }
+  if (!status.keyBackup.isPossible || status.keyBackup.lastAt === null) return null;
   return (
-    <div className="row-panel" data-testid="key-backup-none">
-      <p className="form__warn">This key has no recorded backup: if this machine is lost, so is the organisation&apos;s identity.</p>
-      <div className="row-panel__actions">
-        <button type="button" className="button button--primary" onClick={() => show('keys')} data-testid="key-backup-go">
-          Back up the key…
-        </button>
-      </div>
-    </div>
+    <p className="card__note" data-testid="key-backup-last">
+      Last backed up {formatTimestamp(status.keyBackup.lastAt)}.
+    </p>
   );
 }
 

@@ -1,27 +1,9 @@
 // Who this node is and how it is configured, plus the counts an operator checks first.
 import type { NodeStatus } from '../../../../shared/contract';
 import { formatCount, formatTimestamp, formatUptime } from '../../components/format';
-import { useNav } from '../../stores/nav';
 
 function Flag({ isOn, on, off }: { isOn: boolean; on: string; off: string }) {
   return <span className={`badge ${isOn ? 'badge--on' : 'badge--off'}`}>{isOn ? on : off}</span>;
-}
-
-/** A database never backed up, and no automatic backups: say so, and lead to the Data screen. */
-function DataBackupNudge({ status }: { status: NodeStatus }) {
-  const show = useNav((s) => s.show);
-  const { isPossible, lastAt, isAutomatic } = status.dataBackup;
-  if (!isPossible || lastAt !== null || isAutomatic) return null;
-  return (
-    <div className="row-panel" data-testid="data-backup-nudge">
-      <p className="form__warn">The database has never been backed up: if this disk fails, its facts, peers and audit log go with it.</p>
-      <div className="row-panel__actions">
-        <button type="button" className="button button--primary" onClick={() => show('data')} data-testid="data-backup-go">
-          Back up the database…
-        </button>
-      </div>
-    </div>
-  );
 }
 
 export function NodeSummary({ status }: { status: NodeStatus }) {
@@ -83,7 +65,6 @@ export function NodeSummary({ status }: { status: NodeStatus }) {
             </>
           ) : null}
         </dl>
-        <DataBackupNudge status={status} />
       </section>
     </>
   );
