@@ -12,7 +12,7 @@ const unauthorized = (detail: string, code = 'unauthorized'): HttpError =>
 
 /** The principal for a presented API key, null for an unknown one; 429 once its address presented too many unknown. */
 export async function principalForKey(deps: NodeDeps, req: FastifyRequest, rawKey: string): Promise<Principal | null> {
-  const check = await deps.apiKeys.check(rawKey, req.socket.remoteAddress ?? 'unknown');
+  const check = await deps.apiKeys.check(rawKey, req.ip);
   if (check.kind === 'throttled') {
     throw new HttpError(429, `too many unknown API keys from this address; retry in ${check.retryAfterS} s`, 'auth_rate_limited', { 'Retry-After': String(check.retryAfterS) });
   }
