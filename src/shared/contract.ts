@@ -54,16 +54,16 @@ import {
   type DataScheduleInput,
 } from './data.js';
 
-/** What the dashboard shows about the running node. Public material only: there is no private-key operation. */
 /** Something the operator should act on, and the screen that does it (null: outside the screens). */
 export interface AttentionItem {
   code:
     | 'manifest_expired' | 'manifest_expiring' | 'key_never_backed_up' | 'database_never_backed_up' | 'peers_failing' | 'automatic_backup_failing'
-    | 'api_keys_expiring' | 'quarantine_pending';
+    | 'api_keys_expiring' | 'quarantine_pending' | 'disk_space_low';
   message: string;
   screen: 'manifest' | 'keys' | 'data' | 'peers' | 'quarantine' | null;
 }
 
+/** What the dashboard shows about the running node. Public material only: there is no private-key operation. */
 export interface NodeStatus {
   nodeId: string;
   /** The organisation this node acts for (STIGMEM_ENTITY_URI, else derived from the node URL). */

@@ -43,6 +43,15 @@ export interface DataOverview {
   /** Automatic backups: where, how often, how many kept, the next one, the last failure, and who set them. */
   automatic: AutomaticBackups | null;
   inProgress: BackupProgress | null;
+  /** Free space on the database's disk (null: in memory, or the file system does not say). */
+  disk: DatabaseDisk | null;
+}
+
+/** The file system holding the database; `isLow` when free space is under the node's warning level. */
+export interface DatabaseDisk {
+  freeBytes: number;
+  totalBytes: number;
+  isLow: boolean;
 }
 
 /** A backup under way: where to, since when, how far it has come (0..1). */
@@ -125,6 +134,7 @@ export interface DataRestoreDone {
   restored: DataBackupInfo;
   /** Where the database it replaced was kept (nothing is deleted). */
   previousSavedAs: string;
+  ceremonyRecord: CeremonyRecordRestore;
 }
 
 const PATH_EXAMPLE = '{"path": "/media/usb/node-data.sqlite"}';
@@ -164,4 +174,12 @@ export function validateDataRestoreInput(arg: unknown): Result<DataRestoreInput>
   if (typeof confirmEntity !== 'string' || confirmEntity.length > 2048) return fail('validation_failed', 'confirmEntity is the organisation entity, typed to confirm');
   const p = optionalPassphrase(f.value['passphrase']);
   return p.ok ? ok({ path: file.value, confirmEntity: confirmEntity.trim(), ...p.value }) : p;
+}
+
+/** What a restore did with the ceremony record the backup carried (see ceremony/recordCarry.ts). */
+export interface CeremonyRecordRestore {
+  outcome: 'none' | 'restored' | 'merged' | 'kept' | 'kept_apart' | 'failed';
+  message: string;
+  /** Where the backup's record was put when it was not joined to this machine's. */
+  savedAs?: string;
 }

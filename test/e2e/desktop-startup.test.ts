@@ -221,6 +221,9 @@ describe('the desktop window while its node starts', () => {
 
     // Sealed under a passphrase, as for a copy that leaves the machine.
     await page.getByTestId('nav-data').click();
+    // The database's disk and what is free on it (this machine's disk is far from the 1 GB warning level).
+    expect(await page.getByTestId('data-disk-free').textContent()).toMatch(/^\d+(\.\d)? (KB|MB|GB|TB) of \d+(\.\d)? (KB|MB|GB|TB)$/);
+    expect(await page.getByTestId('data-disk-free').getAttribute('data-low')).toBe('false');
     const path = join(dir, 'node-data.sqlite');
     const passphrase = 'Seven amber Lanterns 24';
     await page.getByTestId('data-backup-path').fill(path);
@@ -263,6 +266,8 @@ describe('the desktop window while its node starts', () => {
     expect(after.deps.keys.org.keyId).toBe(before.deps.keys.org.keyId);
     expect(after.deps.db.raw.prepare('SELECT entity FROM facts').pluck().all()).toEqual([`${org}/e/kept`]);
     expect(readFileSync(await page.getByTestId('data-restore-previous').textContent() as string).length).toBeGreaterThan(0);
+    // The ceremony record went into the sealed copy and came back to a folder that already holds every step of it.
+    expect(await page.getByTestId('data-restore-record').getAttribute('data-outcome')).toBe('kept');
     await page.getByTestId('data-facts').filter({ hasText: /^1$/ }).waitFor();
     await page.screenshot({ path: join(home, 'restored.png'), fullPage: true });
     await page.close();

@@ -74,6 +74,7 @@ async function restoreAction(file: string, opts: JsonOpt & SealOpts): Promise<vo
   const passphrase = await passphraseFor(file, opts, cli.env, true);
   const result = await restoreData({ config: cli.config }, file, passphrase);
   printOutcome('data restore', result, opts.json, (v) => ['stigmem data restore: the node database is the backup\'s again', ...infoRows(v.restored), row('previous database', v.previousSavedAs),
+    row('ceremony record', v.ceremonyRecord.message + (v.ceremonyRecord.savedAs ? ` (${v.ceremonyRecord.savedAs})` : '')),
     'Start the node: facts written since the backup are not in it; peers send theirs again from their cursors.']);
 }
 

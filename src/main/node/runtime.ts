@@ -6,6 +6,8 @@ import { isoFromMs, systemClock, type Clock } from './clock.js';
 import type { NodeConfig } from './config/env.js';
 import { orgEntityFor } from './config/orgEntity.js';
 import { backupCheckerFor } from './data/backupCheck.js';
+import { ceremonyRecordPath } from './ceremony/folder.js';
+import { appendCeremonyRecord } from './ceremony/record.js';
 import { openDatabase } from './db/connection.js';
 import type { Migration } from './db/migrations/index.js';
 import { inlinePageFetcher, WorkerPageFetcher } from './federation/pageFetcher.js';
@@ -49,6 +51,14 @@ export async function createNode(config: NodeConfig, opts: NodeOptions = {}) {
     if (keys.isGenerated) {
       const custody = keys.keyCustody;
       recordAudit(db, { category: 'identity', eventType: 'identity_created', actor: nodeId, subject: keys.org.keyId, detail: { key_store: custody.backend, key_location: custody.location, fallback_reason: custody.fallbackReason } }, clock.nowMs());
+      // The key's history starts here as it would with `stigmem ceremony init`, so its backups have a record to join.
+      if (config.dbPath !== ':memory:') {
+        try {
+          appendCeremonyRecord(ceremonyRecordPath(config), keys.org, nodeId, 'init', clock.nowMs(), { key_store: custody.backend, key_location: custody.location, entity_uri: orgEntityFor(config) });
+        } catch (e) {
+          notices.push(`the ceremony record could not be started (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the key's later steps start it`);
+        }
+      }
     }
     const apiKeys = new ApiKeyStore(db, () => clock.nowMs());
     const orgEntityUri = orgEntityFor(config);

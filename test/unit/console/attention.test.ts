@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AttentionItem, NodeStatus } from '../../../src/shared/contract.js';
+import type { DataOverview } from '../../../src/shared/data.js';
 import { applyBackupSchedule, backupSchedule } from '../../../src/main/node/data/schedule.js';
 import { sql } from '../../../src/main/node/db/sql.js';
 import { insertPeer } from '../../../src/main/node/federation/peers/repo.js';
@@ -95,5 +96,23 @@ describe('what needs attention', () => {
     // Automatic backups count as looking after it, before the first is taken.
     applyBackupSchedule(n.deps, { dir: join(n.dir, 'auto'), intervalMinutes: 60, keep: 3 });
     expect(await codes()).toEqual([]);
+  });
+
+  it('warns while the database\'s disk has less free space than STIGMEM_DISK_WARN_FREE_MB, and never when it is 0', async () => {
+    // More than any disk here holds, so the real file system's figure is below it.
+    n = await makeTestNode({ STIGMEM_ENTITY_URI: 'stigmem://org-a.example', STIGMEM_DISK_WARN_FREE_MB: '1000000000' });
+    await backUp();
+    const items = await attention();
+    expect(items.map((i) => [i.code, i.screen])).toEqual([['disk_space_low', 'data']]);
+    expect(items[0]!.message).toMatch(new RegExp(`^Only \\d+(\\.\\d)? (KB|MB|GB|TB) is free on the disk that holds the database \\(${n.dir}\\)\\.`));
+    const data = valueOf(await op('data:overview')) as DataOverview;
+    expect(data.disk).toMatchObject({ isLow: true, freeBytes: expect.any(Number), totalBytes: expect.any(Number) });
+    expect(data.disk!.freeBytes).toBeLessThanOrEqual(data.disk!.totalBytes);
+    await n.close();
+
+    n = await makeTestNode({ STIGMEM_ENTITY_URI: 'stigmem://org-a.example', STIGMEM_DISK_WARN_FREE_MB: '0' });
+    await backUp();
+    expect(await codes()).toEqual([]);
+    expect((valueOf(await op('data:overview')) as DataOverview).disk).toMatchObject({ isLow: false });
   });
 });

@@ -46,7 +46,7 @@ describe('first-run arguments', () => {
 });
 
 describe('identity overview', () => {
-  it('shows the public identity, a QR grid of its public bundle, and no record yet', async () => {
+  it('shows the public identity, a QR grid of its public bundle, and the record its first start began', async () => {
     const o = valueOf(await op<IdentityOverview>('identity:overview'));
     const org = n.deps.keys.org;
     expect(o).toMatchObject({ entityUri: ORG, nodeId: n.deps.nodeId, publicKey: org.publicKey, keyId: org.keyId, fingerprint: org.fingerprint, keyCustody: org.custody });
@@ -59,7 +59,8 @@ describe('identity overview', () => {
     // The three finder patterns' corners are dark.
     for (const [x, y] of [[0, 0], [o.qr.size - 1, 0], [0, o.qr.size - 1]]) expect(o.qr.modules[y! * o.qr.size + x!]).toBe('1');
     expect(o.backup).toEqual({ isPossible: true, whyNot: null, suggestedPath: expect.stringMatching(new RegExp(`^${n.dir}/org-key-\\d{4}-\\d{2}-\\d{2}\\.backup$`)), lastAt: null });
-    expect(o.record).toEqual({ state: 'absent', path: join(n.dir, 'ceremony-record.jsonl') });
+    // The key generated at first start is the record's first step, as `stigmem ceremony init` would make it.
+    expect(o.record).toMatchObject({ state: 'verified', path: join(n.dir, 'ceremony-record.jsonl'), lines: 1, steps: [{ line: 1, step: 'init', keyId: org.keyId }] });
     expect(o.rotation).toEqual({ isPossible: false, whyNot: expect.stringContaining('Publish the org manifest first') });
   });
 
@@ -106,7 +107,7 @@ describe('identity backup', () => {
       for (const secret of [seed.toString('base64url'), seed.toString('base64'), seed.toString('hex'), GOOD]) expect(t.includes(secret), `${where} holds a secret`).toBe(false);
     }
     const o = valueOf(await op<IdentityOverview>('identity:overview'));
-    expect(o.record).toMatchObject({ state: 'verified', lines: 1, steps: [{ line: 1, step: 'backup', keyId: n.deps.keys.org.keyId }] });
+    expect(o.record).toMatchObject({ state: 'verified', lines: 2, steps: [{ line: 2, step: 'backup', keyId: n.deps.keys.org.keyId }, { line: 1, step: 'init' }] });
     expect(o.backup.lastAt).toBe(done.createdAt);
     expect(valueOf(await op<{ keyBackup: unknown }>('node:status')).keyBackup).toEqual({ isPossible: true, lastAt: done.createdAt });
     const events = n.deps.db.all<{ event_type: string; actor: string; subject: string; detail: string }>(sql`SELECT event_type, actor, subject, detail FROM audit_events WHERE category = 'identity' AND event_type != 'identity_created'`);
@@ -121,7 +122,7 @@ describe('identity backup', () => {
     expect(await op('identity:backup', { path: 'org-key.backup', passphrase: GOOD })).toMatchObject({ ok: false, error: { code: 'validation_failed', message: expect.stringContaining('full path') } });
     expect(await op('identity:backup', { path: join(n.dir, 'no-such-folder', 'k.backup'), passphrase: GOOD })).toMatchObject({ ok: false, error: { code: 'file_unreadable' } });
     expect(existsSync(path)).toBe(false);
-    expect(valueOf(await op<IdentityOverview>('identity:overview')).record.state).toBe('absent');
+    expect(valueOf(await op<IdentityOverview>('identity:overview')).record).toMatchObject({ state: 'verified', lines: 1 });
   });
 
   it('replaces an earlier backup only when asked, and never a file that is not a backup', async () => {
@@ -138,14 +139,14 @@ describe('identity backup', () => {
     writeFileSync(notes, 'keep me\n');
     expect(await op('identity:backup', { path: notes, passphrase: GOOD, overwrite: true })).toMatchObject({ ok: false, error: { code: 'file_exists', message: expect.stringContaining('never replaced') } });
     expect(readFileSync(notes, 'utf8')).toBe('keep me\n');
-    expect(valueOf(await op<IdentityOverview>('identity:overview')).record).toMatchObject({ state: 'verified', lines: 2, steps: [{ line: 2 }, { line: 1 }] });
+    expect(valueOf(await op<IdentityOverview>('identity:overview')).record).toMatchObject({ state: 'verified', lines: 3, steps: [{ line: 3 }, { line: 2 }, { line: 1 }] });
   });
 
   it('shows an altered record as invalid, with the line that fails', async () => {
     const done = valueOf(await op<BackupDone>('identity:backup', { path: join(n.dir, 'org-key.backup'), passphrase: GOOD }));
     writeFileSync(done.recordPath, readFileSync(done.recordPath, 'utf8').replace('"step":"backup"', '"step":"init"'));
     const o = valueOf(await op<IdentityOverview>('identity:overview'));
-    expect(o.record).toMatchObject({ state: 'invalid', problems: expect.stringContaining('line 1: signature does not verify') });
+    expect(o.record).toMatchObject({ state: 'invalid', problems: expect.stringContaining('line 2: signature does not verify') });
     // An altered record vouches for no backup.
     expect(o.backup.lastAt).toBeNull();
   });

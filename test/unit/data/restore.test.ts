@@ -11,7 +11,10 @@ import { backupFolderDatabase } from '../../../src/main/node/data/folder.js';
 import { restoreData } from '../../../src/main/node/data/restore.js';
 import { restoreIdentity } from '../../../src/main/node/ceremony/restore.js';
 import { runAdminOperation } from '../../../src/main/node/console/handlers.js';
-import { DATA_BACKUP_META_KEY } from '../../../src/main/node/data/backupFile.js';
+import { CEREMONY_RECORD_META_KEY, DATA_BACKUP_META_KEY } from '../../../src/main/node/data/backupFile.js';
+import { ceremonyRecordPath } from '../../../src/main/node/ceremony/folder.js';
+import { verifyCeremonyRecord } from '../../../src/main/node/ceremony/record.js';
+import { keyBackupStatus } from '../../../src/main/node/console/identityHandlers.js';
 import { sql } from '../../../src/main/node/db/sql.js';
 import { setMeta } from '../../../src/main/node/meta.js';
 import { runLockPath } from '../../../src/main/node/runLock.js';
@@ -130,4 +133,33 @@ describe('restoring a database backup', () => {
       expect(entities(deps)).toEqual(['stigmem://org-a.example/e/before']);
     }, fresh);
   });
+
+  it('carries the ceremony record: a machine rebuilt from its two backups knows its key was backed up', async () => {
+    const keyBackup = join(dir, 'org-key.backup');
+    await withNode(async (deps) => {
+      expect((await runAdminOperation(deps, 'identity:backup', { path: keyBackup, passphrase: 'Twelve brass Bells 60' })).ok).toBe(true);
+    });
+    const path = join(dir, 'backup.sqlite');
+    expect((await backupFolderDatabase({ config }, path, false)).ok).toBe(true);
+    const original = verifyCeremonyRecord(readFileSync(ceremonyRecordPath(config), 'utf8'));
+
+    const fresh = loadConfig({ STIGMEM_DB_PATH: join(dir, 'new-machine', 'node.db'), STIGMEM_KEY_STORE: 'file', STIGMEM_ENTITY_URI: 'stigmem://org-a.example' }).config;
+    expect(await restoreIdentity({ config: fresh, backupPath: keyBackup, passphrase: 'Twelve brass Bells 60' })).toMatchObject({ ok: true });
+    const r = await restoreData({ config: fresh }, path);
+    expect(r).toMatchObject({ ok: true, value: { ceremonyRecord: { outcome: 'merged' } } });
+    const joined = verifyCeremonyRecord(readFileSync(ceremonyRecordPath(fresh), 'utf8'));
+    expect(joined.problems).toEqual([]);
+    // The backup's steps, then the key's restore on this machine.
+    expect(joined.steps.map((st) => st.step)).toEqual([...original.steps.map((st) => st.step), 'restore']);
+    await withNode((deps) => {
+      expect(keyBackupStatus(deps).lastAt).toBe(original.steps.find((st) => st.step === 'backup')!.at);
+      expect(deps.db.get(sql`SELECT value FROM node_meta WHERE key = ${CEREMONY_RECORD_META_KEY}`)).toBeUndefined();
+      const audit = deps.db.get<{ detail: string }>(sql`SELECT detail FROM audit_events WHERE event_type = 'database_restored'`)!;
+      expect(JSON.parse(audit.detail)).toMatchObject({ ceremony_record: 'merged' });
+    }, fresh);
+
+    // Restoring the same backup again finds every step already here.
+    expect(await restoreData({ config: fresh }, path)).toMatchObject({ ok: true, value: { ceremonyRecord: { outcome: 'kept' } } });
+  });
 });
+

@@ -27,7 +27,8 @@ export type CeremonyErrorCode =
   | 'proof_invalid'
   | 'record_invalid'
   | 'dual_trust_too_short'
-  | 'node_running';
+  | 'node_running'
+  | 'no_space';
 
 /** A refusal or failure a ceremony step reports as `{ok: false, error: {code, message}}`. */
 export class CeremonyError extends Error {
@@ -40,7 +41,9 @@ export class CeremonyError extends Error {
   }
 }
 
-const fileErrorCodes = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EROFS', 'ENOSPC']);
+const fileErrorCodes = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EROFS']);
+/** A full disk, as the file system (ENOSPC, EDQUOT) or SQLite writing a copy (SQLITE_FULL) says it. */
+const fullDiskCodes = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
 
 /** The envelope for a thrown error; an unexpected one (a database or library failure) is `internal_error`. */
 export function failureOf(e: unknown): Result<never> {
@@ -51,6 +54,7 @@ export function failureOf(e: unknown): Result<never> {
   if (e instanceof JsonSyntaxError) return fail('invalid_argument', `not valid JSON: ${e.message}`);
   const code = (e as NodeJS.ErrnoException | null)?.code;
   if (code === 'EEXIST') return fail('file_exists', (e as Error).message);
+  if (typeof code === 'string' && fullDiskCodes.has(code)) return fail('no_space', `the disk filled up while writing (${(e as Error).message}); free space on that disk or choose another`);
   if (typeof code === 'string' && fileErrorCodes.has(code)) return fail('file_unreadable', (e as Error).message);
   return fail('internal_error', e instanceof Error ? e.message : String(e));
 }

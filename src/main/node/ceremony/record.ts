@@ -17,7 +17,7 @@ export type CeremonyStep = 'init' | 'backup' | 'restore' | 'manifest_sign' | 'ro
 const STEPS: readonly string[] = ['init', 'backup', 'restore', 'manifest_sign', 'rotate_key'];
 const MAX_LINE_CHARS = 64 * 1024;
 const MAX_LINES = 100_000;
-const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
 /** Details are plain public values; a field whose name suggests a secret is refused outright. */
 export type RecordDetail = string | number | boolean | null | string[];

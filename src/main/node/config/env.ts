@@ -50,6 +50,8 @@ export interface NodeConfig {
   backupPassphrase: string | null;
   /** Days routine progress events (pull_completed) stay in the audit log; 0 keeps them. Changes and refusals stay. */
   auditProgressRetentionDays: number;
+  /** Below this much free space (MiB) on the database's disk the Overview warns; 0 turns the warning off. */
+  diskWarnFreeMb: number;
 }
 
 export class ConfigError extends Error {}
@@ -135,7 +137,7 @@ export const KNOWN_VARIABLES = new Set([
   'STIGMEM_TRUST_WEIGHT_PEER_HISTORY', 'STIGMEM_TRUST_WEIGHT_SCOPE_AUTHORITY', 'STIGMEM_TRUST_WEIGHT_ATTESTATION_MODE',
   'STIGMEM_RATE_LIMIT_WRITE_PER_HOUR', 'STIGMEM_RATE_LIMIT_READ_PER_HOUR', 'STIGMEM_RATE_LIMIT_DISABLED_ACK',
   'STIGMEM_BACKUP_DIR', 'STIGMEM_BACKUP_INTERVAL_MIN', 'STIGMEM_BACKUP_KEEP', 'STIGMEM_BACKUP_PASSPHRASE',
-  'STIGMEM_AUDIT_PROGRESS_RETENTION_DAYS',
+  'STIGMEM_AUDIT_PROGRESS_RETENTION_DAYS', 'STIGMEM_DISK_WARN_FREE_MB',
 ]);
 
 export function isLoopbackHost(host: string): boolean {
@@ -231,6 +233,7 @@ export function loadConfig(env: Env): { config: NodeConfig; warnings: string[] }
     backupKeep: int(env, 'STIGMEM_BACKUP_KEEP', 7, 1, 1000),
     backupPassphrase,
     auditProgressRetentionDays: int(env, 'STIGMEM_AUDIT_PROGRESS_RETENTION_DAYS', 90, 0, 36_500),
+    diskWarnFreeMb: int(env, 'STIGMEM_DISK_WARN_FREE_MB', 1024, 0, 1_000_000_000),
   };
   return { config, warnings };
 }

@@ -2,6 +2,9 @@
 // fixes it. Computed on demand from what the node already keeps; nothing here is stored.
 import type { AttentionItem, NodeStatus } from '../../../shared/contract.js';
 import { isoFromMs } from '../clock.js';
+import { formatBytes } from '../../../shared/bytes.js';
+import { dataDirOf } from '../ceremony/folder.js';
+import { databaseDisk } from '../data/diskSpace.js';
 import { backupSchedule } from '../data/schedule.js';
 import { activePeers } from '../federation/peers/repo.js';
 import { latestManifestFor } from '../manifests/store.js';
@@ -61,6 +64,15 @@ function backupItem(deps: NodeDeps): AttentionItem | null {
   return failure === null ? null : { code: 'automatic_backup_failing', screen: 'data', message: `Automatic database backups are failing: ${failure}` };
 }
 
+function diskItem(deps: NodeDeps): AttentionItem | null {
+  const disk = databaseDisk(deps.config);
+  if (disk === null || !disk.isLow) return null;
+  return {
+    code: 'disk_space_low', screen: 'data',
+    message: `Only ${formatBytes(disk.freeBytes)} is free on the disk that holds the database (${dataDirOf(deps.config)}). When it fills, writes and peers' facts are refused (storage_full) until space is freed; free space there or move the data folder to a larger disk.`,
+  };
+}
+
 function quarantineItem(deps: NodeDeps): AttentionItem | null {
   const pending = countQuarantined(deps.db, { status: 'pending' });
   return pending === 0 ? null : { code: 'quarantine_pending', screen: 'quarantine', message: `${plural(pending, 'fact waits', 'facts wait')} in quarantine for review.` };
@@ -69,5 +81,5 @@ function quarantineItem(deps: NodeDeps): AttentionItem | null {
 /** `status` is the node status's backup state, already worked out (the key's reads the signed ceremony record). */
 export function attentionItems(deps: NodeDeps, status: Pick<NodeStatus, 'keyBackup' | 'dataBackup'>): AttentionItem[] {
   const nowMs = deps.clock.nowMs();
-  return [manifestItem(deps, nowMs), ...backupNudges(status), peersItem(deps), backupItem(deps), apiKeysItem(deps, nowMs), quarantineItem(deps)].filter((i): i is AttentionItem => i !== null);
+  return [diskItem(deps), manifestItem(deps, nowMs), ...backupNudges(status), peersItem(deps), backupItem(deps), apiKeysItem(deps, nowMs), quarantineItem(deps)].filter((i): i is AttentionItem => i !== null);
 }

@@ -17,6 +17,7 @@ import { isoFromMs } from '../clock.js';
 import { applyBackupSchedule, backupSchedule } from '../data/schedule.js';
 import { automaticBackupSettings, SETTING_AUTOMATIC_BACKUP } from '../data/settings.js';
 import { backupUnderWay, backUpNode, lastDataBackup } from '../data/service.js';
+import { databaseDisk } from '../data/diskSpace.js';
 import { sql } from '../db/sql.js';
 import type { NodeDeps } from '../server/deps.js';
 import { outputPathRefusal } from './outputFile.js';
@@ -46,6 +47,7 @@ function overview(deps: NodeDeps): DataOverview {
     lastBackup: lastDataBackup(deps),
     automatic: automaticState(deps),
     inProgress: backupUnderWay(deps),
+    disk: databaseDisk(deps.config),
   };
 }
 

@@ -8,12 +8,16 @@ import { dirname, join } from 'node:path';
 import { LATEST_SCHEMA_VERSION } from '../db/migrations/index.js';
 import { readSealedHeader, sealBackup, unsealBackup } from './sealed.js';
 import { CeremonyError } from '../ceremony/errors.js';
+import { readRecordText } from '../ceremony/recordCarry.js';
+import { requireRoomFor, type DiskSpaceProbe } from './diskSpace.js';
 import type { DataBackupInfo } from '../../../shared/data.js';
 
 export const DATA_BACKUP_FORMAT = 'stigmem-data-backup';
 export const DATA_BACKUP_VERSION = 1;
 /** The node_meta key a backup carries its mark under; a live database never has it. */
 export const DATA_BACKUP_META_KEY = 'data_backup';
+/** The node_meta key a backup carries the ceremony record under (the record is a file beside a live database). */
+export const CEREMONY_RECORD_META_KEY = 'ceremony_record';
 
 export interface DataBackupMark {
   takenAt: string;
@@ -26,12 +30,16 @@ export interface WriteBackupOptions {
   path: string;
   overwrite: boolean;
   mark: DataBackupMark;
+  /** The ceremony record beside the database, carried inside the copy (absent: none carried). */
+  ceremonyRecordPath?: string;
   /** Seal the copy under this passphrase; its plain form is made in `workDir` (beside the database), never at `path`. */
   passphrase?: string;
   workDir?: string;
   /** Pages copied between turns of the event loop (the node keeps answering meanwhile); Infinity copies in one step. */
   pagesPerStep?: number;
   onProgress?: (fraction: number) => void;
+  /** How free space is read before copying (the file system's own figures unless a test says otherwise). */
+  diskSpace?: DiskSpaceProbe;
 }
 
 const countOf = (db: Database.Database, table: 'facts' | 'peers'): number => db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
@@ -52,13 +60,17 @@ export function fsyncFile(path: string): void {
   }
 }
 
-/** Make the copy standalone (no write-ahead log beside it) and mark it. */
-function sealCopy(tmp: string, mark: DataBackupMark): void {
+/** Make the copy standalone (no write-ahead log beside it), mark it, and put the ceremony record in it. */
+function sealCopy(tmp: string, mark: DataBackupMark, record: string | null): void {
   const db = new Database(tmp);
   try {
     db.pragma('journal_mode = DELETE');
     const value = JSON.stringify({ format: DATA_BACKUP_FORMAT, version: DATA_BACKUP_VERSION, taken_at: mark.takenAt, node_id: mark.nodeId, entity_uri: mark.entityUri, key_id: mark.keyId });
-    db.prepare('INSERT INTO node_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(DATA_BACKUP_META_KEY, value);
+    const put = db.prepare('INSERT INTO node_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+    db.transaction(() => {
+      put.run(DATA_BACKUP_META_KEY, value);
+      if (record !== null) put.run(CEREMONY_RECORD_META_KEY, record);
+    })();
   } finally {
     db.close();
   }
@@ -78,6 +90,9 @@ export async function writeDataBackup(source: Database.Database, opts: WriteBack
   const tmp = `${opts.path}.${suffix}`;
   const plain = opts.passphrase === undefined ? tmp : join(opts.workDir ?? dirname(source.name), `.stigmem-backup-${suffix}`);
   const step = opts.pagesPerStep ?? 256;
+  // The copy is as large as the database; a sealed one is written twice (the plain copy, then the sealed file).
+  const size = (source.pragma('page_count', { simple: true }) as number) * (source.pragma('page_size', { simple: true }) as number);
+  requireRoomFor(plain === tmp ? [{ dir: dirname(tmp), bytes: size }] : [{ dir: dirname(plain), bytes: size }, { dir: dirname(tmp), bytes: size }], opts.diskSpace);
   try {
     // Created owner-only and empty first, so the copy is never readable by others while it is written.
     closeSync(openSync(plain, 'wx', 0o600));
@@ -87,7 +102,7 @@ export async function writeDataBackup(source: Database.Database, opts: WriteBack
         return Number.isFinite(step) ? step : Math.max(totalPages, 1);
       },
     });
-    sealCopy(plain, opts.mark);
+    sealCopy(plain, opts.mark, opts.ceremonyRecordPath === undefined ? null : readRecordText(opts.ceremonyRecordPath));
     chmodSync(plain, 0o600);
     if (opts.passphrase !== undefined) {
       const { path: _path, bytes: _bytes, sealed: _sealed, ...summary } = readDataBackup(plain);

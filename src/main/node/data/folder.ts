@@ -5,7 +5,7 @@ import type { DataBackupDone } from '../../../shared/data.js';
 import { recordAudit } from '../audit/log.js';
 import { isoFromMs } from '../clock.js';
 import { asResult } from '../ceremony/errors.js';
-import { dataDirOf, loadExistingSigner, nowOf, requireFileDatabase, withDatabase, type CeremonyContext } from '../ceremony/folder.js';
+import { ceremonyRecordPath, dataDirOf, loadExistingSigner, nowOf, requireFileDatabase, withDatabase, type CeremonyContext } from '../ceremony/folder.js';
 import type { Result } from '../errors.js';
 import { orgEntityFor } from '../config/orgEntity.js';
 import { writeDataBackup } from './backupFile.js';
@@ -19,7 +19,7 @@ export function backupFolderDatabase(ctx: CeremonyContext, outPath: string, over
       const entityUri = orgEntityFor(ctx.config);
       const mark = { takenAt: isoFromMs(nowOf(ctx)), nodeId, entityUri, keyId: signer.keyId };
       const sealing = passphrase === undefined ? {} : { passphrase, workDir: dataDirOf(ctx.config) };
-      const done = await writeDataBackup(db.raw, { path, overwrite, mark, pagesPerStep: Infinity, ...sealing });
+      const done = await writeDataBackup(db.raw, { path, overwrite, mark, pagesPerStep: Infinity, ceremonyRecordPath: ceremonyRecordPath(ctx.config), ...sealing });
       recordAudit(db, { category: 'admin', eventType: 'database_backup', actor: entityUri, subject: nodeId, detail: { path, bytes: done.bytes, sha256: done.sha256, facts: done.facts, sealed: done.sealed } }, nowOf(ctx));
       return done;
     });

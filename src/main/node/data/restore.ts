@@ -4,14 +4,15 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { DataBackupInfo, DataRestoreDone } from '../../../shared/data.js';
+import type { CeremonyRecordRestore, DataBackupInfo, DataRestoreDone } from '../../../shared/data.js';
 import { asResult, CeremonyError } from '../ceremony/errors.js';
-import { dataDirOf, hasConfiguredKey, loadExistingSigner, nowOf, requireFileDatabase, requireStoppedNode, withDatabase, type CeremonyContext } from '../ceremony/folder.js';
+import { applyRecordPlan, planRecordRestore, readRecordText, type RecordPlan } from '../ceremony/recordCarry.js';
+import { ceremonyRecordPath, dataDirOf, hasConfiguredKey, loadExistingSigner, nowOf, requireFileDatabase, requireStoppedNode, withDatabase, type CeremonyContext } from '../ceremony/folder.js';
 import type { Result } from '../errors.js';
 import { getMeta, setMeta } from '../meta.js';
 import { recordAudit } from '../audit/log.js';
 import { sql, wrapDatabase } from '../db/sql.js';
-import { DATA_BACKUP_META_KEY, fsyncFile, openSealedBackup } from './backupFile.js';
+import { CEREMONY_RECORD_META_KEY, DATA_BACKUP_META_KEY, fsyncFile, openSealedBackup } from './backupFile.js';
 import { inlineBackupChecker, type BackupChecker } from './backupCheck.js';
 
 /** The node_meta rows that say where this machine keeps the key: the machine's own, never the backup's. */
@@ -51,21 +52,34 @@ function checkBelongs(info: DataBackupInfo, present: Present): void {
   if (mismatch !== null) throw new CeremonyError(mismatch.code, mismatch.message);
 }
 
-/** Copy the backup next to the database, drop its mark, keep this machine's key custody, note the restore in its audit log. */
-function prepareCopy(plainPath: string, backupPath: string, dbPath: string, present: Present, info: DataBackupInfo, previousSavedAs: string, nowMs: number): string {
+interface Prepared {
+  tmp: string;
+  record: RecordPlan;
+}
+
+/**
+ * Copy the backup next to the database, drop its mark, keep this machine's key custody, take out the ceremony record it
+ * carries (joined with this machine's record), note the restore in its audit log.
+ */
+function prepareCopy(plainPath: string, backupPath: string, ctx: CeremonyContext, present: Present, info: DataBackupInfo, previousSavedAs: string, nowMs: number): Prepared {
+  const dbPath = ctx.config.dbPath;
   const tmp = `${dbPath}.restore-${randomBytes(6).toString('hex')}.tmp`;
   copyFileSync(plainPath, tmp);
   try {
+    let record: RecordPlan;
     const raw = new Database(tmp);
     try {
       const db = wrapDatabase(raw);
+      const carried = db.get<{ value: string }>(sql`SELECT value FROM node_meta WHERE key = ${CEREMONY_RECORD_META_KEY}`)?.value ?? null;
+      record = planRecordRestore(readRecordText(ceremonyRecordPath(ctx.config)), carried);
+      const detail = { from: backupPath, taken_at: info.takenAt, previous_saved_as: previousSavedAs, ceremony_record: record.result.outcome };
       db.transaction(() => {
-        db.run(sql`DELETE FROM node_meta WHERE key = ${DATA_BACKUP_META_KEY}`);
+        db.run(sql`DELETE FROM node_meta WHERE key = ${DATA_BACKUP_META_KEY} OR key = ${CEREMONY_RECORD_META_KEY}`);
         for (const [key, value] of present.custody) {
           if (value === null) db.run(sql`DELETE FROM node_meta WHERE key = ${key}`);
           else setMeta(db, key, value);
         }
-        recordAudit(db, { category: 'admin', eventType: 'database_restored', actor: info.entityUri, subject: info.nodeId, detail: { from: backupPath, taken_at: info.takenAt, previous_saved_as: previousSavedAs } }, nowMs);
+        recordAudit(db, { category: 'admin', eventType: 'database_restored', actor: info.entityUri, subject: info.nodeId, detail }, nowMs);
       });
       raw.pragma('journal_mode = WAL');
     } finally {
@@ -73,7 +87,7 @@ function prepareCopy(plainPath: string, backupPath: string, dbPath: string, pres
     }
     chmodSync(tmp, 0o600);
     fsyncFile(tmp);
-    return tmp;
+    return { tmp, record };
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
@@ -117,8 +131,9 @@ function swapIn(ctx: CeremonyContext, present: Present, info: DataBackupInfo, pl
     throw new CeremonyError('node_running', `${dbPath}-wal is not empty: something still has the database open; stop it first`);
   }
   const nowMs = nowOf(ctx);
-  const previousSavedAs = `${dbPath}.before-restore-${new Date(nowMs).toISOString().replace(/[:.]/g, '-')}`;
-  const tmp = prepareCopy(plainPath, info.path, dbPath, present, info, previousSavedAs, nowMs);
+  const stamp = new Date(nowMs).toISOString().replace(/[:.]/g, '-');
+  const previousSavedAs = `${dbPath}.before-restore-${stamp}`;
+  const { tmp, record } = prepareCopy(plainPath, info.path, ctx, present, info, previousSavedAs, nowMs);
   try {
     copyFileSync(dbPath, previousSavedAs);
     chmodSync(previousSavedAs, 0o600);
@@ -129,5 +144,14 @@ function swapIn(ctx: CeremonyContext, present: Present, info: DataBackupInfo, pl
     rmSync(tmp, { force: true });
     throw e;
   }
-  return { restored: info, previousSavedAs };
+  return { restored: info, previousSavedAs, ceremonyRecord: restoreRecord(ceremonyRecordPath(ctx.config), record, stamp) };
+}
+
+/** The database is already back: a record that cannot be written is reported, not a failed restore. */
+function restoreRecord(path: string, plan: RecordPlan, stamp: string): CeremonyRecordRestore {
+  try {
+    return applyRecordPlan(path, plan, stamp);
+  } catch (e) {
+    return { outcome: 'failed', message: `The ceremony record could not be written to ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); this machine's is left as it was.` };
+  }
 }

@@ -5,7 +5,7 @@ import { fail, ok, type Result } from '../../../shared/result.js';
 import { recordAudit } from '../audit/log.js';
 import { isoFromMs } from '../clock.js';
 import { failureOf } from '../ceremony/errors.js';
-import { dataDirOf } from '../ceremony/folder.js';
+import { ceremonyRecordPath, dataDirOf } from '../ceremony/folder.js';
 import type { NodeDeps } from '../server/deps.js';
 import { sql } from '../db/sql.js';
 import { writeDataBackup } from './backupFile.js';
@@ -46,7 +46,8 @@ export async function backUpNode(deps: NodeDeps, path: string, opts: { overwrite
   try {
     const mark = { takenAt: state.startedAt, nodeId: deps.nodeId, entityUri: deps.orgEntityUri, keyId: deps.keys.org.keyId };
     const sealing = opts.passphrase === undefined ? {} : { passphrase: opts.passphrase, workDir: dataDirOf(deps.config) };
-    const done = await writeDataBackup(deps.db.raw, { path, overwrite: opts.overwrite, mark, onProgress: (f) => (state.fraction = f), ...sealing });
+    const record = deps.config.dbPath === ':memory:' ? {} : { ceremonyRecordPath: ceremonyRecordPath(deps.config) };
+    const done = await writeDataBackup(deps.db.raw, { path, overwrite: opts.overwrite, mark, onProgress: (f) => (state.fraction = f), ...record, ...sealing });
     const detail = { path, bytes: done.bytes, sha256: done.sha256, facts: done.facts, sealed: done.sealed, ...(opts.automatic ? { automatic: true } : {}) };
     recordAudit(deps.db, { category: 'admin', eventType: 'database_backup', actor: deps.orgEntityUri, subject: deps.nodeId, detail }, deps.clock.nowMs());
     return ok(done);

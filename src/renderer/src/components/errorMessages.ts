@@ -33,6 +33,7 @@ const BY_CODE: Record<string, ErrorDescription> = {
   bad_response: { title: 'The node gave an unexpected answer', hint: 'The address may not be a Stigmem node.' },
   rate_limited: { title: 'Too many attempts', hint: 'Wait a moment and try again.' },
   storage_full: { title: "The node's disk is full", hint: 'Nothing was written. Free space on the disk that holds the data folder, then try again.' },
+  no_space: { title: 'Not enough free space on that disk', hint: 'Nothing was left half-written. Free space there or choose a folder on another disk, then try again.' },
   storage_busy: { title: 'The database is held by another process', hint: 'A backup, restore or second node has it; try again in a few seconds.' },
   storage_read_only: { title: 'The database cannot be written', hint: 'The data folder or its disk is read-only; fix its permissions or mount, then restart the node.' },
   storage_io_error: { title: 'The disk failed a read or write', hint: 'Check the disk that holds the data folder; if it is failing, restore a backup onto another.' },

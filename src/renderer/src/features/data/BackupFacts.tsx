@@ -1,18 +1,7 @@
 // What a database backup holds, as the Data screen lists it after a backup and before a restore.
 import type { DataBackupInfo } from '../../../../shared/data';
+import { formatBytes } from '../../../../shared/bytes';
 import { formatCount, formatTimestamp } from '../../components/format';
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} bytes`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
 
 export function BackupFacts({ info }: { info: DataBackupInfo }) {
   return (

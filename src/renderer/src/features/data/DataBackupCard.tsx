@@ -6,7 +6,8 @@ import { NewPassphrase, newPassphraseState } from '../../components/NewPassphras
 import { useConfirmStep } from '../../components/useConfirmStep';
 import { formatCount, formatTimestamp } from '../../components/format';
 import { useData } from '../../stores/data';
-import { BackupFacts, formatBytes } from './BackupFacts';
+import { formatBytes } from '../../../../shared/bytes';
+import { BackupFacts } from './BackupFacts';
 
 function BackupResult() {
   const done = useData((s) => s.lastBackup);

@@ -20,6 +20,11 @@ function RestoreResult() {
         <dd className="mono wrap" data-testid="data-restore-previous">
           {done.previousSavedAs}
         </dd>
+        <dt>The ceremony record</dt>
+        <dd data-testid="data-restore-record" data-outcome={done.ceremonyRecord.outcome}>
+          {done.ceremonyRecord.message}
+          {done.ceremonyRecord.savedAs && <span className="mono wrap"> {done.ceremonyRecord.savedAs}</span>}
+        </dd>
       </dl>
     </div>
   );

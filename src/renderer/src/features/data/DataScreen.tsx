@@ -5,7 +5,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatCount, formatTimestamp } from '../../components/format';
 import { Spinner } from '../../components/Spinner';
 import { useData } from '../../stores/data';
-import { formatBytes } from './BackupFacts';
+import { formatBytes } from '../../../../shared/bytes';
 import { AutomaticCard } from './AutomaticCard';
 import { DataBackupCard } from './DataBackupCard';
 import { DataRestoreCard } from './DataRestoreCard';
@@ -23,6 +23,14 @@ function DatabaseCard({ data }: { data: DataOverview }) {
         </dd>
         <dt>Size</dt>
         <dd>{formatBytes(data.bytes)}</dd>
+        {data.disk ? (
+          <>
+            <dt>Free on its disk</dt>
+            <dd data-testid="data-disk-free" data-low={data.disk.isLow}>
+              {formatBytes(data.disk.freeBytes)} of {formatBytes(data.disk.totalBytes)}
+            </dd>
+          </>
+        ) : null}
         <dt>Facts</dt>
         <dd data-testid="data-facts">{formatCount(data.facts)}</dd>
         <dt>Last backup</dt>
@@ -36,6 +44,12 @@ function DatabaseCard({ data }: { data: DataOverview }) {
           )}
         </dd>
       </dl>
+      {data.disk?.isLow ? (
+        <p className="form__warn" data-testid="data-disk-low">
+          The disk is nearly full. When it fills, the node refuses writes and peers&apos; facts until space is freed; free space there or move
+          the data folder to a larger disk.
+        </p>
+      ) : null}
       {data.isPossible && data.lastBackup === null ? (
         <p className="form__warn" data-testid="data-backup-never">
           This database has never been backed up: if the disk fails, its facts, peers and audit log go with it.

@@ -1,0 +1,85 @@
+// The ceremony record travels inside database backups, so a machine rebuilt from its key backup and its data backup
+// gets its history back: on restore the backup's lines and this machine's own are joined, never one dropped.
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import type { CeremonyRecordRestore } from '../../../shared/data.js';
+import { MAX_RECORD_BYTES, verifyCeremonyRecord } from './record.js';
+
+/** The record's text (to put in a backup, or as this machine's), or null when there is none or it is too large. */
+export function readRecordText(path: string): string | null {
+  try {
+    const st = statSync(path);
+    if (!st.isFile() || st.size === 0 || st.size > MAX_RECORD_BYTES) return null;
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null; // no record beside the database: the backup simply carries none
+  }
+}
+
+const linesOf = (text: string): string[] => text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l !== '');
+const firstProblem = (text: string): string | null => {
+  const p = verifyCeremonyRecord(text).problems[0];
+  return p === undefined ? null : `line ${p.line}: ${p.reason}`;
+};
+
+/** What restoring does with the record: the text to write in place (null: leave it) and one to keep beside it. */
+export interface RecordPlan {
+  result: CeremonyRecordRestore;
+  write: string | null;
+  aside: string | null;
+}
+
+/**
+ * Decide from this machine's record and the backup's: the backup's lines first, then this machine's that it lacks
+ * (a key restore done here before the data), written only if the joined record still verifies.
+ */
+export function planRecordRestore(local: string | null, carried: string | null): RecordPlan {
+  if (carried === null) return { result: { outcome: 'none', message: 'The backup carries no ceremony record; this machine\'s is left as it is.' }, write: null, aside: null };
+  const bad = firstProblem(carried);
+  if (bad !== null) return { result: { outcome: 'kept_apart', message: `The backup's ceremony record does not verify (${bad}); it is kept beside this machine's, which is left as it is.` }, write: null, aside: carried };
+  const carriedLines = linesOf(carried);
+  const localLines = local === null ? [] : linesOf(local);
+  const held = new Set(localLines);
+  if (localLines.length > 0 && carriedLines.every((l) => held.has(l))) {
+    return { result: { outcome: 'kept', message: 'This machine\'s ceremony record already holds every step the backup\'s does.' }, write: null, aside: null };
+  }
+  const known = new Set(carriedLines);
+  const extra = localLines.filter((l) => !known.has(l));
+  const joined = [...carriedLines, ...extra].join('\n') + '\n';
+  const joinedProblem = firstProblem(joined);
+  if (joinedProblem !== null) {
+    return { result: { outcome: 'kept_apart', message: `The backup's ceremony record and this machine's do not join into one that verifies (${joinedProblem}); the backup's is kept beside this machine's, which is left as it is.` }, write: null, aside: carried };
+  }
+  const outcome = localLines.length === 0 ? 'restored' : 'merged';
+  const message = outcome === 'restored'
+    ? `The ceremony record is back from the backup (${carriedLines.length} signed steps).`
+    : `The ceremony record holds the backup's ${carriedLines.length} signed steps and this machine's ${extra.length} later ones.`;
+  return { result: { outcome, message }, write: joined, aside: null };
+}
+
+function writeDurably(path: string, text: string, replace: boolean): void {
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  const fd = openSync(tmp, 'wx', 0o644);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  if (!replace && existsSync(path)) {
+    rmSync(tmp, { force: true });
+    return;
+  }
+  renameSync(tmp, path);
+}
+
+/** Carry out a plan: the record replaced in one rename, or the backup's copy put beside it as `<record>.from-backup-<time>`. */
+export function applyRecordPlan(path: string, plan: RecordPlan, stamp: string): CeremonyRecordRestore {
+  if (plan.write !== null) writeDurably(path, plan.write, true);
+  if (plan.aside !== null) {
+    const asidePath = `${path}.from-backup-${stamp}`;
+    writeDurably(asidePath, plan.aside, false);
+    return { ...plan.result, savedAs: asidePath };
+  }
+  return plan.result;
+}
