@@ -7,7 +7,7 @@ import type { NodeConfig } from './config/env.js';
 import { orgEntityFor } from './config/orgEntity.js';
 import { backupCheckerFor } from './data/backupCheck.js';
 import { ceremonyRecordPath } from './ceremony/folder.js';
-import { appendCeremonyRecord } from './ceremony/record.js';
+import { startCeremonyRecord } from './ceremony/record.js';
 import { openDatabase } from './db/connection.js';
 import type { Migration } from './db/migrations/index.js';
 import { inlinePageFetcher, WorkerPageFetcher } from './federation/pageFetcher.js';
@@ -54,7 +54,8 @@ export async function createNode(config: NodeConfig, opts: NodeOptions = {}) {
       // The key's history starts here as it would with `stigmem ceremony init`, so its backups have a record to join.
       if (config.dbPath !== ':memory:') {
         try {
-          appendCeremonyRecord(ceremonyRecordPath(config), keys.org, nodeId, 'init', clock.nowMs(), { key_store: custody.backend, key_location: custody.location, entity_uri: orgEntityFor(config) });
+          const keptAs = startCeremonyRecord(ceremonyRecordPath(config), keys.org, nodeId, clock.nowMs(), { key_store: custody.backend, key_location: custody.location, entity_uri: orgEntityFor(config) });
+          if (keptAs !== null) notices.push(`the ceremony record of an earlier identity in this folder was kept as ${keptAs}`);
         } catch (e) {
           notices.push(`the ceremony record could not be started (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the key's later steps start it`);
         }

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CeremonyError } from '../../../src/main/node/ceremony/errors.js';
-import { appendCeremonyRecord, ceremonyRecordLine, verifyCeremonyRecord, verifyCeremonyRecordFile } from '../../../src/main/node/ceremony/record.js';
+import { appendCeremonyRecord, ceremonyRecordLine, startCeremonyRecord, verifyCeremonyRecord, verifyCeremonyRecordFile } from '../../../src/main/node/ceremony/record.js';
 import { canonicalJcsBytes } from '../../../src/main/node/json/canonical.js';
 import { verifyB64 } from '../../../src/main/node/crypto/ed25519.js';
 import { keyFrom, JUNE_2026 } from '../manifests/fixtures.js';
@@ -102,3 +102,23 @@ describe('the record file', () => {
     expectFailure(verifyCeremonyRecordFile(join(dir, 'missing.jsonl')), 'file_unreadable');
   });
 });
+
+describe('a new identity\'s record', () => {
+  it('begins with its init line, and a record an earlier identity left in the folder is kept apart, not continued', () => {
+    const path = join(ceremonyFolder().dir, 'ceremony-record.jsonl');
+    expect(startCeremonyRecord(path, A, NODE, JUNE_2026, { key_store: 'file' })).toBeNull();
+    appendCeremonyRecord(path, A, NODE, 'backup', JUNE_2026 + 1);
+    const earlier = readFileSync(path, 'utf8');
+
+    const keptAs = startCeremonyRecord(path, B, NODE, JUNE_2026 + 2, { key_store: 'file' });
+    expect(keptAs).toBe(`${path}.before-init-2026-06-01T00-00-00-002Z`);
+    expect(readFileSync(keptAs!, 'utf8')).toBe(earlier);
+    const fresh = expectOk(verifyCeremonyRecordFile(path, B.publicKey));
+    expect(fresh.steps.map((st) => [st.step, st.keyId])).toEqual([['init', B.keyId]]);
+
+    // An empty file is no earlier record.
+    writeFileSync(path, '');
+    expect(startCeremonyRecord(path, C, NODE, JUNE_2026 + 3, {})).toBeNull();
+  });
+});
+

@@ -12,7 +12,7 @@ import {
 } from './folder.js';
 import { placeInStore, type Placement } from './placement.js';
 import { publicBundle, writeIdentityQr, type PublicBundle } from './qr.js';
-import { appendCeremonyRecord } from './record.js';
+import { startCeremonyRecord } from './record.js';
 
 export interface InitOptions extends CeremonyContext {
   /** The organisation the key signs for (default STIGMEM_ENTITY_URI); goes into the QR bundle. */
@@ -69,9 +69,10 @@ export function initCeremony(opts: InitOptions): Promise<Result<InitReport>> {
       mkdirSync(qrDir, { recursive: true });
       const qr = await writeIdentityQr(qrDir, bundle);
       const recordPath = ceremonyRecordPath(opts.config);
-      appendCeremonyRecord(recordPath, signer, nodeId, 'init', nowOf(opts), {
+      const keptAs = startCeremonyRecord(recordPath, signer, nodeId, nowOf(opts), {
         key_store: placed.kind, key_location: signer.custody, entity_uri: entityUri, qr_files: [qr.svg, qr.png],
       });
+      if (keptAs !== null) notices.push(`the ceremony record of an earlier identity in this folder was kept as ${keptAs}`);
       return {
         ...keySummary(signer), nodeId, entityUri, keyStore: placed.kind, keyLocation: signer.custody, fallbackReason: placed.fallbackReason,
         notices, bundle, qrSvg: qr.svg, qrPng: qr.png, recordPath,

@@ -1,5 +1,5 @@
 // The ceremony record: one signed JSON line per step (what was done, when, with which public key), never a secret.
-import { closeSync, fsyncSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { isoFromMs } from '../clock.js';
 import { fromBase64Url, normaliseKey } from '../crypto/base64url.js';
 import { approvalFingerprint, verifyB64 } from '../crypto/ed25519.js';
@@ -57,6 +57,20 @@ export function appendCeremonyRecord(path: string, signer: Signer, nodeId: strin
     closeSync(fd);
   }
   return line;
+}
+
+/**
+ * Begin the record of a new identity. A record left in the folder by an earlier identity is kept apart, renamed
+ * `<record>.before-init-<time>`, since the new key cannot continue it; returns where it went, if anywhere.
+ */
+export function startCeremonyRecord(path: string, signer: Signer, nodeId: string, nowMs: number, details: Record<string, RecordDetail>): string | null {
+  let keptAs: string | null = null;
+  if (existsSync(path) && statSync(path).size > 0) {
+    keptAs = `${path}.before-init-${new Date(nowMs).toISOString().replace(/[:.]/g, '-')}`;
+    renameSync(path, keptAs);
+  }
+  appendCeremonyRecord(path, signer, nodeId, 'init', nowMs, details);
+  return keptAs;
 }
 
 export interface RecordProblem {
