@@ -37,3 +37,32 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** `call` over HTTPS with a private CA and, for mTLS, a client certificate (as `curl --cacert --cert --key` would). */
+export async function tlsCall(url: string, opts: { ca: string; cert?: string; key?: string; apiKey?: string; method?: string; body?: unknown; headers?: Record<string, string> }): Promise<JsonResponse> {
+  const { request } = await import('node:https');
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.apiKey) headers['authorization'] = `Bearer ${opts.apiKey}`;
+  const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+  if (payload !== undefined) headers['content-type'] = 'application/json';
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: opts.method ?? (payload === undefined ? 'GET' : 'POST'), headers, ca: opts.ca, cert: opts.cert, key: opts.key, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: unknown = text;
+        try {
+          body = text === '' ? undefined : JSON.parse(text);
+        } catch {
+          // not JSON: the text as it came
+        }
+        const out = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') out.set(k, v);
+        resolve({ status: res.statusCode ?? 0, body, headers: out });
+      });
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}

@@ -13,6 +13,10 @@ import type { Migration } from './db/migrations/index.js';
 import { inlinePageFetcher, WorkerPageFetcher } from './federation/pageFetcher.js';
 import { loadNodeKeys, type KeyLoadOptions } from './identity/keys.js';
 import { buildApp, MAX_HEADER_BYTES } from './server/app.js';
+import { certificateUris, loadTlsMaterial, serverTlsOptions } from './server/tls.js';
+import { watchTlsFiles } from './server/tlsReload.js';
+import type { Server as TlsServer } from 'node:tls';
+import { usePeerTls } from './federation/http.js';
 import type { App, NodeDeps } from './server/deps.js';
 import { holdRunLock } from './runLock.js';
 import { PRODUCT_VERSION, PROTOCOL_VERSION } from './version.js';
@@ -66,11 +70,17 @@ export async function createNode(config: NodeConfig, opts: NodeOptions = {}) {
     if (config.adminKey) apiKeys.ensureBootstrapKey(config.adminKey, orgEntityUri, isoFromMs(clock.nowMs()));
     else if (config.authRequired) notices.push('no STIGMEM_ADMIN_KEY is set: admin routes are unreachable until one is');
     notices.push(`identity key: ${keys.org.custody} (key id ${keys.org.keyId.slice(0, 16)}…)`);
+    const tls = config.tls === null ? null : loadTlsMaterial(config.tls);
+    if (tls !== null) {
+      if (!config.nodeUrl.startsWith('https:')) notices.push(`STIGMEM_NODE_URL is ${config.nodeUrl}, but with STIGMEM_TLS_* set the node answers HTTPS only: advertise its https:// URL`);
+      if (!certificateUris(tls.cert).includes(nodeId)) notices.push(`the TLS certificate (STIGMEM_TLS_CERT_PATH) does not name this node's id ${nodeId} as a URI SAN: mTLS peers will refuse its pulls and pages`);
+      usePeerTls(tls);
+    }
     // The page worker starts with the first pull (after the app below exists) and tells the node's log if it cannot.
-    const pages = opts.pageWorkerFile ? new WorkerPageFetcher(opts.pageWorkerFile, (m) => app.log.warn(m)) : inlinePageFetcher;
+    const pages = opts.pageWorkerFile ? new WorkerPageFetcher(opts.pageWorkerFile, (m) => app.log.warn(m), undefined, tls) : inlinePageFetcher;
     const deps: NodeDeps = { config, db, keys, nodeId, clock, apiKeys, orgEntityUri, version: { product: PRODUCT_VERSION, protocol: PROTOCOL_VERSION }, pages, keyOptions: opts.keys,
       backupCheck: backupCheckerFor(opts.backupCheckWorkerFile, (m) => app.log.warn(m)) };
-    const app: App = await buildApp(deps, { logger: opts.logger });
+    const app: App = await buildApp(deps, { logger: opts.logger, tls });
     return { deps, app, notices };
   } catch (e) {
     db.raw.close();
@@ -88,19 +98,25 @@ export async function startNode(config: NodeConfig, opts: NodeOptions = {}): Pro
     throw e;
   }
   app.server.maxHeadersCount = 200;
+  const stopTlsWatch = config.tls === null ? () => undefined : watchTlsFiles(config.tls, (m) => {
+    (app.server as unknown as TlsServer).setSecureContext(serverTlsOptions(m));
+    usePeerTls(m);
+    deps.pages.useTls(m);
+  }, app.log);
   const releaseRunLock = holdRunLock(config.dbPath);
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   let closed = false;
   return {
-    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    url: `${config.tls ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     deps,
     app,
     notices,
     async close() {
       if (closed) return;
       closed = true;
+      stopTlsWatch();
       await app.close();
       deps.db.raw.close();
       releaseRunLock();

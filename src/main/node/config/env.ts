@@ -52,6 +52,14 @@ export interface NodeConfig {
   auditProgressRetentionDays: number;
   /** Below this much free space (MiB) on the database's disk the Overview warns; 0 turns the warning off. */
   diskWarnFreeMb: number;
+  /** mTLS (STIGMEM_TLS_CERT_PATH, _KEY_PATH, _CA_BUNDLE): the node serves HTTPS and pulls with its certificate. */
+  tls: TlsPaths | null;
+}
+
+export interface TlsPaths {
+  certPath: string;
+  keyPath: string;
+  caBundlePath: string;
 }
 
 export class ConfigError extends Error {}
@@ -137,8 +145,18 @@ export const KNOWN_VARIABLES = new Set([
   'STIGMEM_TRUST_WEIGHT_PEER_HISTORY', 'STIGMEM_TRUST_WEIGHT_SCOPE_AUTHORITY', 'STIGMEM_TRUST_WEIGHT_ATTESTATION_MODE',
   'STIGMEM_RATE_LIMIT_WRITE_PER_HOUR', 'STIGMEM_RATE_LIMIT_READ_PER_HOUR', 'STIGMEM_RATE_LIMIT_DISABLED_ACK',
   'STIGMEM_BACKUP_DIR', 'STIGMEM_BACKUP_INTERVAL_MIN', 'STIGMEM_BACKUP_KEEP', 'STIGMEM_BACKUP_PASSPHRASE',
-  'STIGMEM_AUDIT_PROGRESS_RETENTION_DAYS', 'STIGMEM_DISK_WARN_FREE_MB',
+  'STIGMEM_AUDIT_PROGRESS_RETENTION_DAYS', 'STIGMEM_DISK_WARN_FREE_MB', 'STIGMEM_TLS_CERT_PATH', 'STIGMEM_TLS_KEY_PATH',
+  'STIGMEM_TLS_CA_BUNDLE',
 ]);
+
+/** The three mTLS files, all or none (as the reference: a certificate and key without a CA bundle is refused). */
+function tlsPaths(env: Env): TlsPaths | null {
+  const [cert, key, ca] = [str(env, 'STIGMEM_TLS_CERT_PATH'), str(env, 'STIGMEM_TLS_KEY_PATH'), str(env, 'STIGMEM_TLS_CA_BUNDLE')];
+  if (cert === null && key === null && ca === null) return null;
+  if (cert === null || key === null) throw new ConfigError('STIGMEM_TLS_CERT_PATH and STIGMEM_TLS_KEY_PATH must be set together');
+  if (ca === null) throw new ConfigError('STIGMEM_TLS_CA_BUNDLE is required with STIGMEM_TLS_CERT_PATH: it is the CA that signs the peers\' certificates');
+  return { certPath: resolve(cert), keyPath: resolve(key), caBundlePath: resolve(ca) };
+}
 
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
@@ -234,6 +252,7 @@ export function loadConfig(env: Env): { config: NodeConfig; warnings: string[] }
     backupPassphrase,
     auditProgressRetentionDays: int(env, 'STIGMEM_AUDIT_PROGRESS_RETENTION_DAYS', 90, 0, 36_500),
     diskWarnFreeMb: int(env, 'STIGMEM_DISK_WARN_FREE_MB', 1024, 0, 1_000_000_000),
+    tls: tlsPaths(env),
   };
   return { config, warnings };
 }

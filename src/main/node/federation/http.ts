@@ -2,6 +2,8 @@
 // node:http rather than fetch: reading a 400 KB page costs about a third of the CPU, and pages are most of the traffic.
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import { rootCertificates, type TLSSocket } from 'node:tls';
+import { uriSans, type TlsMaterial } from '../crypto/tlsMaterial.js';
 import { parseJsonBytes } from '../json/parse.js';
 
 export const DEFAULT_TIMEOUT_MS = 5_000;
@@ -23,10 +25,28 @@ export interface PeerResponse {
   bytes: Buffer;
   /** The parsed body, or undefined when it is empty or not JSON. */
   json: unknown;
+  /** Over TLS, the URI SANs of the certificate the peer presented (its node id under mTLS); null over plain HTTP. */
+  peerUris: string[] | null;
 }
 
 // Connections to a peer are kept open between pages (idle ones do not keep the process alive).
 const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
+let mtlsAgent: https.Agent | null = null;
+
+/**
+ * Present this certificate to HTTPS peers from now on (null: none), as mTLS federation needs. One per process (or
+ * worker thread): a process runs one node. Peers' certificates verify against the federation's CA or the system's.
+ */
+export function usePeerTls(m: TlsMaterial | null): void {
+  mtlsAgent?.destroy();
+  mtlsAgent = m === null ? null : new https.Agent({ keepAlive: true, cert: m.cert, key: m.key, ca: [...rootCertificates, m.ca], minVersion: 'TLSv1.3' });
+}
+
+function peerUrisOf(res: IncomingMessage): string[] | null {
+  const socket = res.socket as Partial<TLSSocket> | null;
+  if (socket?.encrypted !== true || typeof socket.getPeerCertificate !== 'function') return null;
+  return uriSans(socket.getPeerCertificate().subjectaltname);
+}
 
 function responseHeaders(res: IncomingMessage): Headers {
   const headers = new Headers();
@@ -44,13 +64,21 @@ function responseHeaders(res: IncomingMessage): Headers {
 }
 
 /** The response and its body, at most maxBytes of it; rejects with the raw error for the caller to classify. */
-function exchange(url: URL, opts: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal; maxBytes: number }): Promise<{ res: IncomingMessage; bytes: Buffer }> {
+function exchange(url: URL, opts: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal; maxBytes: number; expectPeerUri?: string }): Promise<{ res: IncomingMessage; bytes: Buffer; peerUris: string[] | null }> {
   return new Promise((resolve, reject) => {
     const client = url.protocol === 'https:' ? https : http;
     const body = opts.body === undefined ? undefined : Buffer.from(opts.body, 'utf8');
     const headers = body ? { ...opts.headers, 'content-length': String(body.length) } : opts.headers;
-    const req = client.request(url, { method: opts.method, headers, signal: opts.signal, agent: agents[url.protocol as 'http:' | 'https:'] }, (res) => {
+    const agent = url.protocol === 'https:' ? (mtlsAgent ?? agents['https:']) : agents['http:'];
+    const req = client.request(url, { method: opts.method, headers, signal: opts.signal, agent }, (res) => {
       const status = res.statusCode ?? 0;
+      // Read now: a kept-alive socket goes back to the pool once the body is read.
+      const peerUris = peerUrisOf(res);
+      if (opts.expectPeerUri !== undefined && peerUris !== null && !peerUris.includes(opts.expectPeerUri)) {
+        // Not the node we asked for: its body is not read, and the connection is not kept for the next request.
+        req.destroy();
+        return resolve({ res, bytes: Buffer.alloc(0), peerUris });
+      }
       if (status >= 300 && status < 400) {
         res.resume();
         return reject(new PeerHttpError('redirect', `peer answered with a redirect (${status}); redirects are not followed`));
@@ -70,7 +98,7 @@ function exchange(url: URL, opts: { method: string; headers: Record<string, stri
         }
         chunks.push(chunk);
       });
-      res.on('end', () => resolve({ res, bytes: Buffer.concat(chunks) }));
+      res.on('end', () => resolve({ res, bytes: Buffer.concat(chunks), peerUris }));
       res.on('error', (e) => reject(Object.assign(e, { whileReading: true })));
       res.on('aborted', () => reject(Object.assign(new Error('aborted'), { whileReading: true })));
     });
@@ -79,7 +107,8 @@ function exchange(url: URL, opts: { method: string; headers: Record<string, stri
   });
 }
 
-export async function peerRequest(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal; timeoutMs?: number; maxBytes?: number; parse?: (bytes: Buffer) => unknown } = {}): Promise<PeerResponse> {
+/** `expectPeerUri`: over TLS, the URI SAN the peer's certificate must carry; otherwise nothing of the body is read. */
+export async function peerRequest(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal; timeoutMs?: number; maxBytes?: number; parse?: (bytes: Buffer) => unknown; expectPeerUri?: string } = {}): Promise<PeerResponse> {
   const timeout = AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
   let target: URL;
@@ -89,9 +118,9 @@ export async function peerRequest(url: string, opts: { method?: string; headers?
     throw new PeerHttpError('unreachable', 'not a URL');
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new PeerHttpError('unreachable', `cannot reach ${target.origin} (not http or https)`);
-  let got: { res: IncomingMessage; bytes: Buffer };
+  let got: { res: IncomingMessage; bytes: Buffer; peerUris: string[] | null };
   try {
-    got = await exchange(target, { method: opts.method ?? 'GET', headers: opts.headers ?? {}, body: opts.body, signal, maxBytes: opts.maxBytes ?? MAX_DISCOVERY_BYTES });
+    got = await exchange(target, { method: opts.method ?? 'GET', headers: opts.headers ?? {}, body: opts.body, signal, maxBytes: opts.maxBytes ?? MAX_DISCOVERY_BYTES, ...(opts.expectPeerUri !== undefined ? { expectPeerUri: opts.expectPeerUri } : {}) });
   } catch (e) {
     if (e instanceof PeerHttpError) throw e;
     if (opts.signal?.aborted) throw new PeerHttpError('aborted', 'request aborted');
@@ -108,7 +137,7 @@ export async function peerRequest(url: string, opts: { method?: string; headers?
       json = undefined;
     }
   }
-  return { status: got.res.statusCode ?? 0, headers: responseHeaders(got.res), bytes: got.bytes, json };
+  return { status: got.res.statusCode ?? 0, headers: responseHeaders(got.res), bytes: got.bytes, json, peerUris: got.peerUris };
 }
 
 /** A peer's base URL joined with a path (the operator may have typed a trailing slash). */

@@ -23,6 +23,8 @@ export interface PageRequest {
   rules: PeerRules;
   /** To read the page after this one ahead: the peer's URL, and headers with a token minted for that request. */
   next?: { nodeUrl: string; headers: Record<string, string> };
+  /** Under mTLS: the node id the peer's certificate must name as a URI SAN before anything it sends is read. */
+  expectNodeId?: string;
 }
 
 /** The terms a page is read under (pin and rules): a page read under other terms than the peer's now is not stored. */
@@ -40,6 +42,8 @@ export interface FetchedPage<Items = CheckedItem[]> {
   signature: 'valid' | 'invalid' | 'absent';
   /** The page's facts, checked; null when a 200's body is not a page. */
   body: { items: Items; cursor: string | null; hasMore: boolean } | null;
+  /** Set when the peer's TLS certificate did not name the expected node id: what it named instead (nothing was read). */
+  certificateUris?: string[];
 }
 
 /** A number-typed value's CID depends on its literal (42 vs 42.0): such pages go through the strict parser. */
@@ -72,9 +76,11 @@ function signatureOf(res: PeerResponse, pin: string): FetchedPage['signature'] {
 }
 
 /** A response read into a page: a refusal's fields, or the signature verdict and (when it verified or is absent) the checked facts. */
-function readPage(res: PeerResponse, req: Pick<PageRequest, 'pin' | 'rules'>): FetchedPage {
+function readPage(res: PeerResponse, req: Pick<PageRequest, 'pin' | 'rules' | 'expectNodeId'>): FetchedPage {
   const after = Number(res.headers.get('retry-after') ?? '');
   const page: FetchedPage = { status: res.status, detail: textField(res.json, 'detail'), code: textField(res.json, 'code'), retryAfterS: Number.isFinite(after) && after > 0 ? after : null, signature: 'absent', body: null };
+  // Fail closed, as the reference does: a server whose certificate names another node gives us nothing.
+  if (req.expectNodeId !== undefined && res.peerUris !== null && !res.peerUris.includes(req.expectNodeId)) return { ...page, certificateUris: res.peerUris };
   if (res.status !== 200) return page;
   page.signature = signatureOf(res, req.pin);
   if (page.signature === 'invalid') return page;
@@ -86,7 +92,7 @@ function readPage(res: PeerResponse, req: Pick<PageRequest, 'pin' | 'rules'>): F
 }
 
 export async function fetchPageOnce(req: PageRequest, signal: AbortSignal): Promise<FetchedPage> {
-  const res = await peerRequest(req.url, { headers: req.headers, signal, timeoutMs: 30_000, maxBytes: MAX_PAGE_BYTES, parse: parsePage });
+  const res = await peerRequest(req.url, { headers: req.headers, signal, timeoutMs: 30_000, maxBytes: MAX_PAGE_BYTES, parse: parsePage, ...(req.expectNodeId !== undefined ? { expectPeerUri: req.expectNodeId } : {}) });
   return readPage(res, req);
 }
 

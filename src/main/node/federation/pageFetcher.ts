@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { TlsMaterial } from '../crypto/tlsMaterial.js';
 import { PeerHttpError } from './http.js';
 import { fetchPageOnce, unpackPage, type FetchedPage, type PageError, type PageRequest } from './page.js';
 import type { PackedItems } from './check.js';
@@ -11,6 +12,8 @@ export interface PageFetcher {
   /** Whether it reads the next page ahead (and so has a use for the token a request brings for it). */
   readonly readsAhead: boolean;
   fetch(req: PageRequest, signal: AbortSignal): Promise<FetchedPage>;
+  /** Present this mTLS certificate from now on (a renewed one); the node's thread switches its own separately. */
+  useTls(m: TlsMaterial | null): void;
   close(): Promise<void>;
 }
 
@@ -23,9 +26,9 @@ export function builtPageWorker(bundleDir: string): string | undefined {
   return existsSync(file) ? file : undefined;
 }
 
-export const inlinePageFetcher: PageFetcher = { readsAhead: false, fetch: fetchPageOnce, close: async () => undefined };
+export const inlinePageFetcher: PageFetcher = { readsAhead: false, fetch: fetchPageOnce, useTls: () => undefined, close: async () => undefined };
 
-export type WorkerRequest = { type: 'fetch'; id: number; req: PageRequest } | { type: 'cancel'; id: number };
+export type WorkerRequest = { type: 'fetch'; id: number; req: PageRequest } | { type: 'cancel'; id: number } | { type: 'tls'; tls: TlsMaterial | null };
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'page'; id: number; page: FetchedPage<PackedItems> }
@@ -55,7 +58,14 @@ export class WorkerPageFetcher implements PageFetcher {
     private readonly onNotice: (message: string) => void = () => undefined,
     /** How long the worker keeps a page it read ahead that nobody asked for (tests shorten it). */
     private readonly readAheadTtlMs = 30_000,
+    /** The node's mTLS certificate, which the worker presents to peers as the node's thread does. */
+    private tls: TlsMaterial | null = null,
   ) {}
+
+  useTls(m: TlsMaterial | null): void {
+    this.tls = m;
+    this.worker?.postMessage({ type: 'tls', tls: m } satisfies WorkerRequest);
+  }
 
   /** Why pages are read on the node's thread instead, or null while the worker is used. */
   get fallback(): string | null {
@@ -93,7 +103,7 @@ export class WorkerPageFetcher implements PageFetcher {
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.file, { workerData: { readAheadTtlMs: this.readAheadTtlMs } });
+    const worker = new Worker(this.file, { workerData: { readAheadTtlMs: this.readAheadTtlMs, tls: this.tls } });
     // The node's server keeps the process alive; an idle page worker must not.
     worker.unref();
     this.isReady = false;

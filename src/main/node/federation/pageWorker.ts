@@ -2,15 +2,19 @@
 // a page with more after it, it asks for the next one at once (with the token the request brought for it), so the peer
 // prepares that page while this one is still being read and stored; the node's request for it then finds it started.
 import { parentPort, workerData } from 'node:worker_threads';
-import { PeerHttpError } from './http.js';
+import type { TlsMaterial } from '../crypto/tlsMaterial.js';
+import { PeerHttpError, usePeerTls } from './http.js';
 import { fetchPageOnce, packPage, pageUrl, termsOf, type FetchedPage, type PageRequest } from './page.js';
 import type { WorkerReply, WorkerRequest } from './pageFetcher.js';
 
 const port = parentPort;
 if (!port) throw new Error('the page worker runs only as a worker thread');
 
+const data = workerData as { readAheadTtlMs?: number; tls?: TlsMaterial | null } | null;
 /** An unclaimed read-ahead is dropped after this long (the cycle that would have claimed it ended). */
-const readAheadTtlMs = (workerData as { readAheadTtlMs?: number } | null)?.readAheadTtlMs ?? 30_000;
+const readAheadTtlMs = data?.readAheadTtlMs ?? 30_000;
+// The node's mTLS certificate, presented to peers from this thread too.
+usePeerTls(data?.tls ?? null);
 
 interface Ahead {
   page: Promise<FetchedPage>;
@@ -25,7 +29,7 @@ const keyOf = (req: PageRequest): string => `${req.url}\n${termsOf(req)}`;
 
 function readAhead(req: PageRequest, page: FetchedPage): void {
   if (!req.next || page.status !== 200 || page.signature === 'invalid' || !page.body?.hasMore || page.body.cursor === null || page.body.items.length === 0) return;
-  const next: PageRequest = { url: pageUrl(req.next.nodeUrl, page.body.cursor), headers: req.next.headers, pin: req.pin, rules: req.rules };
+  const next: PageRequest = { url: pageUrl(req.next.nodeUrl, page.body.cursor), headers: req.next.headers, pin: req.pin, rules: req.rules, ...(req.expectNodeId !== undefined ? { expectNodeId: req.expectNodeId } : {}) };
   const key = keyOf(next);
   if (ahead.has(key)) return;
   const abort = new AbortController();
@@ -53,6 +57,7 @@ function claim(req: PageRequest): { page: Promise<FetchedPage>; abort: AbortCont
 
 port.on('message', (m: WorkerRequest) => {
   if (m.type === 'cancel') return inflight.get(m.id)?.abort();
+  if (m.type === 'tls') return usePeerTls(m.tls);
   const { page, abort } = claim(m.req);
   inflight.set(m.id, abort);
   void page

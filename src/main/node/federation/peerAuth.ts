@@ -8,6 +8,7 @@ import type { NodeDeps } from '../server/deps.js';
 import { checkPeerToken, decodePeerToken } from './peerToken.js';
 import { activePeerByNodeId, type PeerRow } from './peers/repo.js';
 import { MAX_AUTHORIZATION_BYTES } from '../auth/hook.js';
+import { clientCertificateOf } from '../server/tls.js';
 
 const refusalsAllowed = auditThrottle();
 
@@ -16,6 +17,8 @@ function auditRefusal(deps: NodeDeps, eventType: string, peerId: string | null, 
   const nowMs = deps.clock.nowMs();
   if (refusalsAllowed(`${eventType}|${String(detail['reason'])}|${String(detail['iss'])}`, nowMs)) recordAudit(deps.db, { category: 'federation', eventType, peerId, detail }, nowMs);
 }
+
+const MTLS_REQUIRED = "Federation transport requires mutual TLS: connect over HTTPS with this node's federation CA's certificate for your node id";
 
 const refuse = (detail: string): HttpError => new HttpError(401, detail, 'peer_auth_failed', { 'WWW-Authenticate': 'Bearer' });
 
@@ -27,6 +30,9 @@ export interface AuthenticatedPeer {
 /** `quiet`: refusals are not audited (the push route tries a JWT before a capability token, as the reference does). */
 export function authenticatePeer(deps: NodeDeps, req: FastifyRequest, opts: { quiet?: boolean } = {}): AuthenticatedPeer {
   const audit = opts.quiet === true ? () => undefined : auditRefusal;
+  // Under mTLS a peer connects with a certificate the federation's CA signed (the reference refuses it at the handshake).
+  const cert = deps.config.tls === null ? null : clientCertificateOf(req);
+  if (deps.config.tls !== null && (cert === null || !cert.verified)) throw new HttpError(421, MTLS_REQUIRED, 'mtls_required');
   const header = req.headers.authorization ?? '';
   if (Buffer.byteLength(header) > MAX_AUTHORIZATION_BYTES) throw new HttpError(401, 'Authorization header exceeds 16 KiB', 'token_too_large');
   if (!/^bearer /i.test(header)) throw refuse('peer token required');
@@ -53,6 +59,11 @@ export function authenticatePeer(deps: NodeDeps, req: FastifyRequest, opts: { qu
   if (!result.ok) {
     audit(deps, result.reason === 'invalid_signature' ? 'signature_mismatch' : 'rejected_token', peer.id, { reason: result.reason, iss });
     throw refuse(result.reason);
+  }
+  // The certificate must be this peer's own: a peer's token presented over another node's certificate is refused.
+  if (cert !== null && !cert.uris.includes(peer.node_id ?? '')) {
+    audit(deps, 'san_mismatch', peer.id, { reason: 'san_mismatch', iss, node_id: peer.node_id, certificate_uris: cert.uris.slice(0, 10) });
+    throw refuse('peer certificate URI SAN does not match node_id');
   }
   const expiresAt = Math.max(result.claims.exp, nowMs + deps.config.nonceWindowS * 1000);
   const fresh = deps.db.transaction(() => {

@@ -1,5 +1,5 @@
 // One pull cycle from one peer: page while has_more, each page ingested in one transaction with its cursor.
-import { recordAudit } from '../audit/log.js';
+import { auditThrottle, recordAudit } from '../audit/log.js';
 import { isoFromMs } from '../clock.js';
 import type { NodeDeps } from '../server/deps.js';
 import { fetchDiscovery } from './discovery.js';
@@ -62,7 +62,19 @@ function pageRequest(deps: NodeDeps, peer: PeerRow, cursor: string | null): Page
     pin: peer.trusted_public_key,
     rules: peerRules(deps, peer),
     ...(deps.pages.readsAhead ? { next: { nodeUrl: peer.node_url, headers: pageHeaders(deps, peer) } } : {}),
+    ...(deps.config.tls !== null && peer.node_id !== null ? { expectNodeId: peer.node_id } : {}),
   };
+}
+
+const sanMismatchesAudited = auditThrottle();
+
+/** The peer's TLS certificate names another node: nothing it sent is read; audited at most once a minute per peer. */
+function sanMismatch(deps: NodeDeps, peer: PeerRow, presented: string[]): PullFailure {
+  const nowMs = deps.clock.nowMs();
+  if (sanMismatchesAudited(peer.id, nowMs)) {
+    recordAudit(deps.db, { category: 'federation', eventType: 'san_mismatch', peerId: peer.id, detail: { node_id: peer.node_id, direction: 'pull', certificate_uris: presented.slice(0, 10) } }, nowMs);
+  }
+  return new PullFailure(`san_mismatch: the peer's TLS certificate does not name ${peer.node_id ?? 'its node id'} as a URI SAN`);
 }
 
 /** Whether a page fetched and checked under `req` may be stored for the peer as it is now (not re-pinned or re-scoped meanwhile). */
@@ -104,6 +116,7 @@ export async function pullCycle(deps: NodeDeps, peerId: string, signal: AbortSig
       const req = pending.req;
       pending = null;
       if (signal.aborted) break;
+      if (page.certificateUris !== undefined) throw sanMismatch(deps, peer, page.certificateUris);
       if (page.status !== 200) throw failureFor(page);
       if (page.signature === 'invalid') throw keyMismatch(deps, peer, null);
       if (page.signature === 'absent' && !checkedDiscovery) {

@@ -7,6 +7,7 @@ import { makeAuthHook } from '../auth/hook.js';
 import { makeRateLimitHook } from '../auth/rateLimit.js';
 import { storageFailureOf } from '../db/storageErrors.js';
 import { hostCheckFor } from './hostCheck.js';
+import { serverTlsOptions, type TlsMaterial } from './tls.js';
 import { HttpError } from '../errors.js';
 import { encodeJson } from '../json/pyjson.js';
 import { JsonSyntaxError, parseJsonBytes } from '../json/parse.js';
@@ -17,8 +18,9 @@ import { registerComponents } from './components.js';
 /** Headers may be large (16 KiB tokens must reach our own 401, not Node's 431). */
 export const MAX_HEADER_BYTES = 64 * 1024;
 
-export async function buildApp(deps: NodeDeps, opts: { logger?: FastifyServerOptions['logger'] } = {}): Promise<App> {
+export async function buildApp(deps: NodeDeps, opts: { logger?: FastifyServerOptions['logger']; tls?: TlsMaterial | null } = {}): Promise<App> {
   const app = Fastify({
+    ...(opts.tls ? { https: serverTlsOptions(opts.tls) } : {}),
     logger: opts.logger ?? false,
     bodyLimit: deps.config.maxBodyBytes,
     http: { maxHeaderSize: MAX_HEADER_BYTES },

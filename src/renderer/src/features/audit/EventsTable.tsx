@@ -6,7 +6,7 @@ import { Table } from '../../components/Table';
 // Events an operator should look at: a refusal or a failure, as opposed to ordinary progress.
 const ALARMING = new Set([
   'signature_mismatch', 'scope_violation', 'rejected_fact', 'peer_approval_failed', 'rejected_token', 'replay_attempt', 'pull_failed', 'capability_rejected', 'quarantine_reject',
-  'database_backup_failed',
+  'database_backup_failed', 'san_mismatch', 'api_key_refused',
 ]);
 
 /** `{"status": "active", "node_id": "…"}` → `status active · node_id …` (values as they are, objects as JSON). */
