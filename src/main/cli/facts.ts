@@ -3,6 +3,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, readEnvironment, type NodeConfig } from '../node/config/env.js';
+import { usePeerTls } from '../node/federation/http.js';
+import { loadTlsMaterial } from '../node/server/tls.js';
 import { seedFromPkcs8Pem } from '../node/crypto/ed25519.js';
 import { openDatabase } from '../node/db/connection.js';
 import { loadNodeKeys } from '../node/identity/keys.js';
@@ -62,6 +64,8 @@ async function orgSigner(config: NodeConfig, keyFile: string | undefined): Promi
 async function writeAction(opts: WriteOptions): Promise<void> {
   try {
     const { config } = loadConfig(readEnvironment(process.cwd(), process.env));
+    // With this folder's mTLS files, the peer's certificate verifies against its CA and ours is presented.
+    if (config.tls !== null) usePeerTls(loadTlsMaterial(config.tls));
     const tokenJson = tokenFromFile(readFileSync(opts.token, 'utf8'));
     const signer = await orgSigner(config, opts.keyFile);
     const signerEntity = opts.signer ?? config.entityUri ?? orgEntityFor(config);
