@@ -58,7 +58,8 @@ import {
 export interface AttentionItem {
   code:
     | 'manifest_expired' | 'manifest_expiring' | 'key_never_backed_up' | 'database_never_backed_up' | 'peers_failing' | 'automatic_backup_failing'
-    | 'api_keys_expiring' | 'quarantine_pending' | 'disk_space_low';
+    | 'api_keys_expiring' | 'quarantine_pending' | 'disk_space_low' | 'tls_certificate_expiring' | 'tls_certificate_expired'
+    | 'tls_certificate_other_node';
   message: string;
   screen: 'manifest' | 'keys' | 'data' | 'peers' | 'quarantine' | null;
 }
@@ -92,8 +93,19 @@ export interface NodeStatus {
   gardenCount: number;
   uptimeSeconds: number;
   dbPath: string;
+  /** mTLS in use (STIGMEM_TLS_*): what this node's certificate names and until when; null over plain HTTP. */
+  tls: TlsStatus | null;
   /** What needs the operator, most pressing first; empty when nothing does. */
   attention: AttentionItem[];
+}
+
+export interface TlsStatus {
+  /** The certificate's URI SANs: peers accept it only when one is this node's id. */
+  certificateUris: string[];
+  namesThisNode: boolean;
+  validTo: string;
+  /** The CA bundle's (first) certificate, which every peer's certificate must chain to. */
+  caValidTo: string;
 }
 
 /**

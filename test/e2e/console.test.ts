@@ -124,6 +124,7 @@ describe('the headless console', () => {
     const cells = await row.locator('td').allTextContents();
     expect(cells.slice(0, 5)).toEqual([FACT.entity, FACT.relation, FACT.value.v, FACT.source, FACT.scope]);
     expect(await page.getByTestId('fact-count').textContent()).toBe(String(known.factCount));
+    expect(await page.getByTestId('node-transport').textContent()).toBe('Plain HTTP');
     await page.screenshot({ path: join(home, 'dashboard.png'), fullPage: true });
 
     // The key lives in this tab's session storage only, so a reload stays signed in; the page never had it in its HTML.

@@ -1,7 +1,8 @@
-// The Keys and Data screens in a real browser (Debian's Chromium) against a real `stigmem serve` whose key is in its own store:
-// the identity with a QR code of its public bundle; a backup refused for a weak or mistyped passphrase, written after
-// confirming, opened again with the passphrase; the ceremony record gaining its signed line; a second write refused;
-// a manifest signed to a file for the node that publishes it; and a database backup, read back before a restore.
+// The Keys and Data screens in a real browser (Debian's Chromium) against a real `stigmem serve` whose key is in its own
+// store: the identity with a QR code of its public bundle; a backup refused for a weak or mistyped passphrase, written
+// after confirming, opened again with the passphrase; the ceremony record (begun at first start) gaining its signed line;
+// a second write refused; a manifest signed to a file for the node that publishes it; and a database backup, read back
+// before a restore.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -15,6 +16,8 @@ if (!hasChromium) console.warn(`keys e2e skipped: ${CHROMIUM_MISSING}`);
 
 const ORG = 'stigmem://org-a.example';
 const PASSPHRASE = 'Four quiet Harbours 19';
+/** The ceremony record's steps as the Keys screen lists them, newest first. */
+const recordSteps = async (page: Page): Promise<(string | null)[]> => Promise.all((await page.getByTestId('record-steps').locator('tbody tr').all()).map((r) => r.getAttribute('data-step')));
 
 describe('the Keys screen', () => {
   const s = servedNodeAndBrowser('keys', (dir) => ({ STIGMEM_ADMIN_KEY: E2E_ADMIN_KEY, STIGMEM_ENTITY_URI: ORG, STIGMEM_DB_PATH: join(dir, 'data', 'node.db'), STIGMEM_KEY_STORE: 'file' }));
@@ -35,7 +38,9 @@ describe('the Keys screen', () => {
     const wellKnown = (await (await fetch(`${s.node.url}/.well-known/stigmem`)).json()) as { public_key: string };
     expect(await page.getByTestId('keys-public-key').textContent()).toBe(wellKnown.public_key);
     expect(Number(await page.getByTestId('identity-qr').getAttribute('data-modules'))).toBeGreaterThan(200);
-    await page.getByTestId('record-absent').waitFor();
+    // The record the node began when it made the key at first start: one signed step, and no backup in it yet.
+    await page.getByTestId('record-verified').waitFor();
+    expect(await recordSteps(page)).toEqual(['init']);
     await page.getByTestId('backup-none').waitFor();
     // A served console cannot stop its own node: rotation is the CLI's (or the desktop's) to do.
     expect(await page.getByTestId('rotate-elsewhere').textContent()).toContain('stigmem identity rotate-key');
@@ -66,7 +71,7 @@ describe('the Keys screen', () => {
     expect(await page.getByTestId('backup-passphrase').inputValue()).toBe('');
     await page.getByTestId('record-verified').waitFor();
     await page.getByTestId('backup-last').waitFor();
-    expect(await page.getByTestId('record-steps').locator('tbody tr').first().getAttribute('data-step')).toBe('backup');
+    expect(await recordSteps(page)).toEqual(['backup', 'init']);
 
     // The same path again, without asking to replace: refused in the operator's words, the first file kept.
     const before = readFileSync(path, 'utf8');

@@ -22,10 +22,10 @@ export interface Ca {
 
 const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
-export function makeCa(dir: string, name: string): Ca {
+export function makeCa(dir: string, name: string, days = 2): Ca {
   const certPath = join(dir, `${name}.crt`);
   const keyPath = join(dir, `${name}.key`);
-  openssl(['req', '-x509', ...EC, '-subj', `/CN=${name}`, '-days', '2', '-keyout', keyPath, '-out', certPath, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  openssl(['req', '-x509', ...EC, '-subj', `/CN=${name}`, '-days', String(days), '-keyout', keyPath, '-out', certPath, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
   return { certPath, keyPath, pem: readFileSync(certPath, 'utf8') };
 }
 
@@ -37,10 +37,10 @@ export interface NodeCert {
 }
 
 /** A certificate the CA signs for `uris` (URI SANs), reachable as 127.0.0.1 and localhost, for server and client use. */
-export function issueCert(dir: string, ca: Ca, name: string, uris: string[]): NodeCert {
+export function issueCert(dir: string, ca: Ca, name: string, uris: string[], days = 2): NodeCert {
   const [certPath, keyPath, csr, ext] = ['crt', 'key', 'csr', 'ext'].map((x) => join(dir, `${name}.${x}`)) as [string, string, string, string];
   openssl(['req', '-new', ...EC, '-subj', `/CN=${name}`, '-keyout', keyPath, '-out', csr]);
   writeFileSync(ext, `subjectAltName=${[...uris.map((u) => `URI:${u}`), 'IP:127.0.0.1', 'DNS:localhost'].join(',')}\nextendedKeyUsage=serverAuth,clientAuth\n`);
-  openssl(['x509', '-req', '-in', csr, '-CA', ca.certPath, '-CAkey', ca.keyPath, '-CAcreateserial', '-days', '2', '-out', certPath, '-extfile', ext]);
+  openssl(['x509', '-req', '-in', csr, '-CA', ca.certPath, '-CAkey', ca.keyPath, '-CAcreateserial', '-days', String(days), '-out', certPath, '-extfile', ext]);
   return { certPath, keyPath, cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
 }

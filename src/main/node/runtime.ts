@@ -79,7 +79,7 @@ export async function createNode(config: NodeConfig, opts: NodeOptions = {}) {
     // The page worker starts with the first pull (after the app below exists) and tells the node's log if it cannot.
     const pages = opts.pageWorkerFile ? new WorkerPageFetcher(opts.pageWorkerFile, (m) => app.log.warn(m), undefined, tls) : inlinePageFetcher;
     const deps: NodeDeps = { config, db, keys, nodeId, clock, apiKeys, orgEntityUri, version: { product: PRODUCT_VERSION, protocol: PROTOCOL_VERSION }, pages, keyOptions: opts.keys,
-      backupCheck: backupCheckerFor(opts.backupCheckWorkerFile, (m) => app.log.warn(m)) };
+      backupCheck: backupCheckerFor(opts.backupCheckWorkerFile, (m) => app.log.warn(m)), tls: { current: tls } };
     const app: App = await buildApp(deps, { logger: opts.logger, tls });
     return { deps, app, notices };
   } catch (e) {
@@ -100,6 +100,7 @@ export async function startNode(config: NodeConfig, opts: NodeOptions = {}): Pro
   app.server.maxHeadersCount = 200;
   const stopTlsWatch = config.tls === null ? () => undefined : watchTlsFiles(config.tls, (m) => {
     (app.server as unknown as TlsServer).setSecureContext(serverTlsOptions(m));
+    deps.tls.current = m;
     usePeerTls(m);
     deps.pages.useTls(m);
   }, app.log);

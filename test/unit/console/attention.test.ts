@@ -1,7 +1,8 @@
 // The Overview's "needs attention" list: empty on a healthy node; a manifest near or past its end, a key or database
 // never backed up, peers that do not replicate, failing automatic backups, API keys about to expire and facts waiting
 // in quarantine each add one item, naming the screen that deals with it.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AttentionItem, NodeStatus } from '../../../src/shared/contract.js';
@@ -9,11 +10,15 @@ import type { DataOverview } from '../../../src/shared/data.js';
 import { applyBackupSchedule, backupSchedule } from '../../../src/main/node/data/schedule.js';
 import { sql } from '../../../src/main/node/db/sql.js';
 import { insertPeer } from '../../../src/main/node/federation/peers/repo.js';
+import { issueCert, makeCa, opensslMissing, type NodeCert } from '../../helpers/certs.js';
 import { makeTestNode, type TestNode } from '../../helpers/inject.js';
 import { VECTOR, testClock } from '../manifests/fixtures.js';
 import { insertFact, operationsOn, valueOf } from './helpers.js';
 
 const DAY = 86_400_000;
+const NODE_ID = 'stigmem:node:0123456789abcdef0123456789abcdef';
+const noOpenssl = opensslMissing();
+if (noOpenssl) console.log(`skipped (mTLS certificate): ${noOpenssl}`);
 let n: TestNode;
 afterEach(async () => {
   applyBackupSchedule(n.deps, null);
@@ -115,4 +120,33 @@ describe('what needs attention', () => {
     expect(await codes()).toEqual([]);
     expect((valueOf(await op('data:overview')) as DataOverview).disk).toMatchObject({ isLow: false });
   });
+
+  it.skipIf(noOpenssl !== null)('warns about the mTLS certificate or its CA near or past their end, and a certificate naming another node', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stigmem-attention-tls-'));
+    try {
+      const ca = makeCa(dir, 'ca', 400);
+      const clock = testClock();
+      const tlsEnv = (cert: NodeCert) => ({ STIGMEM_ENTITY_URI: 'stigmem://org-a.example', STIGMEM_NODE_ID: NODE_ID, STIGMEM_TLS_CERT_PATH: cert.certPath, STIGMEM_TLS_KEY_PATH: cert.keyPath, STIGMEM_TLS_CA_BUNDLE: ca.certPath });
+      n = await makeTestNode(tlsEnv(issueCert(dir, ca, 'long', [NODE_ID], 200)), { clock });
+      clock.set(Date.now());
+      await backUp();
+      expect(await attention()).toEqual([]);
+      const status = valueOf(await operationsOn(() => n.deps)<NodeStatus>('node:status'));
+      expect(status.tls).toMatchObject({ certificateUris: [NODE_ID], namesThisNode: true });
+      clock.set(Date.parse(status.tls!.validTo) - 13 * DAY);
+      expect(await attention()).toEqual([{ code: 'tls_certificate_expiring', screen: null, message: expect.stringContaining('TLS certificate (STIGMEM_TLS_CERT_PATH) expires on') }]);
+      clock.set(Date.parse(status.tls!.validTo) + 1);
+      // Past the certificate, the CA (400 days) has not ended yet: the certificate is named.
+      expect(await codes()).toEqual(['tls_certificate_expired']);
+      await n.close();
+
+      clock.set(Date.now());
+      n = await makeTestNode(tlsEnv(issueCert(dir, ca, 'other', ['stigmem:node:ffffffffffffffffffffffffffffffff'], 200)), { clock });
+      await backUp();
+      expect(await attention()).toEqual([{ code: 'tls_certificate_other_node', screen: null, message: expect.stringContaining(`names stigmem:node:ffffffffffffffffffffffffffffffff, not this node's id ${NODE_ID}`) }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+

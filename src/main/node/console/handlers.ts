@@ -13,6 +13,7 @@ import { storageFailureOf } from '../db/storageErrors.js';
 import { previousKeysTrustedAt } from '../rotation/store.js';
 import type { NodeDeps } from '../server/deps.js';
 import { attentionItems } from './attention.js';
+import { tlsStatusOf } from '../server/tls.js';
 import { AUDIT_HANDLERS } from './auditHandlers.js';
 import { DATA_HANDLERS, dataBackupStatus } from './dataHandlers.js';
 import { FACT_HANDLERS } from './factHandlers.js';
@@ -69,6 +70,7 @@ function nodeStatus(deps: NodeDeps): NodeStatus {
     gardenCount: countOf(deps, sql`SELECT COUNT(*) AS n FROM gardens WHERE deleted_at IS NULL`),
     uptimeSeconds: Math.max(0, Math.floor((deps.clock.nowMs() - started) / 1000)),
     dbPath: deps.config.dbPath,
+    tls: deps.tls.current === null ? null : tlsStatusOf(deps.tls.current, deps.nodeId),
     attention: attentionItems(deps, backups),
   };
 }

@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import type { NodeConfig } from '../config/env.js';
 import type { WriteDb } from '../db/sql.js';
 import type { KeyLoadOptions, NodeKeys } from '../identity/keys.js';
+import type { TlsMaterial } from '../crypto/tlsMaterial.js';
 import type { PageFetcher } from '../federation/pageFetcher.js';
 import type { BackupChecker } from '../data/backupCheck.js';
 
@@ -27,6 +28,8 @@ export interface NodeDeps {
   backupCheck: BackupChecker;
   /** How the key store was reached at start, so a ceremony step opens the same store (a test's keychain, say). */
   keyOptions?: KeyLoadOptions;
+  /** The mTLS files in use (null: plain HTTP); replaced when renewed files are taken up. */
+  tls: { current: TlsMaterial | null };
 }
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;

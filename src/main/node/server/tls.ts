@@ -5,6 +5,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { TLSSocket } from 'node:tls';
 import type { FastifyRequest } from 'fastify';
+import type { TlsStatus } from '../../../shared/contract.js';
 import { ConfigError, type TlsPaths } from '../config/env.js';
 import { uriSans, type TlsMaterial } from '../crypto/tlsMaterial.js';
 
@@ -44,6 +45,14 @@ export function loadTlsMaterial(paths: TlsPaths): TlsMaterial {
 /** Fastify's `https` options: a client certificate is asked for and checked against the CA, required by peer routes. */
 export function serverTlsOptions(m: TlsMaterial) {
   return { cert: m.cert, key: m.key, ca: m.ca, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.3' as const };
+}
+
+/** What the screens show of the certificate in use, and what the Overview warns about. */
+export function tlsStatusOf(m: TlsMaterial, nodeId: string): TlsStatus {
+  const cert = new X509Certificate(m.cert);
+  const uris = uriSans(cert.subjectAltName);
+  const iso = (text: string): string => new Date(Date.parse(text)).toISOString();
+  return { certificateUris: uris, namesThisNode: uris.includes(nodeId), validTo: iso(cert.validTo), caValidTo: iso(new X509Certificate(m.ca).validTo) };
 }
 
 /** This certificate's URI SANs (for the start-up check that our own names our node id). */

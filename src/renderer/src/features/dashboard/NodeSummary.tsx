@@ -53,6 +53,20 @@ export function NodeSummary({ status }: { status: NodeStatus }) {
           <dd>
             <Flag isOn={status.isFederationEnabled} on="Enabled" off="Disabled" />
           </dd>
+          <dt>Transport</dt>
+          <dd data-testid="node-transport">
+            {status.tls ? (
+              <>
+                <Flag isOn on="mTLS" off="" />{' '}
+                <span className="muted">
+                  certificate for <span className="mono wrap">{status.tls.certificateUris.join(', ') || 'no node id'}</span>, valid until{' '}
+                  {formatTimestamp(status.tls.validTo)}
+                </span>
+              </>
+            ) : (
+              <Flag isOn={false} on="" off="Plain HTTP" />
+            )}
+          </dd>
           <dt>Database</dt>
           <dd className="mono wrap">{status.dbPath}</dd>
           {status.dataBackup.lastAt !== null ? (
