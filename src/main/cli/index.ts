@@ -9,6 +9,7 @@ import { configureIdentityCommand } from './identity.js';
 import { configureManifestCommand } from './manifest.js';
 import { configureDataCommand } from './data.js';
 import { configureAuditCommand } from './audit.js';
+import { configureStatusCommand } from './status.js';
 
 export function buildCli(): Command {
   const program = new Command();
@@ -25,6 +26,7 @@ export function buildCli(): Command {
   configureManifestCommand(program.command('manifest'));
   configureDataCommand(program.command('data'));
   configureAuditCommand(program.command('audit'));
+  configureStatusCommand(program.command('status'));
   return program;
 }
 

@@ -22,7 +22,7 @@ export function readAdminKey(file: string | undefined): string {
   }
   const env = readEnvironment(process.cwd(), process.env);
   const key = (env['STIGMEM_ADMIN_KEY'] ?? env['STIGMEM_BOOTSTRAP_KEY'] ?? '').trim();
-  if (key === '') throw new CliInputError('admin_key_missing', 'publishing needs the node\'s admin key: pass --admin-key-file FILE or set STIGMEM_ADMIN_KEY');
+  if (key === '') throw new CliInputError('admin_key_missing', 'this needs the node\'s admin key: pass --admin-key-file FILE or set STIGMEM_ADMIN_KEY');
   return key;
 }
 

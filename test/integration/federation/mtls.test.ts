@@ -14,7 +14,7 @@ import { mintPeerToken } from '../../../src/main/node/federation/peerToken.js';
 import { signerFromSeed } from '../../../src/main/node/identity/signer.js';
 import { issueCert, makeCa, opensslMissing, type Ca, type NodeCert } from '../../helpers/certs.js';
 import { tlsCall, waitFor } from '../../helpers/http.js';
-import { freePort, spawnNode, type NodeProcess } from '../../helpers/process.js';
+import { freePort, runCli, spawnNode, type NodeProcess } from '../../helpers/process.js';
 
 const KEY = 'mtls-admin-key-0123456789abcdef';
 const missing = opensslMissing();
@@ -29,6 +29,7 @@ interface TlsNode {
   url: string;
   id: string;
   seed: Uint8Array;
+  env: Record<string, string>;
 }
 
 describe.skipIf(missing !== null)('mTLS federation', () => {
@@ -44,14 +45,15 @@ describe.skipIf(missing !== null)('mTLS federation', () => {
   async function tlsNode(entity: string, id: string, cert: NodeCert): Promise<TlsNode> {
     const port = await freePort();
     const seed = generateSeed();
-    const node = await spawnNode({
+    const env = {
       STIGMEM_PORT: String(port), STIGMEM_NODE_URL: `https://127.0.0.1:${port}`, STIGMEM_NODE_ID: id, STIGMEM_ENTITY_URI: entity, STIGMEM_ADMIN_KEY: KEY,
       STIGMEM_FEDERATION_ENABLED: 'true', STIGMEM_FEDERATION_PULL_INTERVAL_S: '1',
       STIGMEM_FEDERATION_PRIVKEY: toBase64Url(seed), STIGMEM_FEDERATION_PUBKEY: signerFromSeed(seed, 't').publicKey,
       STIGMEM_TLS_CERT_PATH: cert.certPath, STIGMEM_TLS_KEY_PATH: cert.keyPath, STIGMEM_TLS_CA_BUNDLE: ca.certPath,
-    });
+    };
+    const node = await spawnNode(env);
     started.push(node);
-    return { node, url: `https://127.0.0.1:${port}`, id, seed };
+    return { node, url: `https://127.0.0.1:${port}`, id, seed, env };
   }
 
   const operator = (n: TlsNode, path: string, body?: unknown) => tlsCall(`${n.url}${path}`, { ca: ca.pem, apiKey: KEY, body });
@@ -89,6 +91,10 @@ describe.skipIf(missing !== null)('mTLS federation', () => {
     });
     const peers = (await operator(b, '/v1/federation/peers')).body.peers as { node_id: string; error: string | null; status: string }[];
     expect(peers).toEqual([expect.objectContaining({ node_id: a.id, status: 'active', error: null })]);
+    // `stigmem status` in A's folder reaches A over HTTPS with the folder's CA and shows what its certificate names.
+    const st = await runCli(['status', '--json'], { cwd: a.node.dir, env: a.env });
+    expect(st.stderr).toBe('');
+    expect(JSON.parse(st.stdout)).toMatchObject({ nodeId: a.id, tls: { certificateUris: [a.id], namesThisNode: true } });
   });
 
   it('serves operators with their API key and no certificate, but refuses a peer without one (421) or with another CA\'s', async () => {
