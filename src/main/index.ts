@@ -8,6 +8,7 @@ import { rotateKeyOperation } from './desktop/keyRotation.js';
 import { restoreDataOperation } from './desktop/dataRestore.js';
 import { desktopNodeConfig } from './desktop/node-config.js';
 import { DesktopNodeHost } from './desktop/nodeHost.js';
+import { RotatingLogFile } from './desktop/logFile.js';
 import { denyAllPermissions, hardenWebContents, isTrustedSenderUrl, mainWindowOptions } from './desktop/window-options.js';
 import { builtUpgradeWorker, upgradeDatabase } from './node/db/upgrade.js';
 import { builtPageWorker } from './node/federation/pageFetcher.js';
@@ -37,15 +38,26 @@ function createMainWindow(): BrowserWindow {
   return win;
 }
 
+// A desktop app has no terminal: what the node logs goes to a file in the app's data folder as well as to stdout.
+let logFile: RotatingLogFile | null = null;
+function nodeLog(): RotatingLogFile {
+  logFile ??= new RotatingLogFile(join(app.getPath('userData'), 'logs', 'stigmem.log'));
+  return logFile;
+}
+function say(level: 'info' | 'warn' | 'error', message: string): void {
+  (level === 'info' ? console.info : level === 'warn' ? console.warn : console.error)(message);
+  nodeLog().line(level, message);
+}
+
 async function startDesktopNode(config: NodeConfig): Promise<RunningNode> {
   const running = await startNode(config, {
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-stigmem-capability"]'] },
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-stigmem-capability"]'], stream: { write: (line: string) => (process.stdout.write(line), nodeLog().write(line)) } },
     keys: KEY_OPTIONS,
     pageWorkerFile: builtPageWorker(outMainDir),
     backupCheckWorkerFile: builtBackupCheckWorker(outMainDir),
   });
-  for (const n of running.notices) console.info(`stigmem: ${n}`);
-  console.info(`stigmem: node ${running.deps.nodeId} listening on ${running.url} (console ${running.url}/console/)`);
+  for (const n of running.notices) say('info', `stigmem: ${n}`);
+  say('info', `stigmem: node ${running.deps.nodeId} listening on ${running.url} (console ${running.url}/console/)`);
   return running;
 }
 
@@ -74,17 +86,17 @@ const KEY_OPTIONS = { confirmFallback: askKeychainFallback };
 const host = new DesktopNodeHost<RunningNode>({
   configure: () => {
     const { config, warnings } = desktopNodeConfig(app.getPath('userData'), process.env);
-    for (const w of warnings) console.warn(`stigmem: warning: ${w}`);
+    for (const w of warnings) say('warn', `stigmem: warning: ${w}`);
     return config;
   },
   upgrade: (config, onStep) =>
     upgradeDatabase(config.dbPath, {
       workerFile: builtUpgradeWorker(outMainDir),
       onStep: (s) => {
-        console.info(`stigmem: upgrading the database to schema ${s.version} (${s.name}), step ${s.index} of ${s.total}`);
+        say('info', `stigmem: upgrading the database to schema ${s.version} (${s.name}), step ${s.index} of ${s.total}`);
         onStep(s);
       },
-      onNotice: (m) => console.warn(`stigmem: ${m}`),
+      onNotice: (m) => say('warn', `stigmem: ${m}`),
     }),
   start: (config) => startDesktopNode(config),
 }, KEY_OPTIONS);
@@ -92,7 +104,7 @@ const host = new DesktopNodeHost<RunningNode>({
 async function startHostedNode(): Promise<void> {
   await host.start();
   const phase = host.phase();
-  if (phase.phase === 'failed') console.error(`stigmem: the node could not start: ${phase.message}`);
+  if (phase.phase === 'failed') say('error', `stigmem: the node could not start: ${phase.message}`);
 }
 
 async function onReady(): Promise<void> {
@@ -101,7 +113,7 @@ async function onReady(): Promise<void> {
     currentDeps: () => host.current()?.deps ?? null,
     startup: () => host.phase(),
     isTrustedSender: (senderUrl) => isTrustedSenderUrl(senderUrl, appUrl),
-    reportError: (op, err) => console.error(`stigmem: ${op} failed:`, err),
+    reportError: (op, err) => say('error', `stigmem: ${op} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     shellOperations: { 'identity:rotate': rotateKeyOperation(host), 'identity:firstRun': (choice) => host.chooseIdentity(choice), 'data:restore': restoreDataOperation(host) },
   });
   // The window first: it shows the upgrade's progress, or why the node could not start, instead of nothing at all.
@@ -128,7 +140,7 @@ if (!app.requestSingleInstanceLock()) {
     isStopping = true;
     host
       .stop()
-      .catch((err: unknown) => console.error('stigmem: the node did not stop cleanly:', err))
+      .catch((err: unknown) => say('error', `stigmem: the node did not stop cleanly: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`))
       .finally(() => app.quit());
   });
   app.whenReady().then(onReady, (err: unknown) => {
