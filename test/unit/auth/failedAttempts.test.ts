@@ -74,3 +74,36 @@ describe('unknown API keys against a node', () => {
     }
   });
 });
+
+describe('unknown API keys behind a reverse proxy', () => {
+  const guess = (i: number) => `proxied-guess-${String(i).padStart(4, '0')}-0123456789abcdef`;
+  const via = (n: TestNode, key: string, forwardedFor: string) =>
+    n.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${key}`, 'x-forwarded-for': forwardedFor }, remoteAddress: '127.0.0.1' });
+
+  it('counts each caller the trusted proxy names apart, and ignores the header from anyone else', async () => {
+    const behind = await makeTestNode({ STIGMEM_TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/8' });
+    try {
+      for (let i = 0; i < FAILED_KEY_LIMIT; i++) expect((await via(behind, guess(i), '198.51.100.7')).statusCode).toBe(401);
+      expect((await via(behind, guess(50), '198.51.100.7')).statusCode).toBe(429);
+      // Another caller through the same proxy is not held for the first one's guesses.
+      expect((await via(behind, guess(51), '198.51.100.8')).statusCode).toBe(401);
+    } finally {
+      await behind.close();
+    }
+    const direct = await makeTestNode();
+    try {
+      // Without a trusted proxy the header is anyone's to write: the connection's address counts.
+      for (let i = 0; i < FAILED_KEY_LIMIT; i++) expect((await via(direct, guess(i), `198.51.100.${i}`)).statusCode).toBe(401);
+      expect((await via(direct, guess(60), '198.51.100.200')).statusCode).toBe(429);
+    } finally {
+      await direct.close();
+    }
+  });
+
+  it('refuses a value that is not an address or range, naming it', async () => {
+    for (const bad of ['localhost', '10.0.0.0/33', '10.0.0.0/8/1', 'fd00::/129', '1.2.3.4/x']) {
+      await expect(makeTestNode({ STIGMEM_TRUSTED_PROXIES: bad })).rejects.toThrow(`STIGMEM_TRUSTED_PROXIES: ${JSON.stringify(bad)} is not an IP address or CIDR range`);
+    }
+  });
+});
+

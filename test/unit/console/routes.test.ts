@@ -81,6 +81,12 @@ describe('POST /console/api/:op', () => {
     expect(nested.status).toBeLessThan(500);
   });
 
+  it('refuses what a reverse proxy in front of a loopback-bound node forwards', async () => {
+    const res = await node.app.inject({ method: 'POST', url: '/console/api/node:status', remoteAddress: '127.0.0.1', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.7' }, payload: 'null' });
+    expect(res.statusCode).toBe(403);
+    expect(JSON.parse(res.body)).toMatchObject({ code: 'console_disabled' });
+  });
+
   it('offers no GET on the API and no other method', async () => {
     expect((await node.req('GET', '/console/api/node:status')).status).toBe(404);
     expect((await node.req('PUT', '/console/api/node:status', {})).status).toBe(404);
@@ -123,6 +129,18 @@ describe('the console on a network listener', () => {
       expect(res.statusCode, address).toBe(200);
       expect(JSON.parse(res.body)).toMatchObject({ ok: true, value: { nodeId: node.deps.nodeId } });
     }
+  });
+
+  it('refuses what a proxy on this machine forwards, though it arrives from loopback', async () => {
+    const forwarded: [string, string][] = [['x-forwarded-for', '198.51.100.7'], ['forwarded', 'for=198.51.100.7'], ['x-real-ip', '198.51.100.7'], ['x-forwarded-host', 'node.example'], ['via', '1.1 nginx']];
+    for (const [header, value] of forwarded) {
+      const res = await node.app.inject({ method: 'POST', url: '/console/api/node:status', remoteAddress: '127.0.0.1', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json', [header]: value }, payload: 'null' });
+      expect(res.statusCode, header).toBe(403);
+      expect(JSON.parse(res.body)).toMatchObject({ code: 'console_disabled', detail: expect.stringContaining(`forwarded by a proxy (${header})`) });
+    }
+    // The node's API is the proxy's to serve.
+    const api = await node.app.inject({ method: 'GET', url: '/v1/facts?limit=1', remoteAddress: '127.0.0.1', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'x-forwarded-for': '198.51.100.7' } });
+    expect(api.statusCode).toBe(200);
   });
 
   it('leaves the node API to its own rules: peers and clients elsewhere still reach /v1', async () => {

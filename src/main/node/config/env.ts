@@ -1,5 +1,6 @@
 // The node's configuration, read from STIGMEM_* variables (and a .env file), validated once at start.
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { passphraseWeakness } from '../../../shared/passphrase.js';
@@ -54,6 +55,8 @@ export interface NodeConfig {
   diskWarnFreeMb: number;
   /** mTLS (STIGMEM_TLS_CERT_PATH, _KEY_PATH, _CA_BUNDLE): the node serves HTTPS and pulls with its certificate. */
   tls: TlsPaths | null;
+  /** Reverse proxies whose X-Forwarded-For names the caller (addresses or CIDR ranges); empty: the connection does. */
+  trustedProxies: string[];
 }
 
 export interface TlsPaths {
@@ -146,8 +149,25 @@ export const KNOWN_VARIABLES = new Set([
   'STIGMEM_RATE_LIMIT_WRITE_PER_HOUR', 'STIGMEM_RATE_LIMIT_READ_PER_HOUR', 'STIGMEM_RATE_LIMIT_DISABLED_ACK',
   'STIGMEM_BACKUP_DIR', 'STIGMEM_BACKUP_INTERVAL_MIN', 'STIGMEM_BACKUP_KEEP', 'STIGMEM_BACKUP_PASSPHRASE',
   'STIGMEM_AUDIT_PROGRESS_RETENTION_DAYS', 'STIGMEM_DISK_WARN_FREE_MB', 'STIGMEM_TLS_CERT_PATH', 'STIGMEM_TLS_KEY_PATH',
-  'STIGMEM_TLS_CA_BUNDLE',
+  'STIGMEM_TLS_CA_BUNDLE', 'STIGMEM_TRUSTED_PROXIES',
 ]);
+
+/** `STIGMEM_TRUSTED_PROXIES=127.0.0.1,10.0.0.0/8`: each an IPv4 or IPv6 address, with an optional prefix length. */
+function trustedProxies(env: Env): string[] {
+  const raw = str(env, 'STIGMEM_TRUSTED_PROXIES');
+  if (raw === null) return [];
+  const items = raw.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  for (const item of items) {
+    const [address, prefix, extra] = item.split('/');
+    const family = isIP(address ?? '');
+    const bits = prefix === undefined ? null : Number(prefix);
+    const maxBits = family === 6 ? 128 : 32;
+    if (family === 0 || extra !== undefined || (bits !== null && (!/^\d+$/.test(prefix!) || bits > maxBits))) {
+      throw new ConfigError(`STIGMEM_TRUSTED_PROXIES: ${JSON.stringify(item)} is not an IP address or CIDR range (e.g. 127.0.0.1 or 10.0.0.0/8)`);
+    }
+  }
+  return items;
+}
 
 /** The three mTLS files, all or none (as the reference: a certificate and key without a CA bundle is refused). */
 function tlsPaths(env: Env): TlsPaths | null {
@@ -253,6 +273,7 @@ export function loadConfig(env: Env): { config: NodeConfig; warnings: string[] }
     auditProgressRetentionDays: int(env, 'STIGMEM_AUDIT_PROGRESS_RETENTION_DAYS', 90, 0, 36_500),
     diskWarnFreeMb: int(env, 'STIGMEM_DISK_WARN_FREE_MB', 1024, 0, 1_000_000_000),
     tls: tlsPaths(env),
+    trustedProxies: trustedProxies(env),
   };
   return { config, warnings };
 }

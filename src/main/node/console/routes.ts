@@ -40,6 +40,9 @@ const SECURITY_HEADERS: Record<string, string> = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
+/** Headers a forwarding proxy adds; a caller on this machine has no reason to send them. */
+export const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip', 'via'] as const;
+
 export interface ConsoleOptions {
   /** Folder holding the built renderer (index.html); found beside the running code when not given. */
   rendererDir?: string | null;
@@ -87,6 +90,14 @@ export async function registerConsole(app: App, deps: NodeDeps, opts: ConsoleOpt
   markNodeStarted(deps);
   await app.register(async (scope) => {
     scope.addHook('onRequest', async (_req, reply) => setSecurityHeaders(reply));
+
+    // A reverse proxy on this machine connects from loopback on behalf of anyone: what it forwards is not this machine.
+    scope.addHook('onRequest', async (req) => {
+      const via = PROXY_HEADERS.find((h) => req.headers[h] !== undefined);
+      if (via !== undefined) {
+        throw new HttpError(403, `the console answers only this machine, not requests forwarded by a proxy (${via}); reach it through an SSH tunnel to 127.0.0.1`, 'console_disabled');
+      }
+    });
 
     if (!isLoopbackHost(deps.config.host)) {
       // The node listens on a network address for its peers; the console still answers only this machine.

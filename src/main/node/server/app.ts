@@ -21,6 +21,8 @@ export const MAX_HEADER_BYTES = 64 * 1024;
 export async function buildApp(deps: NodeDeps, opts: { logger?: FastifyServerOptions['logger']; tls?: TlsMaterial | null } = {}): Promise<App> {
   const app = Fastify({
     ...(opts.tls ? { https: serverTlsOptions(opts.tls) } : {}),
+    // Behind a reverse proxy the caller's address (quotas, the failed-key limit) is the one the proxy names.
+    ...(deps.config.trustedProxies.length > 0 ? { trustProxy: deps.config.trustedProxies } : {}),
     logger: opts.logger ?? false,
     bodyLimit: deps.config.maxBodyBytes,
     http: { maxHeaderSize: MAX_HEADER_BYTES },
