@@ -9,8 +9,10 @@ export const CHROMIUM_MISSING = `${CHROMIUM} is missing (apt-get install -y --no
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-export function launchChromium(home: string): Promise<BrowserContext> {
+/** `ignoreHTTPSErrors`: for a node serving HTTPS under a test CA the browser does not know. */
+export function launchChromium(home: string, opts: { ignoreHTTPSErrors?: boolean } = {}): Promise<BrowserContext> {
   return chromium.launchPersistentContext(join(home, 'profile'), {
+    ...(opts.ignoreHTTPSErrors ? { ignoreHTTPSErrors: true } : {}),
     executablePath: CHROMIUM,
     args: CHROMIUM_ARGS,
     // Chromium writes crash-report folders under ~/.config otherwise.

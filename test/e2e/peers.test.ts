@@ -69,6 +69,9 @@ describe('the Peers screen', () => {
     const page = await peersScreenOfB();
     // What B's operator reads to A's operator: B's URL, federation key and its fingerprint.
     expect(await page.getByTestId('self-federation-key').textContent()).toBe(keyB.publicKey);
+    expect(await page.getByTestId('self-node-id').textContent()).toBe(((await (await fetch(`${b.url}/.well-known/stigmem`)).json()) as { node_id: string }).node_id);
+    // Plain HTTP between these two: nothing to say about certificates.
+    expect(await page.getByTestId('self-mtls').count()).toBe(0);
     expect((await groupsOf(page, '[aria-labelledby=share-title]')).join('-')).toBe(keyB.fingerprint);
     await page.getByTestId('peers-empty').waitFor();
 

@@ -20,7 +20,17 @@ export function ShareCard({ status }: { status: NodeStatus | null }) {
             <dd className="mono wrap" data-testid="self-federation-key">
               {status.federationPublicKey}
             </dd>
+            <dt>Node id</dt>
+            <dd className="mono wrap" data-testid="self-node-id">
+              {status.nodeId}
+            </dd>
           </dl>
+          {status.tls ? (
+            <p className="card__note" data-testid="self-mtls">
+              Peers connect over mutual TLS: their certificates must come from the same CA as this node&apos;s and name their own node
+              id, as this node&apos;s names {status.tls.certificateUris.join(', ') || 'no node id'}.
+            </p>
+          ) : null}
           {status.isFederationEnabled ? null : (
             <p className="card__note" data-testid="federation-off">
               Replication is off on this node (STIGMEM_FEDERATION_ENABLED): peers can be added, but nothing is pulled until it is on.
