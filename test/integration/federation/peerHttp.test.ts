@@ -11,7 +11,8 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../helpers/process.js';
 import { closeLocal, listenLocal } from '../../helpers/localServer.js';
-import { PeerHttpError, peerRequest } from '../../../src/main/node/federation/http.js';
+import { PeerHttpError, peerRequest, usePeerTls } from '../../../src/main/node/federation/http.js';
+import { issueCert, makeCa, opensslMissing } from '../../helpers/certs.js';
 
 let server: http.Server;
 let base = '';
@@ -111,6 +112,48 @@ describe('peerRequest', () => {
       expect(f).toEqual({ kind: 'unreachable', message: `cannot reach https://127.0.0.1:${port} (DEPTH_ZERO_SELF_SIGNED_CERT)` });
     } finally {
       await closeLocal(tls);
+    }
+  });
+
+  it('under mTLS presents the node\'s certificate, and reads nothing from a server whose certificate names another node', async (ctx) => {
+    const missing = opensslMissing();
+    if (missing) {
+      process.stdout.write(`skipped: ${missing}\n`);
+      return ctx.skip();
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'stigmem-mtls-client-'));
+    const ca = makeCa(dir, 'ca');
+    const server = issueCert(dir, ca, 'server', ['stigmem:node:server']);
+    const client = issueCert(dir, ca, 'client', ['stigmem:node:client']);
+    const seen: (string | null)[] = [];
+    // A page-sized body, so the refusal comes before most of it has arrived.
+    const big = JSON.stringify({ facts: Array.from({ length: 5000 }, (_, i) => ({ id: i, pad: 'x'.repeat(100) })) });
+    const tlsServer = https.createServer({ key: server.key, cert: server.cert, ca: ca.pem, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+      const peer = (req.socket as import('node:tls').TLSSocket).getPeerCertificate();
+      seen.push(peer.subjectaltname ?? null);
+      res.setHeader('content-type', 'application/json');
+      res.end(big);
+    });
+    const { port } = await listenLocal(tlsServer);
+    usePeerTls({ cert: client.cert, key: client.key, ca: ca.pem });
+    try {
+      const right = await peerRequest(`https://127.0.0.1:${port}/page`, { expectPeerUri: 'stigmem:node:server', maxBytes: 4 * 1024 * 1024 });
+      expect(right.status).toBe(200);
+      expect(right.peerUris).toEqual(['stigmem:node:server']);
+      expect(right.bytes.length).toBe(Buffer.byteLength(big));
+      expect(seen[0]).toContain('URI:stigmem:node:client');
+
+      const wrong = await peerRequest(`https://127.0.0.1:${port}/page`, { expectPeerUri: 'stigmem:node:someone-else', maxBytes: 4 * 1024 * 1024 });
+      expect(wrong.peerUris).toEqual(['stigmem:node:server']);
+      expect(wrong.bytes.length).toBe(0);
+      expect(wrong.json).toBeUndefined();
+      // The process is still here, and the next request works on a fresh connection (a full handshake: a resumed TLS
+      // session does not show the client the server's certificate again).
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await peerRequest(`https://127.0.0.1:${port}/page`, { expectPeerUri: 'stigmem:node:server', maxBytes: 4 * 1024 * 1024 })).bytes.length).toBe(Buffer.byteLength(big));
+    } finally {
+      usePeerTls(null);
+      await closeLocal(tlsServer);
     }
   });
 

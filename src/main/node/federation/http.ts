@@ -39,7 +39,8 @@ let mtlsAgent: https.Agent | null = null;
  */
 export function usePeerTls(m: TlsMaterial | null): void {
   mtlsAgent?.destroy();
-  mtlsAgent = m === null ? null : new https.Agent({ keepAlive: true, cert: m.cert, key: m.key, ca: [...rootCertificates, m.ca], minVersion: 'TLSv1.3' });
+  // No session resumption: a resumed session does not show the server's certificate, and its node id must be read.
+  mtlsAgent = m === null ? null : new https.Agent({ keepAlive: true, cert: m.cert, key: m.key, ca: [...rootCertificates, m.ca], minVersion: 'TLSv1.3', maxCachedSessions: 0 });
 }
 
 function peerUrisOf(res: IncomingMessage): string[] | null {
@@ -76,6 +77,7 @@ function exchange(url: URL, opts: { method: string; headers: Record<string, stri
       const peerUris = peerUrisOf(res);
       if (opts.expectPeerUri !== undefined && peerUris !== null && !peerUris.includes(opts.expectPeerUri)) {
         // Not the node we asked for: its body is not read, and the connection is not kept for the next request.
+        res.on('error', () => undefined);
         req.destroy();
         return resolve({ res, bytes: Buffer.alloc(0), peerUris });
       }
