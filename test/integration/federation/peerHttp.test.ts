@@ -3,6 +3,7 @@
 // keep a process alive.
 import http from 'node:http';
 import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -129,7 +130,7 @@ describe('peerRequest', () => {
     // A page-sized body, so the refusal comes before most of it has arrived.
     const big = JSON.stringify({ facts: Array.from({ length: 5000 }, (_, i) => ({ id: i, pad: 'x'.repeat(100) })) });
     const tlsServer = https.createServer({ key: server.key, cert: server.cert, ca: ca.pem, requestCert: true, rejectUnauthorized: true }, (req, res) => {
-      const peer = (req.socket as import('node:tls').TLSSocket).getPeerCertificate();
+      const peer = (req.socket as TLSSocket).getPeerCertificate();
       seen.push(peer.subjectaltname ?? null);
       res.setHeader('content-type', 'application/json');
       res.end(big);
