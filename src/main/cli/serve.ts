@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig, readEnvironment } from '../node/config/env.js';
 import { DatabaseVersionError } from '../node/db/connection.js';
 import { dirname } from 'node:path';
+import { databaseOpenProblem } from '../node/db/openFailure.js';
 import { fileURLToPath } from 'node:url';
 import { builtBackupCheckWorker } from '../node/data/backupCheck.js';
 import { builtPageWorker } from '../node/federation/pageFetcher.js';
@@ -9,8 +10,10 @@ import { startNode, type RunningNode } from '../node/runtime.js';
 
 export async function serveCommand(): Promise<void> {
   let node: RunningNode;
+  let dbPath = '';
   try {
     const { config, warnings } = loadConfig(readEnvironment(process.cwd(), process.env));
+    dbPath = config.dbPath;
     for (const w of warnings) process.stderr.write(`stigmem: warning: ${w}\n`);
     node = await startNode(config, {
       logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-stigmem-capability"]'] },
@@ -21,6 +24,11 @@ export async function serveCommand(): Promise<void> {
   } catch (e) {
     if (e instanceof ConfigError || e instanceof DatabaseVersionError) {
       process.stderr.write(`stigmem: ${e.message}\n`);
+      process.exit(2);
+    }
+    const problem = databaseOpenProblem(e, dbPath);
+    if (problem !== null) {
+      process.stderr.write(`stigmem: ${problem}\n`);
       process.exit(2);
     }
     const err = e as NodeJS.ErrnoException;

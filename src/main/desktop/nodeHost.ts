@@ -8,6 +8,7 @@ import { fail, ok, type Result } from '../../shared/result.js';
 import { dataDirOf, folderHasIdentity } from '../node/ceremony/folder.js';
 import { restoreIdentity } from '../node/ceremony/restore.js';
 import { backupUnderWayRefusal } from '../node/data/service.js';
+import { explainStartFailure } from '../node/db/openFailure.js';
 import type { NodeConfig } from '../node/config/env.js';
 import type { KeyLoadOptions } from '../node/identity/keys.js';
 import type { NodeDeps } from '../node/server/deps.js';
@@ -44,8 +45,9 @@ export class DesktopNodeHost<T extends HostedNode> {
     this.node = await this.startup.run({
       configure: () => (this.config = this.steps.configure()),
       prepare: (c, show) => this.awaitIdentityChoice(c, show),
-      upgrade: (c, onStep) => this.steps.upgrade(c, onStep),
-      start: (c) => this.steps.start(c),
+      // A damaged, full, locked or read-only database is said in the operator's words, with the way out.
+      upgrade: (c, onStep) => this.steps.upgrade(c, onStep).catch((e: unknown) => Promise.reject(explainStartFailure(e, c.dbPath))),
+      start: (c) => this.steps.start(c).catch((e: unknown) => Promise.reject(explainStartFailure(e, c.dbPath))),
     });
     return this.node;
   }

@@ -19,6 +19,7 @@ import { sql } from '../../../src/main/node/db/sql.js';
 import { setMeta } from '../../../src/main/node/meta.js';
 import { runLockPath } from '../../../src/main/node/runLock.js';
 import { createNode } from '../../../src/main/node/runtime.js';
+import { databaseOpenProblem } from '../../../src/main/node/db/openFailure.js';
 import { insertFact } from '../console/helpers.js';
 import { remark } from './helpers.js';
 
@@ -160,6 +161,49 @@ describe('restoring a database backup', () => {
 
     // Restoring the same backup again finds every step already here.
     expect(await restoreData({ config: fresh }, path)).toMatchObject({ ok: true, value: { ceremonyRecord: { outcome: 'kept' } } });
+  });
+
+  it('restores over a damaged database: the backup names the node, its key must load here and match, the damaged file is kept', async () => {
+    const path = await nodeWithBackup();
+    // A header overwritten (a disk fault, a bad copy) and the log a crash left beside it.
+    const damage = (file: string) => {
+      const bytes = readFileSync(file);
+      bytes.fill(0x5a, 0, 100);
+      writeFileSync(file, bytes);
+    };
+    damage(config.dbPath);
+    writeFileSync(`${config.dbPath}-wal`, 'left by a crash');
+    const damagedBytes = readFileSync(config.dbPath);
+    const started = await createNode(config).then(() => null, (e: unknown) => e);
+    expect(databaseOpenProblem(started, config.dbPath)).toMatch(/^the database .*node\.db is damaged \(SQLITE_NOTADB: .*\); it is left as it is\. Restore a backup over it with `stigmem data restore BACKUP`/);
+
+    const r = await restoreData({ config }, path);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.previousSavedAs).toMatch(/node\.db\.damaged-\d{4}-\d{2}-\d{2}T/);
+    expect(readFileSync(r.value.previousSavedAs).equals(damagedBytes)).toBe(true);
+    expect(readFileSync(`${r.value.previousSavedAs}-wal`, 'utf8')).toBe('left by a crash');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    await withNode((deps) => {
+      expect(entities(deps)).toEqual(['stigmem://org-a.example/e/before']);
+      const audit = deps.db.get<{ detail: string }>(sql`SELECT detail FROM audit_events WHERE event_type = 'database_restored'`)!;
+      expect(JSON.parse(audit.detail)).toMatchObject({ replaced_damaged_database: true, previous_saved_as: r.value.previousSavedAs });
+    });
+  });
+
+  it('over a damaged database, refuses a backup whose key is not this machine\'s, and leaves the damaged file alone', async () => {
+    const other = loadConfig({ STIGMEM_DB_PATH: join(dir, 'other', 'node.db'), STIGMEM_KEY_STORE: 'file', STIGMEM_ENTITY_URI: 'stigmem://org-b.example' }).config;
+    await withNode(() => undefined, other);
+    const foreign = join(dir, 'foreign.sqlite');
+    expect((await backupFolderDatabase({ config: other }, foreign, false)).ok).toBe(true);
+    await nodeWithBackup();
+    const bytes = readFileSync(config.dbPath);
+    bytes.fill(0x5a, 0, 100);
+    writeFileSync(config.dbPath, bytes);
+    const r = await restoreData({ config }, foreign);
+    expect(r.ok).toBe(false);
+    expect(['backup_key_mismatch', 'node_id_mismatch']).toContain(r.ok ? '' : r.error.code);
+    expect(readFileSync(config.dbPath).equals(bytes)).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.includes('damaged') || f.endsWith('.tmp'))).toEqual([]);
   });
 });
 

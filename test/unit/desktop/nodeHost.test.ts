@@ -1,6 +1,6 @@
 // The desktop's node host with real nodes listening on 127.0.0.1 and their keys in a file store: a step that needs the
 // node stopped (a key rotation) stops it, runs, and starts it again; refusals never stop it; one such step at a time.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -111,6 +111,21 @@ describe('DesktopNodeHost', () => {
     expect(host.phase()).toEqual({ phase: 'failed', message: 'port taken' });
     expect(host.current()).toBeNull();
     expect(await host.whileStopped('Again', () => null, async () => ok('y'))).toMatchObject({ ok: false, error: { code: 'node_not_running' } });
+  });
+
+  it('says a damaged database is damaged, and how to restore over it, instead of SQLite\'s own words alone', async () => {
+    const host = hostFor();
+    const node = (await startNew(host))!;
+    const dbPath = node.deps.config.dbPath;
+    await host.stop();
+    const bytes = readFileSync(dbPath);
+    bytes.fill(0x5a, 0, 100);
+    writeFileSync(dbPath, bytes);
+    expect(await host.start()).toBeNull();
+    const phase = host.phase();
+    expect(phase.phase).toBe('failed');
+    expect(phase.phase === 'failed' ? phase.message : '').toMatch(new RegExp(`^the database ${dbPath.replace(/[.]/g, '\\.')} is damaged \\(SQLITE_NOTADB: .*\\); it is left as it is\\. Restore a backup over it with \`stigmem data restore BACKUP\``));
+    expect(readFileSync(dbPath).equals(bytes)).toBe(true);
   });
 });
 

@@ -11,7 +11,9 @@ import { ceremonyRecordPath, dataDirOf, hasConfiguredKey, loadExistingSigner, no
 import type { Result } from '../errors.js';
 import { getMeta, setMeta } from '../meta.js';
 import { recordAudit } from '../audit/log.js';
-import { sql, wrapDatabase } from '../db/sql.js';
+import { databaseOpenKind } from '../db/openFailure.js';
+import { openDatabase } from '../db/connection.js';
+import { sql, wrapDatabase, type WriteDb } from '../db/sql.js';
 import { CEREMONY_RECORD_META_KEY, DATA_BACKUP_META_KEY, fsyncFile, openSealedBackup } from './backupFile.js';
 import { inlineBackupChecker, type BackupChecker } from './backupCheck.js';
 
@@ -24,13 +26,46 @@ interface Present {
   custody: Map<string, string | null>;
 }
 
-async function presentIdentity(ctx: CeremonyContext): Promise<Present> {
+/** The node `db`'s records name, with its key loaded from where they say this machine keeps it. */
+async function identityIn(ctx: CeremonyContext, db: WriteDb): Promise<Present> {
+  const { signer, nodeId } = await loadExistingSigner(ctx, db);
+  return { nodeId, keyId: signer.keyId, custody: new Map(CUSTODY_KEYS.map((k) => [k, getMeta(db, k)])) };
+}
+
+/** The node as its database says it is, or 'damaged' when that database cannot be read (the backup then says). */
+async function presentIdentity(ctx: CeremonyContext): Promise<Present | 'damaged'> {
   // Nothing is created for a refusal: a folder without a database has no identity for the backup to belong to.
   if (!existsSync(ctx.config.dbPath) && !hasConfiguredKey(ctx.config)) throw new CeremonyError('no_identity', `the data folder ${dataDirOf(ctx.config)} has no identity yet; restore the identity key first (stigmem ceremony restore, or the desktop's first start), then the data`);
-  return withDatabase(ctx.config, async (db) => {
-    const { signer, nodeId } = await loadExistingSigner(ctx, db);
-    return { nodeId, keyId: signer.keyId, custody: new Map(CUSTODY_KEYS.map((k) => [k, getMeta(db, k)])) };
-  });
+  try {
+    return await withDatabase(ctx.config, (db) => identityIn(ctx, db));
+  } catch (e) {
+    if (databaseOpenKind(e) === 'damaged') return 'damaged';
+    throw e;
+  }
+}
+
+/**
+ * For a damaged database: the key the backup's records point to on this machine (its key store, its keychain account)
+ * must load and be the key the backup was taken under, so only this node's own backup goes back.
+ */
+async function identityFromBackup(ctx: CeremonyContext, info: DataBackupInfo, plainPath: string): Promise<Present> {
+  const probe = `${ctx.config.dbPath}.identify-${randomBytes(6).toString('hex')}.tmp`;
+  copyFileSync(plainPath, probe);
+  try {
+    const db = openDatabase(probe);
+    let present: Present;
+    try {
+      present = await identityIn(ctx, db);
+    } catch (e) {
+      throw new CeremonyError('backup_key_mismatch', `the database is damaged, and the identity key this backup was taken under cannot be loaded on this machine (${(e as Error).message}); restore the key first (stigmem ceremony restore), then the data`);
+    } finally {
+      db.raw.close();
+    }
+    checkBelongs(info, present);
+    return present;
+  } finally {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${probe}${suffix}`, { force: true });
+  }
 }
 
 /** Why a node (its id, the key it signs with now) cannot take `info` back, or null: only its own, under that key. */
@@ -61,7 +96,7 @@ interface Prepared {
  * Copy the backup next to the database, drop its mark, keep this machine's key custody, take out the ceremony record it
  * carries (joined with this machine's record), note the restore in its audit log.
  */
-function prepareCopy(plainPath: string, backupPath: string, ctx: CeremonyContext, present: Present, info: DataBackupInfo, previousSavedAs: string, nowMs: number): Prepared {
+function prepareCopy(plainPath: string, backupPath: string, ctx: CeremonyContext, present: Present, info: DataBackupInfo, previousSavedAs: string, nowMs: number, damaged: boolean): Prepared {
   const dbPath = ctx.config.dbPath;
   const tmp = `${dbPath}.restore-${randomBytes(6).toString('hex')}.tmp`;
   copyFileSync(plainPath, tmp);
@@ -72,7 +107,7 @@ function prepareCopy(plainPath: string, backupPath: string, ctx: CeremonyContext
       const db = wrapDatabase(raw);
       const carried = db.get<{ value: string }>(sql`SELECT value FROM node_meta WHERE key = ${CEREMONY_RECORD_META_KEY}`)?.value ?? null;
       record = planRecordRestore(readRecordText(ceremonyRecordPath(ctx.config)), carried);
-      const detail = { from: backupPath, taken_at: info.takenAt, previous_saved_as: previousSavedAs, ceremony_record: record.result.outcome };
+      const detail = { from: backupPath, taken_at: info.takenAt, previous_saved_as: previousSavedAs, ceremony_record: record.result.outcome, ...(damaged ? { replaced_damaged_database: true } : {}) };
       db.transaction(() => {
         db.run(sql`DELETE FROM node_meta WHERE key = ${DATA_BACKUP_META_KEY} OR key = ${CEREMONY_RECORD_META_KEY}`);
         for (const [key, value] of present.custody) {
@@ -114,31 +149,36 @@ export function restoreData(ctx: CeremonyContext, backupPath: string, passphrase
     const present = await presentIdentity(ctx);
     // What the file says is checked first: a backup of another node or key is refused before any passphrase work.
     const said = await checker.check(path);
-    checkBelongs(said, present);
+    if (present !== 'damaged') checkBelongs(said, present);
     const opened = said.sealed ? await unsealed(said, passphrase, ctx.config.dbPath, checker) : { info: said, plainPath: path };
     try {
-      return swapIn(ctx, present, opened.info, opened.plainPath);
+      const identity = present === 'damaged' ? await identityFromBackup(ctx, opened.info, opened.plainPath) : present;
+      return swapIn(ctx, identity, opened.info, opened.plainPath, present === 'damaged');
     } finally {
       if (opened.plainPath !== path) rmSync(opened.plainPath, { force: true });
     }
   });
 }
 
-function swapIn(ctx: CeremonyContext, present: Present, info: DataBackupInfo, plainPath: string): DataRestoreDone {
+/** `damaged`: the database it replaces could not be read; it is kept as `<db>.damaged-<time>`, with its log. */
+function swapIn(ctx: CeremonyContext, present: Present, info: DataBackupInfo, plainPath: string, damaged = false): DataRestoreDone {
   const dbPath = ctx.config.dbPath;
-  // The node closed cleanly, so its log was folded in; a log left now belongs to someone still writing.
-  if (existsSync(`${dbPath}-wal`) && statSync(`${dbPath}-wal`).size > 0) {
+  // The node closed cleanly, so its log was folded in; a log left now belongs to someone still writing (or, beside a
+  // damaged database, to the crash that left it, and it goes with that database).
+  if (!damaged && existsSync(`${dbPath}-wal`) && statSync(`${dbPath}-wal`).size > 0) {
     throw new CeremonyError('node_running', `${dbPath}-wal is not empty: something still has the database open; stop it first`);
   }
   const nowMs = nowOf(ctx);
   const stamp = new Date(nowMs).toISOString().replace(/[:.]/g, '-');
-  const previousSavedAs = `${dbPath}.before-restore-${stamp}`;
-  const { tmp, record } = prepareCopy(plainPath, info.path, ctx, present, info, previousSavedAs, nowMs);
+  const previousSavedAs = `${dbPath}.${damaged ? 'damaged' : 'before-restore'}-${stamp}`;
+  const { tmp, record } = prepareCopy(plainPath, info.path, ctx, present, info, previousSavedAs, nowMs, damaged);
   try {
     copyFileSync(dbPath, previousSavedAs);
     chmodSync(previousSavedAs, 0o600);
-    rmSync(`${dbPath}-wal`, { force: true });
-    rmSync(`${dbPath}-shm`, { force: true });
+    for (const suffix of ['-wal', '-shm']) {
+      if (damaged && existsSync(`${dbPath}${suffix}`)) renameSync(`${dbPath}${suffix}`, `${previousSavedAs}${suffix}`);
+      else rmSync(`${dbPath}${suffix}`, { force: true });
+    }
     renameSync(tmp, dbPath);
   } catch (e) {
     rmSync(tmp, { force: true });

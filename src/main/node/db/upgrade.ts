@@ -19,7 +19,7 @@ export type UpgradeWorkerReply =
   | { type: 'ready' }
   | { type: 'step'; version: number }
   | { type: 'done' }
-  | { type: 'failed'; kind: 'upgrade' | 'version' | 'other'; message: string };
+  | { type: 'failed'; kind: 'upgrade' | 'version' | 'other'; message: string; code?: string };
 
 /** The upgrade worker a build put beside its entry bundle; run from sources there is none. */
 export function builtUpgradeWorker(bundleDir: string): string | undefined {
@@ -79,7 +79,7 @@ function inWorker(file: string, path: string, onStep: (version: number) => void)
       if (m.type === 'ready') ready = true;
       else if (m.type === 'step') onStep(m.version);
       else if (m.type === 'done') settle(() => resolve(true));
-      else settle(() => reject(m.kind === 'upgrade' ? new DatabaseUpgradeError(m.message) : m.kind === 'version' ? new DatabaseVersionError(m.message) : new Error(m.message)));
+      else settle(() => reject(m.kind === 'upgrade' ? new DatabaseUpgradeError(m.message) : m.kind === 'version' ? new DatabaseVersionError(m.message) : Object.assign(new Error(m.message), { code: m.code })));
     });
     const lost = (why: string): void =>
       // Before it was ready nothing was touched; after, a migration may have been under way (its transaction rolls back).

@@ -13,5 +13,6 @@ try {
   send({ type: 'done' });
 } catch (e) {
   const kind = e instanceof DatabaseUpgradeError ? 'upgrade' : e instanceof DatabaseVersionError ? 'version' : 'other';
-  send({ type: 'failed', kind, message: e instanceof Error ? e.message : String(e) });
+  const code = (e as { code?: unknown } | null)?.code;
+  send({ type: 'failed', kind, message: e instanceof Error ? e.message : String(e), ...(typeof code === 'string' ? { code } : {}) });
 }
