@@ -1,8 +1,8 @@
 // The ceremony record travels inside database backups, so a machine rebuilt from its key backup and its data backup
 // gets its history back: on restore the backup's lines and this machine's own are joined, never one dropped.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import type { CeremonyRecordRestore } from '../../../shared/data.js';
+import { writeOutputFile } from './files.js';
 import { MAX_RECORD_BYTES, verifyCeremonyRecord } from './record.js';
 
 /** The record's text (to put in a backup, or as this machine's), or null when there is none or it is too large. */
@@ -57,28 +57,12 @@ export function planRecordRestore(local: string | null, carried: string | null):
   return { result: { outcome, message }, write: joined, aside: null };
 }
 
-function writeDurably(path: string, text: string, replace: boolean): void {
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(tmp, 'wx', 0o644);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  if (!replace && existsSync(path)) {
-    rmSync(tmp, { force: true });
-    return;
-  }
-  renameSync(tmp, path);
-}
-
 /** Carry out a plan: the record replaced in one rename, or the backup's copy put beside it as `<record>.from-backup-<time>`. */
 export function applyRecordPlan(path: string, plan: RecordPlan, stamp: string): CeremonyRecordRestore {
-  if (plan.write !== null) writeDurably(path, plan.write, true);
+  if (plan.write !== null) writeOutputFile(path, plan.write, 0o644, true);
   if (plan.aside !== null) {
     const asidePath = `${path}.from-backup-${stamp}`;
-    writeDurably(asidePath, plan.aside, false);
+    writeOutputFile(asidePath, plan.aside, 0o644, false);
     return { ...plan.result, savedAs: asidePath };
   }
   return plan.result;
