@@ -116,7 +116,8 @@ export type NodeStartup =
   | { phase: 'starting' }
   | { phase: 'upgrading'; step: number; steps: number; schemaVersion: number; migration: string }
   | { phase: 'ready' }
-  | { phase: 'failed'; message: string }
+  /** `damagedDatabase`: the database cannot be read; a data backup can be restored over it from the window. */
+  | { phase: 'failed'; message: string; damagedDatabase?: { dbPath: string; entityUri: string } }
   /** The desktop stopped its node for a step that needs it stopped (a key rotation) and starts it again after. */
   | { phase: 'maintenance'; task: string }
   /** A first start on an empty data folder: the operator chooses a new identity or restores one from a backup. */

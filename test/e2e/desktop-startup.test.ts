@@ -2,7 +2,7 @@
 // Chromium): the built renderer, the main process's real IPC handlers (desktop/ipc.ts) and node host
 // (desktop/nodeHost.ts), a real upgrade of a file an earlier version left in the built worker, and a real node. Only Electron's IPC pipe is replaced: Playwright's binding carries
 // each call to the handler ipcMain would have called, as the preload does over ipcRenderer.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
@@ -19,6 +19,7 @@ import { loadConfig, type NodeConfig } from '../../src/main/node/config/env.js';
 import { builtUpgradeWorker, upgradeDatabase } from '../../src/main/node/db/upgrade.js';
 import { startNode, type RunningNode } from '../../src/main/node/runtime.js';
 import { OPERATION_NAMES } from '../../src/shared/contract.js';
+import { ok } from '../../src/shared/result.js';
 import { closeLocal, listenLocal } from '../helpers/localServer.js';
 import { blockMigration7, oldDatabaseFile } from '../helpers/oldDatabase.js';
 import { REPO_ROOT } from '../helpers/process.js';
@@ -270,6 +271,34 @@ describe('the desktop window while its node starts', () => {
     expect(await page.getByTestId('data-restore-record').getAttribute('data-outcome')).toBe('kept');
     await page.getByTestId('data-facts').filter({ hasText: /^1$/ }).waitFor();
     await page.screenshot({ path: join(home, 'restored.png'), fullPage: true });
+    await page.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.skipIf(!hasChromium)('offers to restore a database backup when the node cannot start on a damaged database, and comes back on it', async () => {
+    const { dir, org, desktop, page, node } = await newOrganisation();
+    assertFact(node.deps, anonymousPrincipal(), { entity: `${org}/e/kept`, relation: 'memory:role', value: { type: 'string', v: 'kept' }, source: `${org}/agent/a`, confidence: 0.9, scope: 'company' }, { trusted: true });
+    const backup = join(dir, 'node-data.sqlite');
+    expect((await runAdminOperation(node.deps, 'data:backup', { path: backup })).ok).toBe(true);
+    await page.getByTestId('dashboard').waitFor();
+
+    // A disk fault while the node was stopped: the header is gone, and the start fails on it.
+    const dbPath = node.deps.config.dbPath;
+    const bytes = readFileSync(dbPath);
+    bytes.fill(0x5a, 0, 100);
+    await desktop.host.whileStopped('Stopping', () => null, async () => ok(writeFileSync(dbPath, bytes)));
+    await page.locator('[data-testid=startup][data-phase=failed]').waitFor();
+    expect(await page.getByTestId('startup-message').textContent()).toContain('is damaged (SQLITE_NOTADB');
+    await page.getByTestId('damaged-restore-form').waitFor();
+    await page.getByTestId('damaged-restore-path').fill(backup);
+    expect(await page.getByTestId('damaged-restore-go').isDisabled()).toBe(true);
+    await page.getByTestId('damaged-restore-entity').fill(org);
+    await page.getByTestId('damaged-restore-go').click();
+    await page.getByTestId('dashboard').waitFor({ timeout: 30_000 });
+    const back = desktop.host.current()!;
+    expect(back.deps.db.raw.prepare('SELECT entity FROM facts').pluck().all()).toEqual([`${org}/e/kept`]);
+    expect(readFileSync(readdirSync(dir).map((f) => join(dir, f)).find((f) => f.includes('node.db.damaged-') && !f.endsWith('-wal'))!).equals(bytes)).toBe(true);
+    await page.screenshot({ path: join(home, 'damaged-restored.png'), fullPage: true });
     await page.close();
     rmSync(dir, { recursive: true, force: true });
   });

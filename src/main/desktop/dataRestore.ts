@@ -10,6 +10,8 @@ export const DATA_RESTORE_TASK = 'Restoring the database from a backup';
 
 export function restoreDataOperation<T extends HostedNode>(host: DesktopNodeHost<T>): (args: DataRestoreInput) => Promise<Result<DataRestoreDone>> {
   return async (args) => {
+    // A node that could not start on its damaged database: the backup goes back over it, and the node starts.
+    if (host.current() === null && host.phase().phase === 'failed') return host.restoreOverDamaged(args);
     // A wrong passphrase is found while the node still runs: nothing is stopped for it.
     const running = host.current();
     const early = running ? await dataRestorePrecheck(running.deps, args) : null;

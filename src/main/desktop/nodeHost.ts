@@ -9,6 +9,9 @@ import { dataDirOf, folderHasIdentity } from '../node/ceremony/folder.js';
 import { restoreIdentity } from '../node/ceremony/restore.js';
 import { backupUnderWayRefusal } from '../node/data/service.js';
 import { explainStartFailure } from '../node/db/openFailure.js';
+import { orgEntityFor } from '../node/config/orgEntity.js';
+import { restoreData } from '../node/data/restore.js';
+import type { DataRestoreDone, DataRestoreInput } from '../../shared/data.js';
 import type { NodeConfig } from '../node/config/env.js';
 import type { KeyLoadOptions } from '../node/identity/keys.js';
 import type { NodeDeps } from '../node/server/deps.js';
@@ -18,6 +21,8 @@ export interface HostedNode {
   deps: NodeDeps;
   close(): Promise<void>;
 }
+
+const DAMAGED_RESTORE_TASK = 'Restoring the database from a backup over the damaged one';
 
 export class DesktopNodeHost<T extends HostedNode> {
   private readonly startup = new DesktopStartup();
@@ -93,7 +98,33 @@ export class DesktopNodeHost<T extends HostedNode> {
   }
 
   phase(): NodeStartup {
-    return this.maintenance === null ? this.startup.current() : { phase: 'maintenance', task: this.maintenance };
+    if (this.maintenance !== null) return { phase: 'maintenance', task: this.maintenance };
+    const phase = this.startup.current();
+    // A start that failed on a damaged database can be recovered from the window: it needs what to type to confirm.
+    if (phase.phase === 'failed' && this.config !== null && this.startup.failedOnDamagedDatabase()) {
+      return { ...phase, damagedDatabase: { dbPath: this.config.dbPath, entityUri: orgEntityFor(this.config) } };
+    }
+    return phase;
+  }
+
+  /**
+   * Put a database backup back over a database the node could not start on because it is damaged, then start again
+   * (`stigmem data restore` does the same on the command line). Only in that state, and confirmed with the org entity.
+   */
+  async restoreOverDamaged(args: DataRestoreInput): Promise<Result<DataRestoreDone>> {
+    const config = this.config;
+    if (this.maintenance !== null) return fail('busy', `the node is stopped for another step (${this.maintenance}); try again when it is back`);
+    if (config === null || this.node !== null || !this.startup.failedOnDamagedDatabase()) return fail('node_not_running', 'the node is not running, and its database is not damaged: quit and start again');
+    if (args.confirmEntity !== orgEntityFor(config)) return fail('validation_failed', `type the organisation entity (${orgEntityFor(config)}) to confirm that the damaged database is replaced`);
+    this.maintenance = DAMAGED_RESTORE_TASK;
+    let result: Result<DataRestoreDone>;
+    try {
+      result = await restoreData({ config, keys: this.keys }, args.path, args.passphrase);
+    } finally {
+      this.maintenance = null;
+    }
+    if (result.ok && !this.isStopped) await this.start();
+    return result;
   }
 
   /**

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { restoreDataOperation } from '../../../src/main/desktop/dataRestore.js';
 import { rotateKeyOperation } from '../../../src/main/desktop/keyRotation.js';
 import { runAdminOperation } from '../../../src/main/node/console/handlers.js';
+import { insertFact } from '../console/helpers.js';
 import { DesktopNodeHost } from '../../../src/main/desktop/nodeHost.js';
 import { loadConfig, type NodeConfig } from '../../../src/main/node/config/env.js';
 import { sql } from '../../../src/main/node/db/sql.js';
@@ -44,6 +45,15 @@ async function startNew(host: DesktopNodeHost<RunningNode>): Promise<RunningNode
   while (host.phase().phase !== 'first-run') await pause(5);
   expect(await host.chooseIdentity({ choice: 'new' })).toEqual({ ok: true, value: { choice: 'new', restored: null } });
   return started;
+}
+
+/** Stop the node, overwrite its database's header (a disk fault) and let the host start again, which fails. */
+async function damageWhileStopped(host: DesktopNodeHost<RunningNode>, dbPath: string): Promise<Buffer> {
+  const bytes = readFileSync(dbPath);
+  bytes.fill(0x5a, 0, 100);
+  await host.whileStopped('Damaging', () => null, async () => ok(writeFileSync(dbPath, bytes)));
+  expect(host.current()).toBeNull();
+  return bytes;
 }
 
 const wellKnownKey = async (node: RunningNode): Promise<string> => ((await (await fetch(`${node.url}/.well-known/stigmem`)).json()) as { public_key: string }).public_key;
@@ -117,15 +127,33 @@ describe('DesktopNodeHost', () => {
     const host = hostFor();
     const node = (await startNew(host))!;
     const dbPath = node.deps.config.dbPath;
-    await host.stop();
-    const bytes = readFileSync(dbPath);
-    bytes.fill(0x5a, 0, 100);
-    writeFileSync(dbPath, bytes);
-    expect(await host.start()).toBeNull();
+    const bytes = await damageWhileStopped(host, dbPath);
     const phase = host.phase();
     expect(phase.phase).toBe('failed');
     expect(phase.phase === 'failed' ? phase.message : '').toMatch(new RegExp(`^the database ${dbPath.replace(/[.]/g, '\\.')} is damaged \\(SQLITE_NOTADB: .*\\); it is left as it is\\. Restore a backup over it with \`stigmem data restore BACKUP\``));
     expect(readFileSync(dbPath).equals(bytes)).toBe(true);
+  });
+
+  it('restores a data backup over a damaged database from the failed start, confirmed with the org entity, and starts', async () => {
+    const host = hostFor();
+    const node = (await startNew(host))!;
+    const dbPath = node.deps.config.dbPath;
+    insertFact(node.deps, { entity: `${ORG}/e/kept`, relation: 'memory:role', valueType: 'string', value: 'kept' });
+    const backup = join(dirname(dbPath), 'node-data.sqlite');
+    expect((await runAdminOperation(node.deps, 'data:backup', { path: backup })).ok).toBe(true);
+    await damageWhileStopped(host, dbPath);
+    expect(host.phase()).toMatchObject({ phase: 'failed', damagedDatabase: { dbPath, entityUri: ORG } });
+
+    const restore = restoreDataOperation(host);
+    expect(await restore({ path: backup, confirmEntity: 'stigmem://someone-else.example' })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    expect(host.current()).toBeNull();
+    const done = await restore({ path: backup, confirmEntity: ORG });
+    expect(done).toMatchObject({ ok: true, value: { previousSavedAs: expect.stringMatching(/node\.db\.damaged-/) } });
+    expect(host.phase()).toEqual({ phase: 'ready' });
+    const back = host.current()!;
+    expect(back.deps.db.raw.prepare('SELECT entity FROM facts').pluck().all()).toEqual([`${ORG}/e/kept`]);
+    // Once running, the operation is the running node's restore again (nothing damaged to replace).
+    expect(host.phase()).not.toHaveProperty('damagedDatabase');
   });
 });
 

@@ -20,6 +20,23 @@ interface SessionState {
   expire(error: ContractError): void;
 }
 
+/** How often the desktop window checks that its node is still up (it is stopped and started again around some steps). */
+export const NODE_WATCH_MS = 2_000;
+let watch: ReturnType<typeof setInterval> | null = null;
+
+/** A node that did not come back after a step (say, its database was found damaged): back to the startup screen. */
+function watchForFailedRestart(onFailed: () => void): void {
+  if (watch !== null) clearInterval(watch);
+  watch = setInterval(() => {
+    void transport.api.node.startup().then((r) => {
+      if (!r.ok || r.value.phase !== 'failed' || watch === null) return;
+      clearInterval(watch);
+      watch = null;
+      onFailed();
+    });
+  }, NODE_WATCH_MS);
+}
+
 export const useSession = create<SessionState>()((set) => ({
   phase: 'checking',
   isSigningIn: false,
@@ -30,7 +47,10 @@ export const useSession = create<SessionState>()((set) => ({
     if (keyStore === null) {
       // The desktop opens its window before its node has started; the startup screen shows how far it is.
       set({ phase: 'starting', error: null });
-      if (await useStartup.getState().waitUntilReady()) set({ phase: 'signed-in' });
+      if (await useStartup.getState().waitUntilReady()) {
+        set({ phase: 'signed-in' });
+        watchForFailedRestart(() => void useSession.getState().start());
+      }
       return;
     }
     if (keyStore.current() === null) return set({ phase: 'signed-out', error: null });

@@ -10,7 +10,7 @@ interface StartupState {
   startup: NodeStartup | null;
   /** The question itself failed (not the node's start). */
   error: ContractError | null;
-  /** Resolves true once the node is ready, false when its start failed or could not be asked about. */
+  /** Resolves true once the node is ready, false when its start failed for good or could not be asked about. */
   waitUntilReady(): Promise<boolean>;
 }
 
@@ -29,7 +29,8 @@ export const useStartup = create<StartupState>()((set) => ({
       }
       set({ startup: r.value, error: null });
       if (r.value.phase === 'ready') return true;
-      if (r.value.phase === 'failed') return false;
+      // A damaged database can be restored over from the window, after which the node starts: keep asking.
+      if (r.value.phase === 'failed' && !r.value.damagedDatabase) return false;
       await pause(STARTUP_POLL_MS);
     }
   },

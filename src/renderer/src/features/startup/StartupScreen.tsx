@@ -2,6 +2,7 @@
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Spinner } from '../../components/Spinner';
 import { useStartup } from '../../stores/startup';
+import { DamagedDatabaseRestore } from './DamagedDatabaseRestore';
 import { FirstRunScreen } from './FirstRunScreen';
 
 export function StartupScreen() {
@@ -17,16 +18,21 @@ export function StartupScreen() {
   if (startup?.phase === 'failed') {
     return (
       <main className="centered startup" data-testid="startup" data-phase="failed">
-        <section className="card startup__card" role="alert">
-          <h1 className="startup__title">The node could not start</h1>
-          <p className="startup__message" data-testid="startup-message">
-            {startup.message}
-          </p>
-          <p className="startup__hint">
-            Quit Stigmem, deal with what the message names, and start it again. A database upgrade step that fails
-            changes nothing: the file keeps the last schema version it completed.
-          </p>
-        </section>
+        <div className="first-run">
+          <section className="card startup__card" role="alert">
+            <h1 className="startup__title">The node could not start</h1>
+            <p className="startup__message" data-testid="startup-message">
+              {startup.message}
+            </p>
+            {startup.damagedDatabase ? null : (
+              <p className="startup__hint">
+                Quit Stigmem, deal with what the message names, and start it again. A database upgrade step that fails
+                changes nothing: the file keeps the last schema version it completed.
+              </p>
+            )}
+          </section>
+          {startup.damagedDatabase ? <DamagedDatabaseRestore damaged={startup.damagedDatabase} /> : null}
+        </div>
       </main>
     );
   }
