@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ceremonyRecordLine, MAX_RECORD_BYTES, verifyCeremonyRecord } from '../../../src/main/node/ceremony/record.js';
-import { applyRecordPlan, planRecordRestore, readRecordText } from '../../../src/main/node/ceremony/recordCarry.js';
+import { applyRecordPlan, localRecord, planRecordRestore, readRecordText } from '../../../src/main/node/ceremony/recordCarry.js';
 import { keyFrom, JUNE_2026 } from '../manifests/fixtures.js';
 
 const [A, B] = [keyFrom(41), keyFrom(42)];
@@ -78,6 +78,16 @@ describe('carrying out the plan', () => {
     expect(done).toMatchObject({ outcome: 'kept_apart', savedAs: `${path}.from-backup-stamp-2` });
     expect(readFileSync(`${path}.from-backup-stamp-2`, 'utf8')).toBe(foreign);
     expect(readFileSync(path, 'utf8')).toBe(text(init, backup, restored));
+  });
+
+  it('never writes over a record here that cannot be read whole', () => {
+    const dir = folder();
+    const path = join(dir, 'ceremony-record.jsonl');
+    writeFileSync(path, Buffer.alloc(MAX_RECORD_BYTES + 1, 0x61));
+    expect(localRecord(path)).toBe('unreadable');
+    expect(localRecord(join(dir, 'absent.jsonl'))).toBeNull();
+    const plan = planRecordRestore(localRecord(path), text(init, backup));
+    expect(plan).toMatchObject({ result: { outcome: 'kept_apart' }, write: null, aside: text(init, backup) });
   });
 
   it('reads no record from a missing, empty, oversized or non-file path', () => {

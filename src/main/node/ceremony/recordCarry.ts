@@ -5,6 +5,17 @@ import type { CeremonyRecordRestore } from '../../../shared/data.js';
 import { writeOutputFile } from './files.js';
 import { MAX_RECORD_BYTES, verifyCeremonyRecord } from './record.js';
 
+/** This machine's record: its text, null when there is none, 'unreadable' when a file is there but cannot be read whole. */
+export function localRecord(path: string): string | null | 'unreadable' {
+  const text = readRecordText(path);
+  if (text !== null) return text;
+  try {
+    return statSync(path).size > 0 ? 'unreadable' : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The record's text (to put in a backup, or as this machine's), or null when there is none or it is too large. */
 export function readRecordText(path: string): string | null {
   try {
@@ -33,8 +44,10 @@ export interface RecordPlan {
  * Decide from this machine's record and the backup's: the backup's lines first, then this machine's that it lacks
  * (a key restore done here before the data), written only if the joined record still verifies.
  */
-export function planRecordRestore(local: string | null, carried: string | null): RecordPlan {
+export function planRecordRestore(local: string | null | 'unreadable', carried: string | null): RecordPlan {
   if (carried === null) return { result: { outcome: 'none', message: 'The backup carries no ceremony record; this machine\'s is left as it is.' }, write: null, aside: null };
+  // A record here that cannot be read whole is never written over.
+  if (local === 'unreadable') return { result: { outcome: 'kept_apart', message: 'This machine\'s ceremony record cannot be read whole; it is left as it is, and the backup\'s is kept beside it.' }, write: null, aside: carried };
   const bad = firstProblem(carried);
   if (bad !== null) return { result: { outcome: 'kept_apart', message: `The backup's ceremony record does not verify (${bad}); it is kept beside this machine's, which is left as it is.` }, write: null, aside: carried };
   const carriedLines = linesOf(carried);

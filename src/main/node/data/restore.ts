@@ -6,7 +6,7 @@ import { chmodSync, copyFileSync, existsSync, renameSync, rmSync, statSync } fro
 import { resolve } from 'node:path';
 import type { CeremonyRecordRestore, DataBackupInfo, DataRestoreDone } from '../../../shared/data.js';
 import { asResult, CeremonyError } from '../ceremony/errors.js';
-import { applyRecordPlan, planRecordRestore, readRecordText, type RecordPlan } from '../ceremony/recordCarry.js';
+import { applyRecordPlan, localRecord, planRecordRestore, type RecordPlan } from '../ceremony/recordCarry.js';
 import { ceremonyRecordPath, dataDirOf, hasConfiguredKey, loadExistingSigner, nowOf, requireFileDatabase, requireStoppedNode, withDatabase, type CeremonyContext } from '../ceremony/folder.js';
 import type { Result } from '../errors.js';
 import { getMeta, setMeta } from '../meta.js';
@@ -17,7 +17,10 @@ import { sql, wrapDatabase, type WriteDb } from '../db/sql.js';
 import { CEREMONY_RECORD_META_KEY, DATA_BACKUP_META_KEY, fsyncFile, openSealedBackup } from './backupFile.js';
 import { inlineBackupChecker, type BackupChecker } from './backupCheck.js';
 
-/** The node_meta rows that say where this machine keeps the key: the machine's own, never the backup's. */
+/**
+ * The node_meta rows that say where this machine keeps the key: the machine's own, never the backup's — unless this
+ * machine's database is damaged, when the backup's rows are the ones that just loaded the key here.
+ */
 const CUSTODY_KEYS = ['key_store', 'key_store_fallback'] as const;
 
 interface Present {
@@ -106,7 +109,7 @@ function prepareCopy(plainPath: string, backupPath: string, ctx: CeremonyContext
     try {
       const db = wrapDatabase(raw);
       const carried = db.get<{ value: string }>(sql`SELECT value FROM node_meta WHERE key = ${CEREMONY_RECORD_META_KEY}`)?.value ?? null;
-      record = planRecordRestore(readRecordText(ceremonyRecordPath(ctx.config)), carried);
+      record = planRecordRestore(localRecord(ceremonyRecordPath(ctx.config)), carried);
       const detail = { from: backupPath, taken_at: info.takenAt, previous_saved_as: previousSavedAs, ceremony_record: record.result.outcome, ...(damaged ? { replaced_damaged_database: true } : {}) };
       db.transaction(() => {
         db.run(sql`DELETE FROM node_meta WHERE key = ${DATA_BACKUP_META_KEY} OR key = ${CEREMONY_RECORD_META_KEY}`);
