@@ -52,6 +52,11 @@ export async function serveCommand(): Promise<void> {
       () => process.exit(1),
     );
   };
+  // `systemctl reload` (SIGHUP): renewed mTLS files now, not at the next check.
+  process.on('SIGHUP', () => {
+    const r = node.reloadTls();
+    process.stderr.write(`stigmem: SIGHUP: ${r === null ? 'no TLS files to reload (STIGMEM_TLS_* is not set)' : r.message}\n`);
+  });
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 }

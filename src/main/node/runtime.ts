@@ -26,6 +26,8 @@ export interface RunningNode {
   deps: NodeDeps;
   app: App;
   notices: string[];
+  /** Load the mTLS files now (SIGHUP); null when the node serves plain HTTP. */
+  reloadTls(): { ok: boolean; message: string } | null;
   close(): Promise<void>;
 }
 
@@ -98,12 +100,12 @@ export async function startNode(config: NodeConfig, opts: NodeOptions = {}): Pro
     throw e;
   }
   app.server.maxHeadersCount = 200;
-  const stopTlsWatch = config.tls === null ? () => undefined : watchTlsFiles(config.tls, (m) => {
+  const tlsWatch = config.tls === null ? null : watchTlsFiles(config.tls, (m) => {
     (app.server as unknown as TlsServer).setSecureContext(serverTlsOptions(m));
     deps.tls.current = m;
     usePeerTls(m);
     deps.pages.useTls(m);
-  }, app.log);
+  }, app.log, config.tlsReloadCheckS * 1000);
   const releaseRunLock = holdRunLock(config.dbPath);
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
@@ -114,10 +116,11 @@ export async function startNode(config: NodeConfig, opts: NodeOptions = {}): Pro
     deps,
     app,
     notices,
+    reloadTls: () => tlsWatch?.reloadNow() ?? null,
     async close() {
       if (closed) return;
       closed = true;
-      stopTlsWatch();
+      tlsWatch?.stop();
       await app.close();
       deps.db.raw.close();
       releaseRunLock();

@@ -212,4 +212,40 @@ describe.skipIf(missing !== null)('mTLS federation', () => {
     });
     expect(await errorOn(e, aOnE)).toBeNull();
   }, 60_000);
+
+  it('reads renewed files at once on SIGHUP, and only then when checks are off (STIGMEM_TLS_RELOAD_CHECK_S=0)', async () => {
+    const own = mkdtempSync(join(dir, 'sighup-'));
+    const id = nodeId();
+    const [first, second] = [issueCert(own, ca, 'first', [id]), issueCert(own, ca, 'second', [id])];
+    const live = { certPath: join(own, 'node.crt'), keyPath: join(own, 'node.key') } as NodeCert;
+    copyFileSync(first.certPath, live.certPath);
+    copyFileSync(first.keyPath, live.keyPath);
+    const port = await freePort();
+    const node = await spawnNode({
+      STIGMEM_PORT: String(port), STIGMEM_NODE_URL: `https://127.0.0.1:${port}`, STIGMEM_NODE_ID: id, STIGMEM_ADMIN_KEY: KEY, STIGMEM_TLS_RELOAD_CHECK_S: '0',
+      STIGMEM_TLS_CERT_PATH: live.certPath, STIGMEM_TLS_KEY_PATH: live.keyPath, STIGMEM_TLS_CA_BUNDLE: ca.certPath,
+    });
+    started.push(node);
+    const served = (): Promise<string> => new Promise((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port, ca: ca.pem, servername: 'localhost' }, () => {
+        resolve(socket.getPeerCertificate().serialNumber);
+        socket.end();
+      });
+      socket.on('error', reject);
+    });
+    const serialOf = (pem: string): string => new X509Certificate(pem).serialNumber;
+    copyFileSync(second.certPath, live.certPath);
+    copyFileSync(second.keyPath, live.keyPath);
+    // Nothing checks the files by itself: the old certificate stays until the signal.
+    expect(await served()).toBe(serialOf(first.cert));
+    node.child.kill('SIGHUP');
+    await waitFor('the reload said', async () => (node.stderr().includes(`stigmem: SIGHUP: TLS certificate reloaded from ${live.certPath}`) ? true : undefined));
+    expect(await served()).toBe(serialOf(second.cert));
+    // A pair that does not match is refused with its reason, and the node goes on with the one it has.
+    copyFileSync(first.certPath, live.certPath);
+    node.child.kill('SIGHUP');
+    await waitFor('the refusal said', async () => (node.stderr().includes('is not the key of the certificate in STIGMEM_TLS_CERT_PATH); the node keeps its current certificate') ? true : undefined));
+    expect(await served()).toBe(serialOf(second.cert));
+  });
 });
+

@@ -55,6 +55,8 @@ export interface NodeConfig {
   diskWarnFreeMb: number;
   /** mTLS (STIGMEM_TLS_CERT_PATH, _KEY_PATH, _CA_BUNDLE): the node serves HTTPS and pulls with its certificate. */
   tls: TlsPaths | null;
+  /** Seconds between checks of the mTLS files for renewed ones; 0 reloads them only on SIGHUP. */
+  tlsReloadCheckS: number;
   /** Reverse proxies whose X-Forwarded-For names the caller (addresses or CIDR ranges); empty: the connection does. */
   trustedProxies: string[];
 }
@@ -149,7 +151,7 @@ export const KNOWN_VARIABLES = new Set([
   'STIGMEM_RATE_LIMIT_WRITE_PER_HOUR', 'STIGMEM_RATE_LIMIT_READ_PER_HOUR', 'STIGMEM_RATE_LIMIT_DISABLED_ACK',
   'STIGMEM_BACKUP_DIR', 'STIGMEM_BACKUP_INTERVAL_MIN', 'STIGMEM_BACKUP_KEEP', 'STIGMEM_BACKUP_PASSPHRASE',
   'STIGMEM_AUDIT_PROGRESS_RETENTION_DAYS', 'STIGMEM_DISK_WARN_FREE_MB', 'STIGMEM_TLS_CERT_PATH', 'STIGMEM_TLS_KEY_PATH',
-  'STIGMEM_TLS_CA_BUNDLE', 'STIGMEM_TRUSTED_PROXIES',
+  'STIGMEM_TLS_CA_BUNDLE', 'STIGMEM_TLS_RELOAD_CHECK_S', 'STIGMEM_TRUSTED_PROXIES',
 ]);
 
 /** `STIGMEM_TRUSTED_PROXIES=127.0.0.1,10.0.0.0/8`: each an IPv4 or IPv6 address, with an optional prefix length. */
@@ -273,6 +275,7 @@ export function loadConfig(env: Env): { config: NodeConfig; warnings: string[] }
     auditProgressRetentionDays: int(env, 'STIGMEM_AUDIT_PROGRESS_RETENTION_DAYS', 90, 0, 36_500),
     diskWarnFreeMb: int(env, 'STIGMEM_DISK_WARN_FREE_MB', 1024, 0, 1_000_000_000),
     tls: tlsPaths(env),
+    tlsReloadCheckS: int(env, 'STIGMEM_TLS_RELOAD_CHECK_S', 5, 0, 86_400),
     trustedProxies: trustedProxies(env),
   };
   return { config, warnings };

@@ -20,26 +20,39 @@ function stampOf(paths: TlsPaths): string {
     .join('|');
 }
 
+export interface TlsWatch {
+  stop(): void;
+  /** Load the files now (SIGHUP), whatever changed; what happened, for the log. */
+  reloadNow(): { ok: boolean; message: string };
+}
+
+type Log = { info(msg: string): void; warn(msg: string): void };
+
 /**
- * Call `apply` with the files' new contents after each change. A change that does not load (a certificate written
- * before its key) keeps the old pair and is said once; the next change is tried again. Returns the stop function.
+ * Call `apply` with the files' new contents after each change, checked every `everyMs` (0: only on `reloadNow`). A
+ * change that does not load (a certificate written before its key) keeps the old pair and is said once; the next
+ * change is tried again.
  */
-export function watchTlsFiles(paths: TlsPaths, apply: (m: TlsMaterial) => void, log: { info(msg: string): void; warn(msg: string): void }, everyMs = TLS_RELOAD_CHECK_MS): () => void {
+export function watchTlsFiles(paths: TlsPaths, apply: (m: TlsMaterial) => void, log: Log, everyMs = TLS_RELOAD_CHECK_MS): TlsWatch {
   let last = stampOf(paths);
-  const timer = setInterval(() => {
-    const now = stampOf(paths);
-    if (now === last) return;
-    last = now;
+  const load = (): { ok: boolean; message: string } => {
+    last = stampOf(paths);
     let m: TlsMaterial;
     try {
       m = loadTlsMaterial(paths);
     } catch (e) {
-      log.warn(`the TLS files changed but cannot be used yet (${(e as Error).message}); the node keeps its current certificate`);
-      return;
+      const message = `the TLS files cannot be used (${(e as Error).message}); the node keeps its current certificate`;
+      log.warn(message);
+      return { ok: false, message };
     }
     apply(m);
-    log.info(`TLS certificate reloaded from ${paths.certPath}`);
-  }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+    const message = `TLS certificate reloaded from ${paths.certPath}`;
+    log.info(message);
+    return { ok: true, message };
+  };
+  const timer = everyMs > 0 ? setInterval(() => {
+    if (stampOf(paths) !== last) load();
+  }, everyMs) : null;
+  timer?.unref();
+  return { stop: () => (timer === null ? undefined : clearInterval(timer)), reloadNow: load };
 }
