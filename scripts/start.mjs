@@ -19,9 +19,10 @@ function runStep(label, args) {
 
 /** Run a child until it exits, passing our termination signals on, then leave with its exit code. */
 function supervise(child) {
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  // A closed terminal (SIGHUP) stops the node: to `stigmem serve` itself SIGHUP means "read the TLS files again".
+  for (const [signal, passed] of [['SIGINT', 'SIGINT'], ['SIGTERM', 'SIGTERM'], ['SIGHUP', 'SIGTERM']]) {
     process.on(signal, () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) child.kill(passed);
     });
   }
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
