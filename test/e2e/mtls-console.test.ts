@@ -29,8 +29,8 @@ describe.skipIf(missing !== null)('the console of an mTLS node', () => {
     ensureRendererBuilt();
     ensureCliBuilt();
     dir = mkdtempSync(join(tmpdir(), 'stigmem-e2e-mtls-'));
-    const ca = makeCa(dir, 'ca');
-    // Two days left: the Overview is to say so.
+    // The CA outlives the certificate, which has two days left: the Overview is to name the certificate.
+    const ca = makeCa(dir, 'ca', 400);
     const cert = issueCert(dir, ca, 'node', [id], 2);
     const port = await freePort();
     url = `https://127.0.0.1:${port}`;
