@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { NodeStatus } from '../../shared/contract.js';
 import { consoleApiPath } from '../../shared/contract.js';
 import { isResultEnvelope } from '../../shared/result.js';
+import { localNodeUrl } from '../node/config/env.js';
 import { PeerHttpError, peerRequest, usePeerTls } from '../node/federation/http.js';
 import { loadTlsMaterial } from '../node/server/tls.js';
 import { readAdminKey } from './manifest.js';
@@ -14,12 +15,6 @@ interface StatusOpts {
   adminKeyFile?: string;
   url?: string;
   json?: boolean;
-}
-
-/** The node of this folder as this machine reaches it: its port on loopback, over HTTPS when it serves mTLS. */
-function localUrl(config: { port: number; host: string; tls: unknown }): string {
-  const host = config.host.includes(':') && config.host !== '::' ? `[${config.host}]` : config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  return `${config.tls ? 'https' : 'http'}://${host}:${config.port}`;
 }
 
 function lines(s: NodeStatus): string[] {
@@ -49,7 +44,7 @@ async function statusAction(opts: StatusOpts): Promise<void> {
       throw new CliInputError('config_invalid', (e as Error).message);
     }
   }
-  const base = opts.url ?? localUrl(cli.config);
+  const base = opts.url ?? localNodeUrl(cli.config, cli.config.port);
   let res;
   try {
     res = await peerRequest(`${base.replace(/\/+$/, '')}${consoleApiPath('node:status')}`, {

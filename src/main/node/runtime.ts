@@ -3,7 +3,7 @@ import type { FastifyServerOptions } from 'fastify';
 import { ApiKeyStore } from './auth/apiKeys.js';
 import { recordAudit } from './audit/log.js';
 import { isoFromMs, systemClock, type Clock } from './clock.js';
-import type { NodeConfig } from './config/env.js';
+import { localNodeUrl, type NodeConfig } from './config/env.js';
 import { orgEntityFor } from './config/orgEntity.js';
 import { backupCheckerFor } from './data/backupCheck.js';
 import { ceremonyRecordPath } from './ceremony/folder.js';
@@ -109,10 +109,9 @@ export async function startNode(config: NodeConfig, opts: NodeOptions = {}): Pro
   const releaseRunLock = holdRunLock(config.dbPath);
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   let closed = false;
   return {
-    url: `${config.tls ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    url: localNodeUrl(config, port),
     deps,
     app,
     notices,

@@ -185,6 +185,12 @@ export function isLoopbackHost(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
+/** How this machine reaches the node on `port`: a wildcard bind through loopback, over HTTPS when it serves mTLS. */
+export function localNodeUrl(config: Pick<NodeConfig, 'host' | 'tls'>, port: number): string {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `${config.tls ? 'https' : 'http'}://${host}:${port}`;
+}
+
 /** Read the configuration; throws ConfigError with one line naming the bad variable. */
 export function loadConfig(env: Env): { config: NodeConfig; warnings: string[] } {
   const warnings: string[] = [];
