@@ -1,5 +1,7 @@
 // Why a database could not be opened, in the operator's words and with the way out, instead of a stack trace: a
 // damaged file is left as it is and restored over; a full disk, a lock or a read-only file are the machine's to fix.
+import { storageKindOf } from './storageErrors.js';
+
 export type DatabaseOpenKind = 'damaged' | 'full' | 'busy' | 'unwritable';
 
 /** The SQLite error code an error carries (from better-sqlite3, or passed on by the upgrade worker), or null. */
@@ -8,14 +10,19 @@ function sqliteCode(e: unknown): string | null {
   return typeof code === 'string' && code.startsWith('SQLITE_') ? code : null;
 }
 
+/** The storage failures a start can meet, as db/storageErrors.ts classifies SQLite's codes for the API. */
+const KIND_OF: Record<NonNullable<ReturnType<typeof storageKindOf>>, DatabaseOpenKind> = {
+  storage_corrupt: 'damaged',
+  storage_full: 'full',
+  storage_busy: 'busy',
+  storage_read_only: 'unwritable',
+  storage_io_error: 'unwritable',
+};
+
 export function databaseOpenKind(e: unknown): DatabaseOpenKind | null {
   const code = sqliteCode(e);
-  if (code === null) return null;
-  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return 'damaged';
-  if (code === 'SQLITE_FULL') return 'full';
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'busy';
-  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM') return 'unwritable';
-  return null;
+  const kind = code === null ? null : storageKindOf(code);
+  return kind === null ? null : KIND_OF[kind];
 }
 
 /** One sentence for a start that failed on its database, or null when `e` is not such a failure. */
