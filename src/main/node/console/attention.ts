@@ -10,7 +10,6 @@ import { activePeers } from '../federation/peers/repo.js';
 import { latestManifestFor } from '../manifests/store.js';
 import { countQuarantined } from '../quarantine/listing.js';
 import type { NodeDeps } from '../server/deps.js';
-import { tlsStatusOf } from '../server/tls.js';
 
 const DAY_MS = 86_400_000;
 /** A manifest or API key this close to its end is worth renewing now (the manifest's default life is 90 days). */
@@ -75,9 +74,8 @@ function diskItem(deps: NodeDeps): AttentionItem | null {
 }
 
 /** The mTLS certificate (or its CA) near or past its end, or naming another node: peers refuse this node's pulls. */
-function tlsItem(deps: NodeDeps, nowMs: number): AttentionItem | null {
-  if (deps.tls.current === null) return null;
-  const t = tlsStatusOf(deps.tls.current, deps.nodeId);
+function tlsItem(deps: NodeDeps, t: NodeStatus['tls'], nowMs: number): AttentionItem | null {
+  if (t === null) return null;
   const [end, what] = Date.parse(t.caValidTo) < Date.parse(t.validTo) ? [Date.parse(t.caValidTo), 'CA certificate (STIGMEM_TLS_CA_BUNDLE)'] : [Date.parse(t.validTo), 'TLS certificate (STIGMEM_TLS_CERT_PATH)'];
   if (end <= nowMs) return { code: 'tls_certificate_expired', screen: null, message: `The node's ${what} expired on ${day(end)}: peers refuse its connections until it is renewed (new files are taken up without a restart).` };
   if (end - nowMs <= EXPIRY_WARNING_DAYS * DAY_MS) return { code: 'tls_certificate_expiring', screen: null, message: `The node's ${what} expires on ${day(end)}; renew it before then (new files are taken up without a restart).` };
@@ -90,8 +88,8 @@ function quarantineItem(deps: NodeDeps): AttentionItem | null {
   return pending === 0 ? null : { code: 'quarantine_pending', screen: 'quarantine', message: `${plural(pending, 'fact waits', 'facts wait')} in quarantine for review.` };
 }
 
-/** `status` is the node status's backup state, already worked out (the key's reads the signed ceremony record). */
-export function attentionItems(deps: NodeDeps, status: Pick<NodeStatus, 'keyBackup' | 'dataBackup'>): AttentionItem[] {
+/** `status` is what the node status already worked out: the backup state and the mTLS certificate in use. */
+export function attentionItems(deps: NodeDeps, status: Pick<NodeStatus, 'keyBackup' | 'dataBackup' | 'tls'>): AttentionItem[] {
   const nowMs = deps.clock.nowMs();
-  return [diskItem(deps), tlsItem(deps, nowMs), manifestItem(deps, nowMs), ...backupNudges(status), peersItem(deps), backupItem(deps), apiKeysItem(deps, nowMs), quarantineItem(deps)].filter((i): i is AttentionItem => i !== null);
+  return [diskItem(deps), tlsItem(deps, status.tls, nowMs), manifestItem(deps, nowMs), ...backupNudges(status), peersItem(deps), backupItem(deps), apiKeysItem(deps, nowMs), quarantineItem(deps)].filter((i): i is AttentionItem => i !== null);
 }

@@ -49,7 +49,8 @@ function publicIdentity(deps: NodeDeps): PublicIdentity {
 
 function nodeStatus(deps: NodeDeps): NodeStatus {
   const started = startedAtMs.get(deps) ?? deps.clock.nowMs();
-  const backups = { keyBackup: keyBackupStatus(deps), dataBackup: dataBackupStatus(deps) };
+  // Worked out once for the status and its attention items (the key's backup reads the signed ceremony record).
+  const worked = { keyBackup: keyBackupStatus(deps), dataBackup: dataBackupStatus(deps), tls: deps.tls.current === null ? null : tlsStatusOf(deps.tls.current, deps.nodeId) };
   return {
     nodeId: deps.nodeId,
     orgEntityUri: deps.orgEntityUri,
@@ -65,13 +66,14 @@ function nodeStatus(deps: NodeDeps): NodeStatus {
     retiredKeys: previousKeysTrustedAt(deps.db, deps.clock.nowMs()).map((k) => ({
       keyId: k.keyId, fingerprint: humanFingerprintOfKeyId(k.keyId), rotatedAt: k.rotatedAt, trustedUntil: k.trustedUntil,
     })),
-    ...backups,
+    keyBackup: worked.keyBackup,
+    dataBackup: worked.dataBackup,
     factCount: countOf(deps, sql`SELECT COUNT(*) AS n FROM facts`),
     gardenCount: countOf(deps, sql`SELECT COUNT(*) AS n FROM gardens WHERE deleted_at IS NULL`),
     uptimeSeconds: Math.max(0, Math.floor((deps.clock.nowMs() - started) / 1000)),
     dbPath: deps.config.dbPath,
-    tls: deps.tls.current === null ? null : tlsStatusOf(deps.tls.current, deps.nodeId),
-    attention: attentionItems(deps, backups),
+    tls: worked.tls,
+    attention: attentionItems(deps, worked),
   };
 }
 
