@@ -1,4 +1,5 @@
 // POST /v1/federation/facts/push: off unless STIGMEM_FEDERATION_PUSH_ENABLED; a registered peer's JWT; per-fact checks.
+import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTestNode, type TestNode } from '../../helpers/inject.js';
 import { generateSeed } from '../../../src/main/node/crypto/ed25519.js';
@@ -60,7 +61,47 @@ describe('push replication', () => {
     expect((await node.req('POST', '/v1/federation/facts/push', { facts: [] }, t)).status).toBe(202);
     expect((await node.req('POST', '/v1/federation/facts/push', { facts: [] }, t)).status).toBe(401);
   });
+
+  it('accepts a token whose exp is fractional or past any date once, and refuses its replay', async () => {
+    node = await nodeWithPeer({ STIGMEM_FEDERATION_PUSH_ENABLED: 'true' });
+    for (const exp of [Date.now() + 3_600_000.5, 2 ** 63, 1e308]) {
+      const t = tokenWith(node, { exp });
+      const first = await node.req('POST', '/v1/federation/facts/push', { facts: [] }, t);
+      expect(first.status, `exp ${exp}`).toBe(202);
+      const replay = await node.req('POST', '/v1/federation/facts/push', { facts: [] }, t);
+      expect(replay.status).toBe(401);
+      expect(replay.body.detail).toBe('nonce_already_seen');
+    }
+    // Each nonce is kept while its token could still be accepted: no longer than its iat's 24 hours, in whole ms.
+    const kept = node.deps.db.all<{ expires_at_ms: number }>(sql`SELECT expires_at_ms FROM peer_nonces`);
+    expect(kept).toHaveLength(3);
+    for (const k of kept) {
+      expect(Number.isInteger(k.expires_at_ms)).toBe(true);
+      expect(k.expires_at_ms).toBeLessThanOrEqual(Date.now() + 24 * 3_600_000 + 1);
+    }
+  });
+
+  it('rejects, one by one, facts whose timestamp is not a date-time', async () => {
+    node = await nodeWithPeer({ STIGMEM_FEDERATION_PUSH_ENABLED: 'true' });
+    const now = Date.now();
+    const fact = (n: number, timestamp: string) => ({ ...referenceFact({ id: `00000000-0000-4000-8000-00000000020${n}`, entity: `stigmem://org-p.example/t/${n}`, source: 'stigmem://org-p.example/agent/a', hlc: `${now - 100 + n}.0` }), timestamp });
+    const facts = [fact(1, 'now'), fact(2, 'a\u0000b'), fact(3, '2026-02-30T00:00:00+00:00'), fact(4, '2026-11-23T10:00:00Z'), fact(5, '2026-11-23T10:00:00.123456+02:00')];
+    const r = await node.req('POST', '/v1/federation/facts/push', { facts }, token(node));
+    expect(r.status).toBe(202);
+    expect(r.body.accepted).toBe(2);
+    expect(r.body.errors.map((e: { fact_id: string; error: string }) => [e.fact_id.slice(-1), e.error])).toEqual([['1', 'malformed'], ['2', 'malformed'], ['3', 'malformed']]);
+    const kept = await node.req('GET', '/v1/facts/00000000-0000-4000-8000-000000000205');
+    expect(kept.body.timestamp).toBe('2026-11-23T10:00:00.123456+02:00');
+  });
 });
+
+/** A peer token with chosen claims, signed by the registered peer's key. */
+function tokenWith(n: TestNode, over: Record<string, unknown>): string {
+  const now = Date.now();
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const input = `${b64({ alg: 'EdDSA', typ: 'JWT' })}.${b64({ iss: PEER_NODE, sub: n.deps.nodeId, iat: now, exp: now + 60_000, nonce: randomUUID(), scopes: ['public'], ...over })}`;
+  return `${input}.${peer.signB64(Buffer.from(input, 'ascii'))}`;
+}
 
 describe('push under a capability token (X-Stigmem-Capability)', () => {
   const BOT = 'stigmem://org-b.example/agent/bot';

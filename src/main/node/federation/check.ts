@@ -79,6 +79,8 @@ function checkFact(rules: FactRules, raw: unknown): Checked {
   } catch (e) {
     throw new Rejection(e instanceof HttpError && e.status === 413 ? 'value_too_large' : 'malformed', { field: 'value' });
   }
+  // Stored as sent (its bytes are the origin's), but it must be a date-time: queries order and filter by it.
+  if (parseIsoDatetimeMs(timestamp) === null) throw new Rejection('malformed', { field: 'timestamp' });
   const validUntilMs = validUntil === null ? null : parseIsoDatetimeMs(validUntil);
   if (validUntil !== null && validUntilMs === null) throw new Rejection('malformed', { field: 'valid_until' });
   let valueV = encoded.valueV;

@@ -5,7 +5,7 @@ import { fromBase64Url } from '../crypto/base64url.js';
 import { sql } from '../db/sql.js';
 import { HttpError } from '../errors.js';
 import type { NodeDeps } from '../server/deps.js';
-import { checkPeerToken, decodePeerToken } from './peerToken.js';
+import { checkPeerToken, decodePeerToken, MAX_IAT_AGE_MS } from './peerToken.js';
 import { activePeerByNodeId, type PeerRow } from './peers/repo.js';
 import { MAX_AUTHORIZATION_BYTES } from '../auth/hook.js';
 import { clientCertificateOf } from '../server/tls.js';
@@ -49,12 +49,13 @@ export function authenticatePeer(deps: NodeDeps, req: FastifyRequest, opts: { qu
     throw refuse('peer_not_approved');
   }
   const nowMs = deps.clock.nowMs();
+  const leewayMs = deps.config.peerTokenLeewayS * 1000;
   const result = checkPeerToken(decoded, {
     peerPublicKey: fromBase64Url(peer.trusted_public_key) ?? new Uint8Array(),
     ourNodeId: deps.nodeId,
     peerNodeId: peer.node_id ?? '',
     nowMs,
-    leewayMs: deps.config.peerTokenLeewayS * 1000,
+    leewayMs,
   });
   if (!result.ok) {
     audit(deps, result.reason === 'invalid_signature' ? 'signature_mismatch' : 'rejected_token', peer.id, { reason: result.reason, iss });
@@ -65,7 +66,9 @@ export function authenticatePeer(deps: NodeDeps, req: FastifyRequest, opts: { qu
     audit(deps, 'san_mismatch', peer.id, { reason: 'san_mismatch', iss, node_id: peer.node_id, certificate_uris: cert.uris.slice(0, 10) });
     throw refuse('peer certificate URI SAN does not match node_id');
   }
-  const expiresAt = Math.max(result.claims.exp, nowMs + deps.config.nonceWindowS * 1000);
+  // Remembered while the token could still be accepted (its exp, or its iat's 24 h), in whole ms: exp may be any number.
+  const lastAccepted = Math.min(result.claims.exp + leewayMs, result.claims.iat + MAX_IAT_AGE_MS);
+  const expiresAt = Math.ceil(Math.max(lastAccepted, nowMs + deps.config.nonceWindowS * 1000));
   const fresh = deps.db.transaction(() => {
     deps.db.run(sql`DELETE FROM peer_nonces WHERE expires_at_ms < ${nowMs}`);
     return deps.db.run(sql`INSERT INTO peer_nonces (nonce, peer_id, expires_at_ms) VALUES (${result.claims.nonce}, ${peer.id}, ${expiresAt})
