@@ -12,7 +12,8 @@ import { openDatabase } from './db/connection.js';
 import type { Migration } from './db/migrations/index.js';
 import { inlinePageFetcher, WorkerPageFetcher } from './federation/pageFetcher.js';
 import { loadNodeKeys, type KeyLoadOptions } from './identity/keys.js';
-import { buildApp, MAX_HEADER_BYTES } from './server/app.js';
+import { buildApp } from './server/app.js';
+import type { ConnectionLimits } from './server/connections.js';
 import { certificateUris, loadTlsMaterial, serverTlsOptions } from './server/tls.js';
 import { watchTlsFiles } from './server/tlsReload.js';
 import type { Server as TlsServer } from 'node:tls';
@@ -38,6 +39,8 @@ export interface NodeOptions {
   keys?: KeyLoadOptions;
   /** Told before each schema upgrade of an existing database, so a long one is announced rather than silent. */
   onUpgrade?: (m: Migration) => void;
+  /** The HTTP server's request timeout and connection cap; tests shorten them. */
+  limits?: Partial<ConnectionLimits>;
   /** The built page worker (federation/pageWorker.ts); without it, pages are fetched and checked on this thread. */
   pageWorkerFile?: string;
   /** The built backup check worker (data/backupCheckWorker.ts); without it, backups are checked on this thread. */
@@ -82,7 +85,7 @@ export async function createNode(config: NodeConfig, opts: NodeOptions = {}) {
     const pages = opts.pageWorkerFile ? new WorkerPageFetcher(opts.pageWorkerFile, (m) => app.log.warn(m), undefined, tls) : inlinePageFetcher;
     const deps: NodeDeps = { config, db, keys, nodeId, clock, apiKeys, orgEntityUri, version: { product: PRODUCT_VERSION, protocol: PROTOCOL_VERSION }, pages, keyOptions: opts.keys,
       backupCheck: backupCheckerFor(opts.backupCheckWorkerFile, (m) => app.log.warn(m)), tls: { current: tls } };
-    const app: App = await buildApp(deps, { logger: opts.logger, tls });
+    const app: App = await buildApp(deps, { logger: opts.logger, tls, limits: opts.limits });
     return { deps, app, notices };
   } catch (e) {
     db.raw.close();
@@ -127,4 +130,3 @@ export async function startNode(config: NodeConfig, opts: NodeOptions = {}): Pro
   };
 }
 
-export { MAX_HEADER_BYTES };

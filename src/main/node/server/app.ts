@@ -7,6 +7,7 @@ import { makeAuthHook } from '../auth/hook.js';
 import { makeRateLimitHook } from '../auth/rateLimit.js';
 import { storageFailureOf } from '../db/storageErrors.js';
 import { hostCheckFor } from './hostCheck.js';
+import { answerExpectations, clientErrorHandlerFor, CONNECTION_LIMITS, requireHostHeader, serverLimits, type ConnectionLimits } from './connections.js';
 import { serverTlsOptions, type TlsMaterial } from './tls.js';
 import { HttpError } from '../errors.js';
 import { encodeJson } from '../json/pyjson.js';
@@ -15,17 +16,27 @@ import type { App, NodeDeps } from './deps.js';
 import { toValidationError, validatorCompiler } from './validation.js';
 import { registerComponents } from './components.js';
 
-/** Headers may be large (16 KiB tokens must reach our own 401, not Node's 431). */
-export const MAX_HEADER_BYTES = 64 * 1024;
+export interface AppOptions {
+  logger?: FastifyServerOptions['logger'];
+  tls?: TlsMaterial | null;
+  /** CONNECTION_LIMITS unless a test shortens them. */
+  limits?: Partial<ConnectionLimits>;
+}
 
-export async function buildApp(deps: NodeDeps, opts: { logger?: FastifyServerOptions['logger']; tls?: TlsMaterial | null } = {}): Promise<App> {
+export async function buildApp(deps: NodeDeps, opts: AppOptions = {}): Promise<App> {
+  const limits = { ...CONNECTION_LIMITS, ...opts.limits };
+  // The same limits over HTTPS: Fastify hands `http` options to plain HTTP servers only.
+  const server = serverLimits(limits);
   const app = Fastify({
-    ...(opts.tls ? { https: serverTlsOptions(opts.tls) } : {}),
+    ...(opts.tls ? { https: { ...serverTlsOptions(opts.tls), ...server } } : {}),
     // Behind a reverse proxy the caller's address (quotas, the failed-key limit) is the one the proxy names.
     ...(deps.config.trustedProxies.length > 0 ? { trustProxy: deps.config.trustedProxies } : {}),
     logger: opts.logger ?? false,
     bodyLimit: deps.config.maxBodyBytes,
-    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    http: server,
+    // A client that trickles its request is dropped with a 408 instead of holding a connection for good.
+    requestTimeout: limits.requestTimeoutMs,
+    clientErrorHandler: clientErrorHandlerFor(limits.requestTimeoutMs),
     // Ids and slugs are case-sensitive; trailing slashes are tolerated like the reference.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     ajv: { customOptions: { coerceTypes: false } },
@@ -36,6 +47,8 @@ export async function buildApp(deps: NodeDeps, opts: { logger?: FastifyServerOpt
     },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
+  app.server.maxConnections = limits.maxConnections;
+  answerExpectations(app.server);
   app.decorateRequest('principal', null);
   app.setValidatorCompiler(validatorCompiler);
   app.setSchemaErrorFormatter((errors, dataVar) => toValidationError(dataVar, errors));
@@ -43,7 +56,11 @@ export async function buildApp(deps: NodeDeps, opts: { logger?: FastifyServerOpt
   app.setReplySerializer((payload) => encodeJson(payload));
 
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(/^application\/([a-z0-9.+-]*\+)?json$/i, { parseAs: 'buffer' }, (_req, body: Buffer, done) => {
+  app.addContentTypeParser(/^application\/([a-z0-9.+-]*\+)?json$/i, { parseAs: 'buffer' }, (req, body: Buffer, done) => {
+    const encoding = req.headers['content-encoding']?.trim().toLowerCase();
+    if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
+      return done(new HttpError(415, `Content-Encoding ${JSON.stringify(encoding.slice(0, 40))} is not accepted: send the JSON body unencoded`, 'unsupported_content_encoding') as unknown as FastifyError, undefined);
+    }
     const buf = body;
     if (buf.length === 0) return done(null, undefined);
     try {
@@ -83,6 +100,7 @@ export async function buildApp(deps: NodeDeps, opts: { logger?: FastifyServerOpt
   app.setNotFoundHandler({ preHandler: makeAuthHook(deps) }, (_req, reply) => {
     return reply.code(404).send({ detail: 'Not Found', code: 'not_found' });
   });
+  app.addHook('onRequest', async (req) => requireHostHeader(req.raw.httpVersion, req.headers.host));
   const checkHost = hostCheckFor(deps.config);
   if (checkHost !== null) app.addHook('onRequest', async (req) => checkHost(req.headers.host));
   app.addHook('onRequest', makeAuthHook(deps));
