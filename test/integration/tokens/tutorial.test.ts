@@ -205,6 +205,8 @@ describe.skipIf(!hasTools)('tutorial: two-org federated network, Steps 5–9', (
     expect(res).toMatchObject({
       fact_id: expect.stringMatching(/^[0-9a-f-]{36}$/), quarantine_status: 'pending', quarantine_garden_id: vars['QUARANTINE_ID'],
       quarantine_reason: 'auto-quarantine: source_trust below threshold (t=0.15)',
+      // Reported as reads report it: confidence 0.85 × trust 0.15.
+      source_trust: 0.15, effective_confidence: 0.1275,
     });
     vars['FACT_ID'] = res.fact_id;
     expect(bash(STEP_6_LIST)).toContain(res.fact_id);

@@ -55,6 +55,26 @@ describe('quarantine at federated ingest', () => {
     expect((await n.req('GET', `/v1/facts/${id}`)).body).toMatchObject({ quarantine_status: null, source_trust: 0.9, effective_confidence: 0.765 });
   });
 
+  it('recall and conflicts weigh and report the live score: an override after ingest counts at once', async () => {
+    const n = await node({ STIGMEM_TRUST_MODE: 'relaxed' });
+    const source = 'stigmem://org-b.example/agent/planner';
+    const peer = addPeer(n);
+    const entity = 'stigmem://org-b.example/project/live';
+    const [a, b] = ingestIds(n, peer, [remoteFact({ source, entity, v: 'one', scope: 'public' }), remoteFact({ source, entity, v: 'two', scope: 'public' })]);
+    const snapshot = (await n.req('GET', `/v1/facts/${a}`)).body.source_trust as number;
+    expect(snapshot).not.toBe(0.9);
+    expect((await n.req('PUT', `/v1/federation/trust-scores/${encodeURIComponent(source)}`, { score: 0.9 })).status).toBe(200);
+    const recalled = await n.req('POST', '/v1/recall', { query: 'live', entity, scope: 'public' });
+    expect(recalled.status).toBe(200);
+    const hit = recalled.body.facts.find((f: { fact: { id: string } }) => f.fact.id === a);
+    expect(hit.score_breakdown.source_trust).toBe(0.9);
+    expect(hit.fact.effective_confidence).toBe(0.765);
+    const conflicts = await n.req('GET', '/v1/conflicts');
+    const c = conflicts.body.conflicts.find((x: { fact_a: { id: string }; fact_b: { id: string } }) => [x.fact_a.id, x.fact_b.id].sort().join() === [a, b].sort().join());
+    expect(c.fact_a.effective_confidence).toBe(0.765);
+    expect(c.fact_b.effective_confidence).toBe(0.765);
+  });
+
   it('stores no snapshot and quarantines nothing when trust is off', async () => {
     const n = await node({ STIGMEM_TRUST_MODE: 'off' });
     const [id] = ingestIds(n, addPeer(n), [remoteFact()]);

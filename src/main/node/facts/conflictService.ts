@@ -14,6 +14,8 @@ import { factRowById, insertFactRow } from './repo.js';
 import type { ResolveBody } from './schemas.js';
 import { encodeFactValue } from './values.js';
 import { insertSystemFact, inWriteTransaction, writeContext } from './writeContext.js';
+import { attestationChains } from '../provenance/store.js';
+import { liveEffectiveConfidence } from '../trust/live.js';
 
 const CONFLICT_CURSOR_PREFIX = 'c';
 
@@ -33,9 +35,12 @@ export function listConflicts(deps: NodeDeps, principal: Principal, q: { status?
   );
   const hasMore = rows.length > q.limit;
   const shown = rows.slice(0, q.limit);
+  // Each fact as GET /v1/facts/{id} serves it: its attestation chain and its effective confidence too.
+  const chains = attestationChains(deps.db, shown.flatMap((c) => [c.fact_a, c.fact_b]));
+  const effective = liveEffectiveConfidence(deps);
   const record = (id: string) => {
     const row = factRowById(deps.db, id);
-    return row ? toWireRecord(row) : null;
+    return row ? toWireRecord(row, { attestationChain: chains.get(id), effectiveConfidence: effective(row) }) : null;
   };
   return {
     conflicts: shown.map((c) => ({

@@ -13,6 +13,7 @@ import { toWireRecord, type WireFactRecord } from './record.js';
 import { factRowById, factRowByTripleCid, insertFactRow } from './repo.js';
 import { encodeFactValue, parseIsoDatetimeMs, type Scope } from './values.js';
 import { inWriteTransaction, writeContext } from './writeContext.js';
+import { liveEffectiveConfidence } from '../trust/live.js';
 
 /** A fact to assert, shaped like the POST /v1/facts body (already schema-checked). */
 export interface AssertInput {
@@ -146,7 +147,9 @@ export function assertFact(deps: NodeDeps, principal: Principal, input: AssertIn
       else conflictIds = recordContradictions(ctx, row);
     }
     const fresh = conflictIds.length > 0 ? factRowById(deps.db, id)! : row;
-    return { record: toWireRecord(fresh), created: true, conflictIds };
+    // A token write scored at arrival reports its effective confidence as reads do; local writes have none.
+    const effectiveConfidence = fresh.source_trust === null ? null : liveEffectiveConfidence(deps)(fresh);
+    return { record: toWireRecord(fresh, { effectiveConfidence }), created: true, conflictIds };
   });
 }
 

@@ -14,6 +14,7 @@ import { isScope, SCOPES } from '../facts/values.js';
 import { canReadGarden, readableGardenIds } from '../gardens/acl.js';
 import { pyFloat, type RawJson } from '../json/pyjson.js';
 import { attestationChains } from '../provenance/store.js';
+import { liveEffectiveConfidence, liveSourceTrust } from '../trust/live.js';
 import type { NodeDeps } from '../server/deps.js';
 import { lexicalMatchSql, lexicalScore, queryTerms } from './lexical.js';
 import { DEFAULT_WEIGHTS, type RecallBody } from './schemas.js';
@@ -82,7 +83,7 @@ function candidateRows(deps: NodeDeps, principal: Principal, body: RecallBody, s
   return deps.db.all<FactRow>(sql`${FACT_SELECT} WHERE ${where} AND ${match} ORDER BY f.seq DESC LIMIT ${MAX_CANDIDATES}`);
 }
 
-function score(rows: FactRow[], terms: string[], body: RecallBody, nowMs: number): Candidate[] {
+function score(rows: FactRow[], terms: string[], body: RecallBody, nowMs: number, trustNow: (row: FactRow) => number | null): Candidate[] {
   const w = { ...DEFAULT_WEIGHTS, ...(body.weights ?? {}) };
   // Semantic and graph signals are not computed here, so their weights do not dilute the ones that are.
   const total = w.lexical + w.source_trust + w.recency || 1;
@@ -91,7 +92,8 @@ function score(rows: FactRow[], terms: string[], body: RecallBody, nowMs: number
   return rows.map((row, i) => {
     const hit = hits[i]!;
     const lexical = best > 0 ? hit.score / best : 0;
-    const sourceTrust = row.source_trust ?? 1;
+    // The source's trust as it is now (an override or new history counts at once), not the snapshot taken at ingest.
+    const sourceTrust = trustNow(row) ?? row.source_trust ?? 1;
     const recency = recencyScore(row.timestamp, nowMs);
     const contradiction = row.is_contradicted === 1 ? CONTRADICTED_FACTOR : 1;
     const value = ((w.lexical * lexical + w.source_trust * sourceTrust + w.recency * recency) / total) * row.confidence * contradiction;
@@ -132,11 +134,12 @@ export function recall(deps: NodeDeps, principal: Principal, body: RecallBody, o
   const rows = candidateRows(deps, principal, body, scope, terms);
   // Filtered candidates that match the query's words win; the filter alone selects only when none does.
   const matching = rows.filter((r) => lexicalScore(r, terms).matched.length > 0);
-  const ranked = score(matching.length > 0 ? matching : rows, terms, body, nowMs).sort((a, b) => b.score - a.score || b.row.seq - a.row.seq).slice(0, body.limit ?? 100);
+  const ranked = score(matching.length > 0 ? matching : rows, terms, body, nowMs, liveSourceTrust(deps)).sort((a, b) => b.score - a.score || b.row.seq - a.row.seq).slice(0, body.limit ?? 100);
   const { packed, used, truncated } = pack(ranked, body.token_budget ?? 4000);
   const chains = attestationChains(deps.db, packed.map((c) => c.row.id));
+  const effective = liveEffectiveConfidence(deps);
   const scored = packed.map((c) => {
-    const fact = toWireRecord(c.row, { attestationChain: chains.get(c.row.id) });
+    const fact = toWireRecord(c.row, { attestationChain: chains.get(c.row.id), effectiveConfidence: effective(c.row) });
     const sf: ScoredFact = {
       fact,
       score: pyFloat(c.score),

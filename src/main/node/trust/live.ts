@@ -1,11 +1,13 @@
-// Recall reports effective confidence beside confidence: the shown confidence times the source's live trust score
-// (the stored source_trust stays the snapshot taken at ingest). Facts never scored (local writes) report null.
+// Reads report effective confidence beside confidence: the shown confidence times the source's live trust score (the
+// stored source_trust stays the snapshot taken at ingest). Facts never scored (local writes) report null.
 import type { FactRow } from '../facts/repo.js';
 import type { NodeDeps } from '../server/deps.js';
 import { roundScore, scoreSource, type TrustVia } from './score.js';
 
-/** A per-request function; scores are computed once per (source, scope, via). */
-export function liveEffectiveConfidence(deps: Pick<NodeDeps, 'db' | 'config' | 'clock'>): (row: FactRow) => number | null {
+type LiveDeps = Pick<NodeDeps, 'db' | 'config' | 'clock'>;
+
+/** A per-request function giving a scored fact's source trust as it is now; scores are computed once per (source, scope, via). */
+export function liveSourceTrust(deps: LiveDeps): (row: FactRow) => number | null {
   if (deps.config.trustMode === 'off') return () => null;
   const memo = new Map<string, number>();
   return (row) => {
@@ -18,6 +20,16 @@ export function liveEffectiveConfidence(deps: Pick<NodeDeps, 'db' | 'config' | '
       t = scoreSource(deps, { source: row.source, scope: row.scope, via }).score;
       memo.set(key, t);
     }
+    return t;
+  };
+}
+
+/** A per-request function giving effective confidence: the shown confidence (0 once rejected) times live trust. */
+export function liveEffectiveConfidence(deps: LiveDeps): (row: FactRow) => number | null {
+  const trust = liveSourceTrust(deps);
+  return (row) => {
+    const t = trust(row);
+    if (t === null) return null;
     const shownConfidence = row.quarantine_status === 'rejected' ? 0 : row.confidence;
     return roundScore(shownConfidence * t);
   };
