@@ -102,6 +102,8 @@ describe('the Peers screen', () => {
     expect(await page.getByTestId('peer-error').count()).toBe(0);
     await page.locator('[data-testid=peer-added][data-status=active]').waitFor();
     await page.getByTestId('peer-facts').filter({ hasText: String(FACTS) }).waitFor({ timeout: 20_000 });
+    // The lag reads as the newest fact's age, not a bare count of milliseconds.
+    expect(await page.getByTestId('peer-lag').textContent()).toMatch(/^newest fact (\d+ ms|(\d+[dhm] )?\d+[hms]) old$/);
     await page.screenshot({ path: join(home, 'peers-active.png'), fullPage: true });
 
     // Removing asks first; keeping it changes nothing.

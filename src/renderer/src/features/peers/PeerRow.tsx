@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { PeerSummary } from '../../../../shared/peers';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatCount, formatTimestamp } from '../../components/format';
+import { formatCount, formatTimestamp, formatUptime } from '../../components/format';
 import { usePeers } from '../../stores/peers';
 import { KeyCheck, useFingerprint } from './KeyCheck';
 
@@ -87,7 +87,12 @@ export function PeerRow({ peer }: { peer: PeerSummary }) {
         </td>
         <td className="nowrap">
           {peer.lastPull ? formatTimestamp(peer.lastPull) : 'not yet'}
-          {peer.pullLagMs !== null ? <div className="muted small">lag {formatCount(peer.pullLagMs)} ms</div> : null}
+          {peer.pullLagMs !== null ? (
+            // pull_lag_ms: the age of the newest fact received, so it grows on a quiet peer while pulls succeed.
+            <div className="muted small" title={`pull_lag_ms ${formatCount(peer.pullLagMs)}: how long ago the newest fact received from this peer was written there`} data-testid="peer-lag">
+              newest fact {peer.pullLagMs < 1000 ? `${peer.pullLagMs} ms` : formatUptime(peer.pullLagMs / 1000)} old
+            </div>
+          ) : null}
         </td>
         <td className="nowrap" data-testid="peer-facts">
           {formatCount(peer.factsReceived)}
