@@ -97,6 +97,19 @@ describe('the garden routes', () => {
       expect([url, res.status, res.body.detail]).toEqual([url, status, detail]);
     }
   });
+
+  it('refuse a target garden of another scope than the fact, on every promote route, and leave the fact pending', async () => {
+    const [id] = pending(1);
+    const pub = await n.req('POST', '/v1/gardens', { slug: 'pub', name: 'Public', scope: 'public' });
+    const mismatch = "scope mismatch: garden scope is 'public' but fact scope is 'company'";
+    const single = await n.req('POST', `/v1/gardens/${qg}/promote`, { fact_id: id, target_garden_id: pub.body.id });
+    expect([single.status, single.body.code, single.body.detail]).toEqual([422, 'scope_mismatch', mismatch]);
+    const admit = await n.req('POST', `/v1/quarantine/${id}/admit?target_garden_id=pub`);
+    expect([admit.status, admit.body.detail]).toEqual([422, mismatch]);
+    const batch = await n.req('POST', '/v1/federation/quarantine/promote', { fact_ids: [id], target_garden_id: 'pub' });
+    expect(batch.body).toMatchObject({ promoted: 0, failed: 1, results: [{ fact_id: id, error: { status: 422, code: 'scope_mismatch' } }] });
+    expect((await n.req('GET', `/v1/facts/${id}`)).body).toMatchObject({ quarantine_status: 'pending', garden_id: qg });
+  });
 });
 
 describe('who may decide', () => {

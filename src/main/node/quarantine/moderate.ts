@@ -21,11 +21,12 @@ export interface QuarantinedFact {
   id: string;
   quarantine_garden_id: string;
   source: string;
+  scope: string;
   received_from: string | null;
 }
 
 export function quarantinedFact(db: ReadDb, factId: string): QuarantinedFact | undefined {
-  return db.get<QuarantinedFact>(sql`SELECT id, quarantine_garden_id, source, received_from FROM facts
+  return db.get<QuarantinedFact>(sql`SELECT id, quarantine_garden_id, source, scope, received_from FROM facts
     WHERE id = ${factId} AND quarantine_garden_id IS NOT NULL`);
 }
 
@@ -60,6 +61,10 @@ function joinRecall(deps: Pick<NodeDeps, 'db' | 'clock'>, actor: string, factId:
 /** Records the decision (throws 409 when the fact was already decided) and audits it. */
 export function decide(deps: Pick<NodeDeps, 'db' | 'clock'>, principal: Principal, fact: QuarantinedFact, input: DecisionInput): DecisionRow {
   const nowMs = deps.clock.nowMs();
+  // A garden holds facts of its own scope only, as a direct write into it would be told.
+  if (input.action === 'promoted' && input.target !== null && input.target.scope !== fact.scope) {
+    throw unprocessable(`scope mismatch: garden scope is '${input.target.scope}' but fact scope is '${fact.scope}'`, 'scope_mismatch');
+  }
   return deps.db.transaction(() => {
     if (decisionFor(deps.db, fact.id)) throw conflict(NOT_PENDING, NOT_PENDING);
     let decision: DecisionRow;
