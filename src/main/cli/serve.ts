@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { builtBackupCheckWorker } from '../node/data/backupCheck.js';
 import { builtPageWorker } from '../node/federation/pageFetcher.js';
 import { startNode, type RunningNode } from '../node/runtime.js';
+import { NodeRunningError } from '../node/runLock.js';
 
 export async function serveCommand(): Promise<void> {
   let node: RunningNode;
@@ -22,7 +23,7 @@ export async function serveCommand(): Promise<void> {
       backupCheckWorkerFile: builtBackupCheckWorker(dirname(fileURLToPath(import.meta.url))),
     });
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof DatabaseVersionError) {
+    if (e instanceof ConfigError || e instanceof DatabaseVersionError || e instanceof NodeRunningError) {
       process.stderr.write(`stigmem: ${e.message}\n`);
       process.exit(2);
     }

@@ -19,7 +19,7 @@ import { watchTlsFiles } from './server/tlsReload.js';
 import type { Server as TlsServer } from 'node:tls';
 import { usePeerTls } from './federation/http.js';
 import type { App, NodeDeps } from './server/deps.js';
-import { holdRunLock } from './runLock.js';
+import { acquireRunLock } from './runLock.js';
 import { PRODUCT_VERSION, PROTOCOL_VERSION } from './version.js';
 
 export interface RunningNode {
@@ -51,7 +51,15 @@ export interface NodeOptions {
 export async function createNode(config: NodeConfig, opts: NodeOptions = {}) {
   const clock = opts.clock ?? systemClock;
   const notices: string[] = [];
-  const db = openDatabase(config.dbPath, { onUpgrade: opts.onUpgrade });
+  // Before anything is read or written: a second node on the same database is refused, not run beside the first.
+  const runLock = acquireRunLock(config.dbPath);
+  let db: ReturnType<typeof openDatabase>;
+  try {
+    db = openDatabase(config.dbPath, { onUpgrade: opts.onUpgrade });
+  } catch (e) {
+    runLock.release();
+    throw e;
+  }
   try {
     // The database is open first: node_meta names the key's store and the node id is the keychain account.
     const keys = await loadNodeKeys(config, db, opts.keys);
@@ -86,9 +94,11 @@ export async function createNode(config: NodeConfig, opts: NodeOptions = {}) {
     const deps: NodeDeps = { config, db, keys, nodeId, clock, apiKeys, orgEntityUri, version: { product: PRODUCT_VERSION, protocol: PROTOCOL_VERSION }, pages, keyOptions: opts.keys,
       backupCheck: backupCheckerFor(opts.backupCheckWorkerFile, (m) => app.log.warn(m)), tls: { current: tls } };
     const app: App = await buildApp(deps, { logger: opts.logger, tls, limits: opts.limits });
+    app.addHook('onClose', async () => runLock.release());
     return { deps, app, notices };
   } catch (e) {
     db.raw.close();
+    runLock.release();
     throw e;
   }
 }
@@ -109,7 +119,6 @@ export async function startNode(config: NodeConfig, opts: NodeOptions = {}): Pro
     usePeerTls(m);
     deps.pages.useTls(m);
   }, app.log, config.tlsReloadCheckS * 1000);
-  const releaseRunLock = holdRunLock(config.dbPath);
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   let closed = false;
@@ -125,7 +134,6 @@ export async function startNode(config: NodeConfig, opts: NodeOptions = {}): Pro
       tlsWatch?.stop();
       await app.close();
       deps.db.raw.close();
-      releaseRunLock();
     },
   };
 }

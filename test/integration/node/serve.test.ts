@@ -96,6 +96,23 @@ describe('restarts', () => {
     expect(b.stderr()).toContain('is ignored');
     await b.cleanup();
   });
+
+  it('a second serve on the same folder is refused in one line and changes nothing; once the first is killed it starts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stigmem-twice-'));
+    const first = await spawnNode({ STIGMEM_ADMIN_KEY: 'first-admin-key-0123456789abcdef' }, { dir });
+    const second = await runCli(['serve'], { cwd: dir, env: { STIGMEM_PORT: '0', STIGMEM_ADMIN_KEY: 'second-admin-key-0123456789abcdef' } });
+    expect(second.code).toBe(2);
+    const lines = second.stderr.trim().split('\n').filter((l) => !l.includes('Warning') && !l.includes('trace-warnings'));
+    expect(lines).toEqual([expect.stringMatching(/^stigmem: a node is already running on .*stigmem\.db \(pid \d+\): stop it first/)]);
+    const ask = (key: string) => fetch(`${first.url}/v1/facts`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status);
+    expect(await ask('first-admin-key-0123456789abcdef')).toBe(200);
+    expect(await ask('second-admin-key-0123456789abcdef')).toBe(401);
+    // A crash leaves no lock behind.
+    await first.stop('SIGKILL');
+    const after = await spawnNode({}, { dir });
+    await after.cleanup();
+    await first.cleanup();
+  });
 });
 
 // The address another machine would use to reach this one, if it has one.

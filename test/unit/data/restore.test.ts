@@ -17,7 +17,7 @@ import { verifyCeremonyRecord } from '../../../src/main/node/ceremony/record.js'
 import { keyBackupStatus } from '../../../src/main/node/console/identityHandlers.js';
 import { sql } from '../../../src/main/node/db/sql.js';
 import { setMeta } from '../../../src/main/node/meta.js';
-import { runLockPath } from '../../../src/main/node/runLock.js';
+import { acquireRunLock } from '../../../src/main/node/runLock.js';
 import { createNode } from '../../../src/main/node/runtime.js';
 import { databaseOpenProblem } from '../../../src/main/node/db/openFailure.js';
 import { insertFact } from '../console/helpers.js';
@@ -87,9 +87,13 @@ describe('restoring a database backup', () => {
 
   it('refuses while a node runs on the folder, and leaves the database alone', async () => {
     const path = await nodeWithBackup();
-    writeFileSync(runLockPath(config.dbPath), JSON.stringify({ pid: process.ppid, started_at: new Date().toISOString() }));
+    const node = acquireRunLock(config.dbPath);
     const before = readFileSync(config.dbPath);
-    expect(await restoreData({ config }, path)).toMatchObject({ ok: false, error: { code: 'node_running' } });
+    try {
+      expect(await restoreData({ config }, path)).toMatchObject({ ok: false, error: { code: 'node_running' } });
+    } finally {
+      node.release();
+    }
     expect(readFileSync(config.dbPath).equals(before)).toBe(true);
   });
 

@@ -1,8 +1,7 @@
 // Key rotation on a stopped node's folder: new key in the same store, old key kept and still trusted for its window,
 // rotation event and log entry signed by the old key, manifest re-signed through the PUT path, and the node restarting
 // with the new key under the same node id.
-import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backupIdentity } from '../../../src/main/node/ceremony/backup.js';
@@ -24,7 +23,7 @@ import { verifyKeyRotationEntry, type KeyRotationLogEntry } from '../../../src/m
 import { rotateIdentityKey } from '../../../src/main/node/rotation/rotate.js';
 import { previousKeysTrustedAt, rotationChainTo } from '../../../src/main/node/rotation/store.js';
 import { createNode } from '../../../src/main/node/runtime.js';
-import { runLockPath } from '../../../src/main/node/runLock.js';
+import { acquireRunLock } from '../../../src/main/node/runLock.js';
 import { PemFileStore } from '../../../src/main/node/secrets/file.js';
 import { loadSigner, previousAccountFor, replaceKey } from '../../../src/main/node/secrets/identityKeys.js';
 import { readLeaf, treeSize } from '../../../src/main/node/transparency/store.js';
@@ -194,17 +193,14 @@ describe('rotateIdentityKey', () => {
   it('refuses while a node runs on the folder, and leaves the key where it was', async () => {
     const c = testClock();
     const { f, id } = await publishedFolder(c);
-    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    const node = acquireRunLock(f.config.dbPath);
     try {
-      writeFileSync(runLockPath(f.config.dbPath), JSON.stringify({ pid: child.pid, started_at: 'x' }));
-      expect(expectFailure(await rotateIdentityKey({ config: f.config, clock: c }), 'node_running')).toContain(`pid ${child.pid}`);
+      expect(expectFailure(await rotateIdentityKey({ config: f.config, clock: c }), 'node_running')).toContain(`pid ${process.pid}`);
       expect((await loadSigner(storeOf(f, id), id.nodeId))?.publicKey).toBe(id.publicKey);
     } finally {
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await gone;
+      node.release();
     }
-    // The process is gone, so its record is stale and the rotation goes ahead.
+    // The node has stopped, so the rotation goes ahead.
     expect(expectOk(await rotateIdentityKey({ config: f.config, clock: c })).previous.publicKey).toBe(id.publicKey);
   });
 

@@ -10,7 +10,7 @@ import type { WriteDb } from '../db/sql.js';
 import { loadNodeKeys, openRecordedKeyStore, type KeyLoadOptions } from '../identity/keys.js';
 import type { Signer } from '../identity/signer.js';
 import { getKeyCustodyRecord, persistedNodeId } from '../meta.js';
-import { runLockPath, runningNodePid } from '../runLock.js';
+import { acquireRunLock, NodeRunningError, type RunLock } from '../runLock.js';
 import { identityPemPath } from '../secrets/files.js';
 import type { SecretStore } from '../secrets/store.js';
 import { CeremonyError } from './errors.js';
@@ -45,11 +45,22 @@ export function requireFileDatabase(config: NodeConfig): void {
   if (config.dbPath === ':memory:') throw new CeremonyError('config_invalid', 'a key ceremony needs a data folder: STIGMEM_DB_PATH=:memory: keeps nothing');
 }
 
-/** Refuse while a node runs on this folder: it would keep signing with the key this step replaces. */
-export function requireStoppedNode(config: NodeConfig, what: string): void {
-  const pid = runningNodePid(config.dbPath);
-  if (pid !== null) {
-    throw new CeremonyError('node_running', `a node is running on ${config.dbPath} (pid ${pid}); stop it before you ${what} (if no node runs, delete ${runLockPath(config.dbPath)})`);
+/**
+ * Run `work` with the folder's node lock held: refused while a node runs on it (it would keep signing with the key the
+ * step replaces), and no node can start on it until the step has finished.
+ */
+export async function whileNodeStopped<T>(config: NodeConfig, what: string, work: () => Promise<T>): Promise<T> {
+  let lock: RunLock;
+  try {
+    lock = acquireRunLock(config.dbPath);
+  } catch (e) {
+    if (!(e instanceof NodeRunningError)) throw e;
+    throw new CeremonyError('node_running', `a node is running on ${config.dbPath}${e.pid !== null ? ` (pid ${e.pid})` : ''}; stop it before you ${what}`);
+  }
+  try {
+    return await work();
+  } finally {
+    lock.release();
   }
 }
 

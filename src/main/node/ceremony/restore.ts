@@ -9,7 +9,7 @@ import { importEncryptedBackup, loadSigner } from '../secrets/identityKeys.js';
 import { SecretStoreError, type SecretStore } from '../secrets/store.js';
 import { openBackupPublicKey, parseBackupFile, readBackupFile, sealedText, type BackupFile } from './backupFile.js';
 import { asResult, CeremonyError } from './errors.js';
-import { ceremonyRecordPath, hasConfiguredKey, keySummary, nowOf, requireStoppedNode, withDatabase, type CeremonyContext, type KeySummary } from './folder.js';
+import { ceremonyRecordPath, hasConfiguredKey, keySummary, nowOf, whileNodeStopped, withDatabase, type CeremonyContext, type KeySummary } from './folder.js';
 import { placeInStore } from './placement.js';
 import { appendCeremonyRecord } from './record.js';
 
@@ -84,8 +84,7 @@ export function restoreIdentity(opts: RestoreOptions): Promise<Result<RestoreRep
     if (hasConfiguredKey(opts.config)) {
       throw new CeremonyError('configured_key', 'the environment supplies the node key (STIGMEM_NODE_PRIVATE_KEY, _FILE or the federation pair), so a restored key would not be used; unset it first');
     }
-    requireStoppedNode(opts.config, 'restore its key');
-    return withDatabase(opts.config, async (db) => {
+    return whileNodeStopped(opts.config, 'restore its key', () => withDatabase(opts.config, async (db) => {
       const notices: string[] = [];
       const account = nodeIdFor(opts, db, backup, notices);
       checkNotRetired(db, backup, opts.force === true, notices);
@@ -106,6 +105,6 @@ export function restoreIdentity(opts: RestoreOptions): Promise<Result<RestoreRep
         ...keySummary(placed.signer), nodeId: account, keyStore: placed.kind, keyLocation: placed.store.describe(account),
         replacedPublicKey: seen.replaced, wasAlreadyPresent: seen.same, isNewIdentity, backupSha256: sha256, notices, recordPath,
       };
-    });
+    }));
   });
 }

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { CeremonyRecordRestore, DataBackupInfo, DataRestoreDone } from '../../../shared/data.js';
 import { asResult, CeremonyError } from '../ceremony/errors.js';
 import { applyRecordPlan, localRecord, planRecordRestore, type RecordPlan } from '../ceremony/recordCarry.js';
-import { ceremonyRecordPath, dataDirOf, hasConfiguredKey, loadExistingSigner, nowOf, requireFileDatabase, requireStoppedNode, withDatabase, type CeremonyContext } from '../ceremony/folder.js';
+import { ceremonyRecordPath, dataDirOf, hasConfiguredKey, loadExistingSigner, nowOf, requireFileDatabase, whileNodeStopped, withDatabase, type CeremonyContext } from '../ceremony/folder.js';
 import type { Result } from '../errors.js';
 import { getMeta, setMeta } from '../meta.js';
 import { recordAudit } from '../audit/log.js';
@@ -147,7 +147,11 @@ async function unsealed(info: DataBackupInfo, passphrase: string | undefined, db
 export function restoreData(ctx: CeremonyContext, backupPath: string, passphrase?: string, checker: BackupChecker = inlineBackupChecker): Promise<Result<DataRestoreDone>> {
   return asResult(async () => {
     requireFileDatabase(ctx.config);
-    requireStoppedNode(ctx.config, 'restore its database');
+    return whileNodeStopped(ctx.config, 'restore its database', () => restoreStopped(ctx, backupPath, passphrase, checker));
+  });
+}
+
+async function restoreStopped(ctx: CeremonyContext, backupPath: string, passphrase: string | undefined, checker: BackupChecker): Promise<DataRestoreDone> {
     const path = resolve(backupPath);
     const present = await presentIdentity(ctx);
     // What the file says is checked first: a backup of another node or key is refused before any passphrase work.
@@ -160,7 +164,6 @@ export function restoreData(ctx: CeremonyContext, backupPath: string, passphrase
     } finally {
       if (opened.plainPath !== path) rmSync(opened.plainPath, { force: true });
     }
-  });
 }
 
 /** `damaged`: the database it replaces could not be read; it is kept as `<db>.damaged-<time>`, with its log. */
