@@ -1,4 +1,5 @@
 // Start and stop one node: database, identity, bootstrap admin key, HTTP server. Used by `stigmem serve` and Electron.
+import { basename } from 'node:path';
 import type { FastifyServerOptions } from 'fastify';
 import { ApiKeyStore } from './auth/apiKeys.js';
 import { recordAudit } from './audit/log.js';
@@ -20,6 +21,7 @@ import type { Server as TlsServer } from 'node:tls';
 import { usePeerTls } from './federation/http.js';
 import type { App, NodeDeps } from './server/deps.js';
 import { acquireRunLock } from './runLock.js';
+import { removeDataDirLeftovers } from './data/leftovers.js';
 import { PRODUCT_VERSION, PROTOCOL_VERSION } from './version.js';
 
 export interface RunningNode {
@@ -61,6 +63,9 @@ export async function createNode(config: NodeConfig, opts: NodeOptions = {}) {
     throw e;
   }
   try {
+    // Holding the folder now, nothing else is under way in it: copies an interrupted step left behind go.
+    const leftovers = removeDataDirLeftovers(config.dbPath, Date.now());
+    if (leftovers.length > 0) notices.push(`removed ${leftovers.length} temporary file(s) an interrupted backup, restore or key change left beside the database: ${leftovers.map((p) => basename(p)).join(', ')}`);
     // The database is open first: node_meta names the key's store and the node id is the keychain account.
     const keys = await loadNodeKeys(config, db, opts.keys);
     notices.push(...keys.notices);

@@ -1,6 +1,6 @@
 // Automatic database backups on a real node and SQLite files: the first soon after start, none again before the
 // interval (across a restart), the newest N of this node's kept and nothing else removed, failures audited once.
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -74,6 +74,19 @@ describe('automatic backups', () => {
     again.stop();
     expect(Math.abs(planned - next)).toBeLessThan(5_000);
     expect(backupsIn(dir)).toEqual([file]);
+  });
+
+  it('remove, when they start, the stale temporary copy a crash left in the folder', async () => {
+    const dir = folder();
+    const left = join(dir, `${automaticBackupName(Date.parse('2026-01-01T00:00:00Z'))}.0123456789ab.tmp`);
+    writeFileSync(left, 'a copy cut short');
+    const old = (Date.now() - 3_600_000) / 1000;
+    utimesSync(left, old, old);
+    const n = await node({});
+    const schedule = new BackupSchedule(n.deps, { dir, intervalMinutes: 1440, keep: 2 });
+    schedule.start();
+    schedule.stop();
+    expect(existsSync(left)).toBe(false);
   });
 
   it('keep the newest of this node\'s backups and remove nothing else', async () => {

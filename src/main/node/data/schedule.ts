@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { DataBackupDone, DataBackupInfo } from '../../../shared/data.js';
 import type { Result } from '../../../shared/result.js';
 import { recordAudit } from '../audit/log.js';
+import { removeBackupDirLeftovers } from './leftovers.js';
 import { isoFromMs, parseIsoMs } from '../clock.js';
 import type { App, NodeDeps } from '../server/deps.js';
 import { readDataBackup } from './backupFile.js';
@@ -47,6 +48,8 @@ export class BackupSchedule {
 
   start(): void {
     const now = this.deps.clock.nowMs();
+    // A backup a crash interrupted left its temporary copy, as large as the database.
+    removeBackupDirLeftovers(this.dir, Date.now());
     const lastAt = lastDataBackup(this.deps, { automatic: true })?.at;
     const last = lastAt === undefined ? null : parseIsoMs(lastAt);
     this.plan(last === null ? now : Math.max(now, last + this.settings.intervalMinutes * 60_000));
