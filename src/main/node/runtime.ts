@@ -22,6 +22,7 @@ import { usePeerTls } from './federation/http.js';
 import type { App, NodeDeps } from './server/deps.js';
 import { acquireRunLock } from './runLock.js';
 import { removeDataDirLeftovers } from './data/leftovers.js';
+import { findInterruptedRotation, interruptedRotationMessage } from './rotation/startCheck.js';
 import { PRODUCT_VERSION, PROTOCOL_VERSION } from './version.js';
 
 export interface RunningNode {
@@ -69,6 +70,8 @@ export async function createNode(config: NodeConfig, opts: NodeOptions = {}) {
     // The database is open first: node_meta names the key's store and the node id is the keychain account.
     const keys = await loadNodeKeys(config, db, opts.keys);
     notices.push(...keys.notices);
+    const interruptedRotation = await findInterruptedRotation(config, db, keys, opts.keys);
+    if (interruptedRotation !== null) notices.push(interruptedRotationMessage(interruptedRotation));
     const nodeId = keys.nodeId;
     if (keys.isGenerated) {
       const custody = keys.keyCustody;
@@ -97,7 +100,7 @@ export async function createNode(config: NodeConfig, opts: NodeOptions = {}) {
     // The page worker starts with the first pull (after the app below exists) and tells the node's log if it cannot.
     const pages = opts.pageWorkerFile ? new WorkerPageFetcher(opts.pageWorkerFile, (m) => app.log.warn(m), undefined, tls) : inlinePageFetcher;
     const deps: NodeDeps = { config, db, keys, nodeId, clock, apiKeys, orgEntityUri, version: { product: PRODUCT_VERSION, protocol: PROTOCOL_VERSION }, pages, keyOptions: opts.keys,
-      backupCheck: backupCheckerFor(opts.backupCheckWorkerFile, (m) => app.log.warn(m)), tls: { current: tls } };
+      backupCheck: backupCheckerFor(opts.backupCheckWorkerFile, (m) => app.log.warn(m)), tls: { current: tls }, interruptedRotation };
     const app: App = await buildApp(deps, { logger: opts.logger, tls, limits: opts.limits });
     app.addHook('onClose', async () => runLock.release());
     return { deps, app, notices };

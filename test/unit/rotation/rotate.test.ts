@@ -224,9 +224,22 @@ describe('rotateIdentityKey', () => {
     const c = testClock();
     const { f, id } = await publishedFolder(c);
     const placed = await replaceKey(storeOf(f, id), id.nodeId, generateSeed());
+    // A node started in between says what happened and how to finish, on start and on the Overview, and lets the Keys screen finish it.
+    const between = await createNode(f.config, { clock: c });
+    expect(between.deps.interruptedRotation).toEqual({ previousKeyId: id.keyId });
+    expect(between.notices).toContainEqual(expect.stringContaining('A key rotation was interrupted'));
+    const status = (await call(between, 'POST', '/console/api/node:status', {})).body as { value: { attention: { code: string; screen: string }[] } };
+    expect(status.value.attention).toContainEqual(expect.objectContaining({ code: 'key_rotation_interrupted', screen: 'keys' }));
+    const identity = (await call(between, 'POST', '/console/api/identity:overview', {})).body as { value: { rotation: { isPossible: boolean } } };
+    expect(identity.value.rotation.isPossible).toBe(true);
+    await stop(between);
     const r = expectOk(await rotateIdentityKey({ config: f.config, clock: c }));
     expect(r).toMatchObject({ isResumed: true, previous: { publicKey: id.publicKey }, current: { publicKey: placed.signer.publicKey } });
     await withDb(f.config, (db) => expect(latestManifestFor(db, ENTITY)?.public_key).toBe(placed.signer.publicKey));
+    const after = await createNode(f.config, { clock: c });
+    expect(after.deps.interruptedRotation).toBeNull();
+    expect(after.notices.join('\n')).not.toContain('interrupted');
+    await stop(after);
   });
 
   it('on an offline workstation, re-signs the manifest given as a file and stores it', async () => {

@@ -10,6 +10,7 @@ import { activePeers } from '../federation/peers/repo.js';
 import { latestManifestFor } from '../manifests/store.js';
 import { countQuarantined } from '../quarantine/listing.js';
 import type { NodeDeps } from '../server/deps.js';
+import { interruptedRotationMessage } from '../rotation/startCheck.js';
 
 const DAY_MS = 86_400_000;
 /** A manifest or API key this close to its end is worth renewing now (the manifest's default life is 90 days). */
@@ -91,5 +92,6 @@ function quarantineItem(deps: NodeDeps): AttentionItem | null {
 /** `status` is what the node status already worked out: the backup state and the mTLS certificate in use. */
 export function attentionItems(deps: NodeDeps, status: Pick<NodeStatus, 'keyBackup' | 'dataBackup' | 'tls'>): AttentionItem[] {
   const nowMs = deps.clock.nowMs();
-  return [diskItem(deps), tlsItem(deps, status.tls, nowMs), manifestItem(deps, nowMs), ...backupNudges(status), peersItem(deps), backupItem(deps), apiKeysItem(deps, nowMs), quarantineItem(deps)].filter((i): i is AttentionItem => i !== null);
+  const rotation: AttentionItem | null = deps.interruptedRotation === null ? null : { code: 'key_rotation_interrupted', screen: 'keys', message: interruptedRotationMessage(deps.interruptedRotation) };
+  return [rotation, diskItem(deps), tlsItem(deps, status.tls, nowMs), manifestItem(deps, nowMs), ...backupNudges(status), peersItem(deps), backupItem(deps), apiKeysItem(deps, nowMs), quarantineItem(deps)].filter((i): i is AttentionItem => i !== null);
 }

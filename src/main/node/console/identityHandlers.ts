@@ -43,7 +43,8 @@ function storedKeyRefusal(deps: NodeDeps, action: 'back up' | 'rotate'): string 
 function rotationBlocker(deps: NodeDeps): ContractError | null {
   const refusal = storedKeyRefusal(deps, 'rotate');
   if (refusal !== null) return { code: 'configured_key', message: refusal };
-  const own = currentStoredManifests(deps.db).some((m) => normaliseKey(m.public_key) === deps.keys.org.publicKey);
+  // An interrupted rotation has no manifest under the new key yet: rotating again finishes it.
+  const own = deps.interruptedRotation !== null || currentStoredManifests(deps.db).some((m) => normaliseKey(m.public_key) === deps.keys.org.publicKey);
   return own ? null : { code: 'manifest_missing', message: 'Publish the org manifest first (the Manifest screen): the rotation re-signs it with the new key, which is how peers follow the change.' };
 }
 

@@ -51,13 +51,29 @@ export async function planRotation(db: ReadDb, store: SecretStore, account: stri
     const newSeed = generateSeed();
     return { retiring: current, incoming: signerFromSeed(newSeed, 'the new key (not stored yet)'), newSeed, bases: mine, previousKeyId: previousKeyIdOf(mine) };
   }
-  if (!hasRotatedTo(db, current.publicKey)) {
-    for (const key of new Set(candidates.map(keyOf).filter((k): k is string => k !== null))) {
-      const previous = await loadSigner(store, previousAccountFor(account, keyIdOf(fromBase64Url(key)!)));
-      if (previous?.publicKey !== key) continue;
-      const bases = candidates.filter((m) => keyOf(m) === key);
-      return { retiring: previous, incoming: current, newSeed: null, bases, previousKeyId: previousKeyIdOf(bases) };
-    }
-  }
+  const interrupted = await interruptedRotationOf(db, store, account, current, candidates);
+  if (interrupted !== null) return interrupted;
   throw new CeremonyError('manifest_missing', `no manifest signed by this node's key (${current.keyId}) is stored here to re-sign; publish one first (\`stigmem manifest sign\` then \`stigmem manifest publish\`, or PUT /v1/federation/manifest) or pass the current manifest with --manifest FILE`);
+}
+
+/** The rotation a crash cut short: the new key stored, the old one in its previous-key slot, nothing written yet. */
+async function interruptedRotationOf(db: ReadDb, store: SecretStore, account: string, current: Signer, candidates: ManifestInput[]): Promise<RotationPlan | null> {
+  if (candidates.some((m) => keyOf(m) === current.publicKey) || hasRotatedTo(db, current.publicKey)) return null;
+  for (const key of new Set(candidates.map(keyOf).filter((k): k is string => k !== null))) {
+    const previous = await loadSigner(store, previousAccountFor(account, keyIdOf(fromBase64Url(key)!)));
+    if (previous?.publicKey !== key) continue;
+    const bases = candidates.filter((m) => keyOf(m) === key);
+    return { retiring: previous, incoming: current, newSeed: null, bases, previousKeyId: previousKeyIdOf(bases) };
+  }
+  return null;
+}
+
+/**
+ * At a start: the key id this node's manifests still name when a rotation was interrupted after the new key took over
+ * (the node would serve a key its manifests do not announce), or null.
+ */
+export async function interruptedRotation(db: ReadDb, store: SecretStore, account: string, current: Signer): Promise<string | null> {
+  const candidates = currentStoredManifests(db);
+  if (candidates.length === 0) return null;
+  return (await interruptedRotationOf(db, store, account, current, candidates))?.previousKeyId ?? null;
 }

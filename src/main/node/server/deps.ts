@@ -9,6 +9,7 @@ import type { NodeConfig } from '../config/env.js';
 import type { WriteDb } from '../db/sql.js';
 import type { KeyLoadOptions, NodeKeys } from '../identity/keys.js';
 import type { TlsMaterial } from '../crypto/tlsMaterial.js';
+import type { InterruptedRotation } from '../rotation/startCheck.js';
 import type { PageFetcher } from '../federation/pageFetcher.js';
 import type { BackupChecker } from '../data/backupCheck.js';
 
@@ -30,6 +31,8 @@ export interface NodeDeps {
   keyOptions?: KeyLoadOptions;
   /** The mTLS files in use (null: plain HTTP); replaced when renewed files are taken up. */
   tls: { current: TlsMaterial | null };
+  /** Found at start: a key rotation cut short after the new key took over (the Overview and the Keys screen finish it). */
+  interruptedRotation: InterruptedRotation | null;
 }
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
