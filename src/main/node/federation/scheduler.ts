@@ -5,6 +5,7 @@ import type { NodeDeps } from '../server/deps.js';
 import { fetchDiscovery, matchesPin } from './discovery.js';
 import { PeerHttpError } from './http.js';
 import { activePeers, peerById, updatePeer } from './peers/repo.js';
+import { reverifyByManifest } from './peers/register.js';
 import { pullCycle, PullFailure, recordCycle } from './pull.js';
 import { pullRevocations } from '../tokens/revocations.js';
 
@@ -101,6 +102,7 @@ export class PullScheduler {
   private async reverify(peerId: string, signal: AbortSignal): Promise<void> {
     const row = peerById(this.deps.db, peerId);
     if (!row || (row.status !== 'unreachable' && row.status !== 'key_mismatch')) return;
+    if (row.registration === 'manifest' && row.trusted_public_key === '') return reverifyByManifest(this.deps, row, signal);
     try {
       const d = await fetchDiscovery(row.node_url, signal);
       if (matchesPin(d, row.trusted_public_key)) updatePeer(this.deps.db, peerId, { status: 'active', error: null, nodeId: row.node_id ?? d.nodeId });

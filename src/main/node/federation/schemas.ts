@@ -34,7 +34,7 @@ export const PeerParams = Type.Object({ id: Type.String({ minLength: 1, maxLengt
 export const PeerRecord = Type.Object(
   {
     id: Type.String(), peer_id: Type.String(), peer_url: Type.String(), node_url: Type.String(), node_id: Type.Union([Type.String(), Type.Null()]),
-    entity_uri: Type.Union([Type.String(), Type.Null()]), trusted_public_key: Type.String(), fingerprint: Type.String(),
+    entity_uri: Type.Union([Type.String(), Type.Null()]), trusted_public_key: Type.String(), fingerprint: Type.Union([Type.String(), Type.Null()]),
     status: Type.String(), allowed_scopes: Type.Array(Type.String()), established_at: Type.Union([Type.String(), Type.Null()]),
     last_pull: Type.Union([Type.String(), Type.Null()]), pull_lag_ms: Type.Union([Type.Integer(), Type.Null()]),
     error: Type.Union([Type.String(), Type.Null()]), facts_received: Type.Integer(), cursor: Type.Union([Type.String(), Type.Null()]),

@@ -11,7 +11,8 @@ export interface PeerRecord {
   node_id: string | null;
   entity_uri: string | null;
   trusted_public_key: string;
-  fingerprint: string;
+  /** Null while no key is pinned (a peer registered by its entity whose manifest is not verified yet). */
+  fingerprint: string | null;
   human_fingerprint: string | null;
   status: string;
   registration: string;
@@ -36,7 +37,7 @@ export function toPeerRecord(row: PeerRow): PeerRecord {
     node_id: row.node_id,
     entity_uri: row.entity_uri,
     trusted_public_key: row.trusted_public_key,
-    fingerprint: approvalFingerprint(row.trusted_public_key),
+    fingerprint: row.trusted_public_key === '' ? null : approvalFingerprint(row.trusted_public_key),
     human_fingerprint: raw && raw.length === 32 ? humanFingerprint(raw) : null,
     status: row.status,
     registration: row.registration,

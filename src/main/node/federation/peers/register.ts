@@ -49,15 +49,16 @@ async function verifyPinned(peerUrl: string, pin: string): Promise<Outcome> {
   };
 }
 
-async function verifyByManifest(deps: NodeDeps, peerUrl: string, entity: string): Promise<Outcome> {
+async function verifyByManifest(deps: NodeDeps, peerUrl: string, entity: string, signal?: AbortSignal): Promise<Outcome> {
   const fail = (status: PeerStatus, error: string, pin = ''): Outcome => ({ status, nodeId: null, entityUri: entity, pin, error, event: { type: status === 'unreachable' ? 'peer_registered' : 'signature_mismatch', detail: { status, reason: error } } });
   let d: PeerDiscovery;
   let doc: unknown;
   try {
-    d = await fetchDiscovery(peerUrl);
-    doc = await fetchPeerManifest(peerUrl, entity);
+    d = await fetchDiscovery(peerUrl, signal);
+    doc = await fetchPeerManifest(peerUrl, entity, signal);
   } catch (e) {
-    if (e instanceof PeerManifestError) return fail('key_mismatch', `manifest_unavailable: ${e.message}`);
+    // Not published yet (or not served for now): tried again each cycle until it is, like an unreachable peer.
+    if (e instanceof PeerManifestError) return fail('unreachable', `manifest_unavailable: ${e.message}`);
     return fail('unreachable', reachFailure(e));
   }
   const nowMs = deps.clock.nowMs();
@@ -142,4 +143,24 @@ export async function repinPeer(deps: NodeDeps, row: PeerRow, patch: { trusted_p
     if (outcome.event.type === 'signature_mismatch') recordAudit(deps.db, { category: 'federation', eventType: 'signature_mismatch', actor, peerId: row.id, detail: outcome.event.detail }, nowMs);
   });
   return peerById(deps.db, row.id)!;
+}
+
+/**
+ * Each cycle, a peer registered by its entity whose manifest could not be verified yet (so no key is pinned) is
+ * verified again; once it is, its key is pinned from the manifest and it becomes active.
+ */
+export async function reverifyByManifest(deps: NodeDeps, row: PeerRow, signal: AbortSignal): Promise<void> {
+  if (row.registration !== 'manifest' || row.entity_uri === null || row.trusted_public_key !== '') return;
+  const outcome = await verifyByManifest(deps, row.node_url, row.entity_uri, signal);
+  if (signal.aborted) return;
+  const nowMs = deps.clock.nowMs();
+  deps.db.transaction(() => {
+    const current = peerById(deps.db, row.id);
+    if (!current || current.trusted_public_key !== '' || !['unreachable', 'key_mismatch'].includes(current.status)) return;
+    updatePeer(deps.db, row.id, {
+      status: outcome.status, error: outcome.error, trustedPublicKey: outcome.pin, nodeId: outcome.nodeId ?? current.node_id,
+      ...(outcome.status === 'active' ? { establishedAt: isoFromMs(nowMs) } : {}),
+    });
+    if (outcome.status === 'active') recordAudit(deps.db, { category: 'federation', eventType: 'peer_verified', peerId: row.id, detail: { status: 'active', node_id: outcome.nodeId, entity_uri: row.entity_uri } }, nowMs);
+  });
 }
