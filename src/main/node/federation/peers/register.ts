@@ -137,7 +137,8 @@ export async function repinPeer(deps: NodeDeps, row: PeerRow, patch: { trusted_p
   deps.db.transaction(() => {
     updatePeer(deps.db, row.id, {
       trustedPublicKey: outcome.pin || pin, nodeUrl, ...(scopes ? { allowedScopes: scopes } : {}), status: outcome.status,
-      nodeId: outcome.nodeId ?? row.node_id, error: outcome.error, ...(outcome.status === 'active' && !row.established_at ? { establishedAt: isoFromMs(nowMs) } : {}),
+      // A URL now answered by another node, under another key, does not make this peer that node.
+      nodeId: outcome.status === 'active' ? (outcome.nodeId ?? row.node_id) : (row.node_id ?? outcome.nodeId), error: outcome.error, ...(outcome.status === 'active' && !row.established_at ? { establishedAt: isoFromMs(nowMs) } : {}),
     });
     recordAudit(deps.db, { category: 'federation', eventType: 'peer_repinned', actor, peerId: row.id, detail: { status: outcome.status, fingerprint: approvalFingerprint(outcome.pin || pin), ...(scopes ? { allowed_scopes: scopes } : {}) } }, nowMs);
     if (outcome.event.type === 'signature_mismatch') recordAudit(deps.db, { category: 'federation', eventType: 'signature_mismatch', actor, peerId: row.id, detail: outcome.event.detail }, nowMs);
