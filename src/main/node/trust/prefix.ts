@@ -12,14 +12,20 @@ export function normaliseSourceKey(raw: string): string | null {
   if (raw.length === 0 || raw.length > MAX_SOURCE_KEY_CHARS || CONTROL.test(raw)) return null;
   let key = normaliseOrRaw(raw.trim());
   while (key.endsWith('/') && !key.endsWith('://')) key = key.slice(0, -1);
+  // A scheme alone (`stigmem://`) names no authority: it would cover every source.
+  if (SCHEME_ONLY.test(key)) return null;
   return key.length === 0 || key.length > MAX_SOURCE_KEY_CHARS ? null : key;
 }
 
-/** Every key that would match `source`: the source, and each prefix ending just before or just after a `/`. */
+const SCHEME_ONLY = /^[a-z][a-z0-9+.-]*:\/*$/i;
+
+/** Every key that would match `source`: the source, and each prefix ending just before or just after a `/` that is past its authority. */
 export function overrideCandidates(source: string): string[] {
   const normalised = normaliseOrRaw(source);
   const out = new Set<string>([normalised]);
-  for (let i = normalised.indexOf('/'); i >= 0; i = normalised.indexOf('/', i + 1)) {
+  const authority = normalised.indexOf('://');
+  const from = authority >= 0 ? normalised.indexOf('/', authority + 3) : normalised.indexOf('/');
+  for (let i = from; i >= 0; i = normalised.indexOf('/', i + 1)) {
     if (i > 0) out.add(normalised.slice(0, i));
     out.add(normalised.slice(0, i + 1));
   }
