@@ -8,6 +8,7 @@ import { generatedKeyPath, loadNodeKeys } from '../../../src/main/node/identity/
 import { openDatabase } from '../../../src/main/node/db/connection.js';
 import { resolveNodeId } from '../../../src/main/node/meta.js';
 import type { WriteDb } from '../../../src/main/node/db/sql.js';
+import { makeTestNode } from '../../helpers/inject.js';
 
 const SEED = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
 const PUB = 'A6EHv_POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg';
@@ -56,6 +57,21 @@ describe('identity key sources', () => {
     expect(keys.federation.publicKey).toBe(PUB);
     expect(keys.org.publicKey).not.toBe(PUB);
     expect(keys.isSplit).toBe(true);
+  });
+
+  it('names each key id beside its key in the discovery document when the keys are split', async () => {
+    const dir = tmp();
+    const pem = join(dir, 'signing.key');
+    execFileSync('openssl', ['genpkey', '-algorithm', 'Ed25519', '-out', pem]);
+    const node = await makeTestNode({ STIGMEM_NODE_PRIVATE_KEY_FILE: pem, STIGMEM_FEDERATION_PRIVKEY: SEED, STIGMEM_FEDERATION_PUBKEY: PUB, STIGMEM_KEY_STORE: 'auto' });
+    try {
+      const doc = (await node.req('GET', '/.well-known/stigmem', undefined, false)).body as Record<string, string>;
+      const { federation, org } = node.deps.keys;
+      expect([doc['public_key'], doc['key_id'], doc['org_public_key'], doc['org_key_id']]).toEqual([PUB, federation.keyId, org.publicKey, org.keyId]);
+      expect(federation.keyId).not.toBe(org.keyId);
+    } finally {
+      await node.close();
+    }
   });
 
   it('explains an unreadable or wrong PEM file in one line', async () => {

@@ -48,8 +48,12 @@ export function wellKnownDocument(deps: NodeDeps, signed: { declaration: PeerDec
     };
   }
   doc['public_key'] = deps.keys.federation.publicKey;
-  if (deps.keys.isSplit) doc['org_public_key'] = deps.keys.org.publicKey;
-  doc['key_id'] = deps.keys.org.keyId;
+  // Each key id beside its key: with a separate org key, key_id names public_key and org_key_id the org key.
+  doc['key_id'] = deps.keys.federation.keyId;
+  if (deps.keys.isSplit) {
+    doc['org_public_key'] = deps.keys.org.publicKey;
+    doc['org_key_id'] = deps.keys.org.keyId;
+  }
   doc['pull_interval_s'] = config.pullIntervalS;
   doc['spec_version'] = '1.1';
   if (config.entityUri) doc['entity_uri'] = config.entityUri;
