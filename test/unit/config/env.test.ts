@@ -20,7 +20,10 @@ describe('loadConfig', () => {
   });
 
   it('derives the node URL from the port and reads the tutorial variables', () => {
-    const { config } = loadConfig({ STIGMEM_PORT: '8100', STIGMEM_ENTITY_URI: 'stigmem://org-a.example', STIGMEM_ADMIN_KEY: 'secret-admin-a', STIGMEM_TRUST_MODE: 'strict', STIGMEM_FEDERATION_ENABLED: 'true' });
+    const { config, warnings } = loadConfig({ STIGMEM_PORT: '8100', STIGMEM_ENTITY_URI: 'stigmem://org-a.example', STIGMEM_ADMIN_KEY: 'secret-admin-a', STIGMEM_TRUST_MODE: 'strict', STIGMEM_FEDERATION_ENABLED: 'true' });
+    // The tutorial's 14-character key is accepted, with the warning a key shorter than 32 characters gets.
+    expect(warnings).toEqual(['STIGMEM_ADMIN_KEY is short (14 characters); use at least 32 random characters']);
+    expect(loadConfig({ STIGMEM_ADMIN_KEY: 'k'.repeat(32) }).warnings).toEqual([]);
     expect(config.nodeUrl).toBe('http://localhost:8100');
     expect(config.entityUri).toBe('stigmem://org-a.example');
     expect(config.adminKey).toBe('secret-admin-a');

@@ -212,7 +212,7 @@ export function loadConfig(env: Env): { config: NodeConfig; warnings: string[] }
     throw new ConfigError(`STIGMEM_ENTITY_URI=${JSON.stringify(entityUri)} is not a URI`);
   }
   const adminKey = str(env, 'STIGMEM_ADMIN_KEY') ?? str(env, 'STIGMEM_BOOTSTRAP_KEY');
-  if (adminKey !== null && adminKey.length < 12) warnings.push('STIGMEM_ADMIN_KEY is short; use at least 32 random characters');
+  if (adminKey !== null && adminKey.length < 32) warnings.push(`STIGMEM_ADMIN_KEY is short (${adminKey.length} characters); use at least 32 random characters`);
   const pub = str(env, 'STIGMEM_FEDERATION_PUBKEY');
   const priv = str(env, 'STIGMEM_FEDERATION_PRIVKEY');
   if ((pub === null) !== (priv === null)) {
