@@ -46,6 +46,8 @@ describe('POST /v1/federation/capability-tokens', () => {
     [{ ...tutorialGrant, ttl_seconds: -5 }, 'ttl_seconds must be positive'],
     [{ ...tutorialGrant, ttl_seconds: 'soon' }, 'ttl_seconds must be an integer number of seconds'],
     [[1, 2], 'issuer, subject, verb, and object are required'],
+    [{ ...tutorialGrant, subject: 'not a uri' }, 'subject must be an entity URI such as stigmem://org-b.example/agent/bot (got "not a uri")'],
+    [{ ...tutorialGrant, subject: 'bot' }, 'subject must be an entity URI such as stigmem://org-b.example/agent/bot (got "bot")'],
   ])('answers 422 for %j', async (body, detail) => {
     const a = await node(ORG_A, 1);
     const res = await a.req('POST', '/v1/federation/capability-tokens', body);

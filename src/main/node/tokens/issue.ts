@@ -19,6 +19,8 @@ export interface IssueResponse extends TokenFields {
 
 type IssueDeps = Pick<NodeDeps, 'db' | 'keys' | 'clock' | 'orgEntityUri' | 'config'>;
 
+const ENTITY_URI = /^[a-z][a-z0-9+.-]*:[^\s]+$/i;
+
 function field(body: Record<string, unknown>, name: string): string {
   const v = body[name];
   if (typeof v !== 'string' || v.trim() === '') throw unprocessable('issuer, subject, verb, and object are required');
@@ -61,6 +63,8 @@ export function issueToken(deps: IssueDeps, body: unknown, issuedBy: string): Is
   const b = body as Record<string, unknown>;
   const issuer = field(b, 'issuer');
   const subject = field(b, 'subject');
+  // A token is presented for facts whose source is its subject or under it: the subject must name an entity.
+  if (!ENTITY_URI.test(subject)) throw unprocessable(`subject must be an entity URI such as stigmem://org-b.example/agent/bot (got ${JSON.stringify(subject.slice(0, 100))})`, 'invalid_subject');
   const verb = field(b, 'verb');
   const object = field(b, 'object');
   const ttl = ttlSeconds(b['ttl_seconds']);
