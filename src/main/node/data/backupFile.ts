@@ -3,11 +3,12 @@
 // beside the target, so a crash leaves no half copy.
 import Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, chmodSync, closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, chmodSync, closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { LATEST_SCHEMA_VERSION } from '../db/migrations/index.js';
 import { readSealedHeader, sealBackup, unsealBackup } from './sealed.js';
 import { CeremonyError } from '../ceremony/errors.js';
+import { placeWithoutReplacing } from '../ceremony/files.js';
 import { readRecordText } from '../ceremony/recordCarry.js';
 import { requireRoomFor, type DiskSpaceProbe } from './diskSpace.js';
 import type { DataBackupInfo } from '../../../shared/data.js';
@@ -111,8 +112,8 @@ export async function writeDataBackup(source: Database.Database, opts: WriteBack
     fsyncFile(tmp);
     if (opts.overwrite) renameSync(tmp, opts.path);
     else {
-      linkSync(tmp, opts.path); // fails if the name was taken meanwhile
-      rmSync(tmp);
+      placeWithoutReplacing(tmp, opts.path); // fails if the name was taken meanwhile
+      rmSync(tmp, { force: true });
     }
   } catch (e) {
     rmSync(tmp, { force: true });
