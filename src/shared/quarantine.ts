@@ -28,6 +28,8 @@ export interface QuarantinedItem {
 export interface QuarantineQuery {
   status: QuarantineView;
   limit: number;
+  /** How many of the newest to skip, to reach older pages (as GET /v1/quarantine's offset). */
+  offset?: number;
 }
 
 export interface QuarantinePage {
@@ -51,17 +53,21 @@ export interface QuarantineOutcome {
 
 export const MAX_DECISION_BATCH = 100;
 export const MAX_QUARANTINE_LIMIT = 200;
+export const MAX_QUARANTINE_OFFSET = 10_000_000;
 const MAX_REASON = 1000;
 
 
 export function validateQuarantineQuery(arg: unknown): Result<QuarantineQuery> {
   if (arg === undefined || arg === null) return ok({ status: 'pending', limit: 50 });
-  const f = objectWith(arg, ['status', 'limit'], '{"status": "pending", "limit": 50}');
+  const f = objectWith(arg, ['status', 'limit', 'offset'], '{"status": "pending", "limit": 50, "offset": 0}');
   if (!f.ok) return f;
-  const { status = 'pending', limit = 50 } = f.value;
+  const { status = 'pending', limit = 50, offset } = f.value;
   if (!(QUARANTINE_VIEWS as readonly unknown[]).includes(status)) return fail('validation_failed', `status is one of ${QUARANTINE_VIEWS.join(', ')}`);
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_QUARANTINE_LIMIT) return fail('validation_failed', `limit must be a whole number from 1 to ${MAX_QUARANTINE_LIMIT}`);
-  return ok({ status: status as QuarantineView, limit });
+  if (offset !== undefined && (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || offset > MAX_QUARANTINE_OFFSET)) {
+    return fail('validation_failed', `offset must be a whole number from 0 to ${MAX_QUARANTINE_OFFSET}`);
+  }
+  return ok({ status: status as QuarantineView, limit, ...(offset !== undefined ? { offset } : {}) });
 }
 
 export function validateQuarantineDecision(arg: unknown): Result<QuarantineDecision> {

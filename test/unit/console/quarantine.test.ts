@@ -27,7 +27,8 @@ describe('quarantine operation arguments', () => {
       { factIds: ['a'], action: 'reject', reason: 'x'.repeat(1001) }, { factIds: ['a'], action: 'promote', reason: 5 }, { factIds: ['a'], action: 'promote', target: 'g' },
     ];
     for (const arg of hostile) expect(validateQuarantineDecision(arg).ok, JSON.stringify(arg)?.slice(0, 60)).toBe(false);
-    for (const arg of [{ status: 'all' }, { limit: 0 }, { limit: 201 }, { limit: '5' }, { status: 'pending', offset: 3 }]) expect(validateQuarantineQuery(arg).ok).toBe(false);
+    expect(validateQuarantineQuery({ status: 'pending', limit: 5, offset: 100 })).toEqual({ ok: true, value: { status: 'pending', limit: 5, offset: 100 } });
+    for (const arg of [{ status: 'all' }, { limit: 0 }, { limit: 201 }, { limit: '5' }, { offset: -1 }, { offset: 1.5 }, { offset: '3' }, { offset: 10_000_001 }, { status: 'pending', cursor: 'x' }]) expect(validateQuarantineQuery(arg).ok).toBe(false);
   });
 });
 
@@ -39,6 +40,14 @@ describe('quarantine operations on a node holding facts', () => {
     expect(page.items.map((i) => i.factId)).toEqual([...ids].reverse());
     expect(page.items[2]).toMatchObject({ value: 'held 0', valueType: 'string', scope: 'company', sourceTrust: 0.15, reason: TUTORIAL_REASON, status: 'pending', decidedBy: null });
     expect(value(await op<QuarantinePage>('quarantine:list', { status: 'pending', limit: 1 })).items).toHaveLength(1);
+  });
+
+  it('reach older pending facts by offset, each page with the same total', async () => {
+    const ids = [...held(5)].reverse();
+    const older = value(await op<QuarantinePage>('quarantine:list', { status: 'pending', limit: 2, offset: 2 }));
+    expect(older).toMatchObject({ total: 5 });
+    expect(older.items.map((i) => i.factId)).toEqual(ids.slice(2, 4));
+    expect(value(await op<QuarantinePage>('quarantine:list', { status: 'pending', limit: 2, offset: 4 })).items.map((i) => i.factId)).toEqual(ids.slice(4));
   });
 
   it('promote and reject as the org admin, each decision audited, and a second decision refused per fact', async () => {

@@ -40,7 +40,7 @@ function withValues(deps: NodeDeps, items: QuarantineItem[]): QuarantinedItem[] 
 export const QUARANTINE_HANDLERS = {
   'quarantine:list': withValidArgument('quarantine:list', (deps, args) => {
     const filter = { status: args.status };
-    return ok({ items: withValues(deps, listQuarantineItems(deps.db, filter, args.limit, 0)), total: countQuarantined(deps.db, filter) });
+    return ok({ items: withValues(deps, listQuarantineItems(deps.db, filter, args.limit, args.offset ?? 0)), total: countQuarantined(deps.db, filter) });
   }),
   'quarantine:decide': withValidArgument('quarantine:decide', (deps, args) => {
     const principal = operatorPrincipal(deps);

@@ -8,8 +8,13 @@ import { useSession } from './session';
 
 export const QUARANTINE_PAGE = 100;
 
+/** Where the last page starts when `total` facts are listed. */
+export const lastPageOffset = (total: number): number => Math.max(0, Math.floor((total - 1) / QUARANTINE_PAGE) * QUARANTINE_PAGE);
+
 interface QuarantineState {
   view: QuarantineView;
+  /** How many newer facts come before the page shown (0 for the newest page). */
+  offset: number;
   page: Loadable<QuarantinePage>;
   selected: ReadonlySet<string>;
   isDeciding: boolean;
@@ -18,6 +23,8 @@ interface QuarantineState {
   decisionError: ContractError | null;
   show(view: QuarantineView): Promise<void>;
   refresh(): Promise<void>;
+  /** Show the page starting `offset` facts from the newest; choices do not carry over between pages. */
+  goTo(offset: number): Promise<void>;
   toggle(factId: string): void;
   selectAll(on: boolean): void;
   decide(action: 'promote' | 'reject', reason: string): Promise<boolean>;
@@ -25,6 +32,7 @@ interface QuarantineState {
 
 export const useQuarantine = create<QuarantineState>()((set, get) => ({
   view: 'pending',
+  offset: 0,
   page: idle(),
   selected: new Set(),
   isDeciding: false,
@@ -32,17 +40,26 @@ export const useQuarantine = create<QuarantineState>()((set, get) => ({
   decisionError: null,
 
   async show(view) {
-    set({ view, page: idle(), selected: new Set(), outcome: null, decisionError: null });
+    set({ view, offset: 0, page: idle(), selected: new Set(), outcome: null, decisionError: null });
     await get().refresh();
   },
 
   async refresh() {
     set({ page: loading(get().page) });
-    const r = await transport.api.quarantine.list({ status: get().view, limit: QUARANTINE_PAGE });
+    const { view, offset } = get();
+    const r = await transport.api.quarantine.list({ status: view, limit: QUARANTINE_PAGE, ...(offset > 0 ? { offset } : {}) });
+    if (get().view !== view || get().offset !== offset) return;
+    // Decisions can empty the last page: step back to the one that now holds the oldest facts.
+    if (r.ok && r.value.items.length === 0 && offset > 0) return get().goTo(lastPageOffset(r.value.total));
     // Keep only choices still on the list (another moderator may have decided some meanwhile).
     const listed = new Set(r.ok ? r.value.items.map((i) => i.factId) : []);
     set({ page: settled(get().page, r), selected: new Set([...get().selected].filter((id) => listed.has(id))) });
     if (!r.ok && isSignInError(r.error)) useSession.getState().expire(r.error);
+  },
+
+  async goTo(offset) {
+    set({ offset: Math.max(0, offset), selected: new Set() });
+    await get().refresh();
   },
 
   toggle(factId) {

@@ -4,8 +4,39 @@ import { QUARANTINE_VIEWS } from '../../../../shared/quarantine';
 import { formatCount, formatTimestamp } from '../../components/format';
 import { ListState } from '../../components/ListState';
 import { Table } from '../../components/Table';
-import { useQuarantine } from '../../stores/quarantine';
+import { QUARANTINE_PAGE, useQuarantine } from '../../stores/quarantine';
 import { DecisionBar } from './DecisionBar';
+
+// The node's codes for a fact it left alone, in the words an operator needs.
+const LEFT_ALONE: Record<string, string> = {
+  fact_not_quarantine_pending: 'it was already decided (by someone else, or in another window) before this decision arrived.',
+  quarantined_fact_not_found: 'no held fact has this id any more.',
+};
+
+/** "Showing 101–200 of 340 pending", with the newer and older pages a click away. */
+function Pager() {
+  const { view, offset, page, goTo } = useQuarantine();
+  const value = page.value;
+  if (value === null || value.items.length === 0) return null;
+  const isBusy = page.phase === 'loading';
+  return (
+    <div className="pager" data-testid="quarantine-pager">
+      <span className="muted" data-testid="quarantine-showing">
+        Showing {formatCount(offset + 1)}–{formatCount(offset + value.items.length)} of {formatCount(value.total)} {view}
+      </span>
+      {offset > 0 ? (
+        <button type="button" className="button button--ghost" disabled={isBusy} onClick={() => void goTo(offset - QUARANTINE_PAGE)} data-testid="quarantine-newer">
+          Newer
+        </button>
+      ) : null}
+      {offset + value.items.length < value.total ? (
+        <button type="button" className="button button--ghost" disabled={isBusy} onClick={() => void goTo(offset + QUARANTINE_PAGE)} data-testid="quarantine-older">
+          Older
+        </button>
+      ) : null}
+    </div>
+  );
+}
 
 function Outcome() {
   const outcome = useQuarantine((s) => s.outcome);
@@ -18,7 +49,7 @@ function Outcome() {
       </p>
       {refused.map((r) => (
         <p key={r.factId} className="form__warn" data-testid="decision-refused">
-          <span className="mono">{r.factId}</span> was left as it was: {r.message} ({r.code})
+          <span className="mono">{r.factId}</span> was left as it was: {LEFT_ALONE[r.code] ?? r.message}
         </p>
       ))}
     </div>
@@ -57,6 +88,7 @@ export function QuarantineScreen() {
         </p>
         {isPending ? <DecisionBar /> : null}
         <Outcome />
+        <Pager />
         <ListState
           loadable={page}
           items={items}
@@ -70,7 +102,14 @@ export function QuarantineScreen() {
           {(list) => (
             <Table
               columns={[
-                ...(isPending ? [<input key="all" type="checkbox" aria-label="Choose all" checked={allChosen} onChange={(e) => selectAll(e.target.checked)} data-testid="choose-all" />] : []),
+                ...(isPending
+                  ? [
+                      <label key="all" className="choose-all">
+                        <input type="checkbox" checked={allChosen} onChange={(e) => selectAll(e.target.checked)} data-testid="choose-all" />
+                        <span data-testid="choose-all-label">all {formatCount(items?.length ?? 0)} shown</span>
+                      </label>,
+                    ]
+                  : []),
                 'Fact',
                 'Value',
                 'Source (trust)',
