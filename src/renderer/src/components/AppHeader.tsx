@@ -23,7 +23,7 @@ export function AppHeader() {
   const isQuarantineBusy = useQuarantine((s) => s.page.phase === 'loading');
   // The peers screen refreshes itself every few seconds; its button asks now without a busy label flickering.
   const isBusy = screen === 'overview' ? status.phase === 'loading' : screen === 'quarantine' ? isQuarantineBusy : false;
-  const refreshers: Record<Screen, () => Promise<void>> = { overview: refresh, facts: () => useFacts.getState().search(useFacts.getState().filters), keys: useKeys.getState().refresh, manifest: useManifest.getState().refresh, peers: usePeers.getState().refresh, trust: useTrust.getState().refresh, quarantine: useQuarantine.getState().refresh, tokens: useTokens.getState().refresh, data: useData.getState().refresh, audit: () => useAudit.getState().show(useAudit.getState().category) };
+  const refreshers: Record<Screen, () => Promise<void>> = { overview: refresh, facts: () => useFacts.getState().search(useFacts.getState().filters), keys: useKeys.getState().refresh, manifest: useManifest.getState().refresh, peers: usePeers.getState().refresh, trust: useTrust.getState().refresh, quarantine: useQuarantine.getState().refresh, tokens: useTokens.getState().refresh, data: useData.getState().refresh, audit: useAudit.getState().refresh };
   const refreshScreen = (): Promise<void> => refreshers[screen]();
   const tabs: [Screen, string][] = [
     ['overview', 'Overview'],

@@ -18,6 +18,8 @@ interface AuditState {
   error: ContractError | null;
   show(category: AuditCategoryName | null): Promise<void>;
   onlyType(eventType: string | null): Promise<void>;
+  /** The newest page again, keeping the area and event type chosen. */
+  refresh(): Promise<void>;
   loadOlder(): Promise<void>;
 }
 
@@ -49,6 +51,10 @@ export const useAudit = create<AuditState>()((set, get) => {
     },
     async onlyType(eventType) {
       set({ eventType, events: null, cursor: null });
+      await load(null);
+    },
+    async refresh() {
+      set({ cursor: null });
       await load(null);
     },
     async loadOlder() {
