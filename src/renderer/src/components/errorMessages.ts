@@ -58,6 +58,13 @@ const BY_CODE: Record<string, ErrorDescription> = {
   backup_key_mismatch: { title: 'The backup was taken under an earlier key', hint: 'The key was rotated since; choose a backup taken after the rotation.' },
   configured_by_environment: { title: 'Set by the environment', hint: 'STIGMEM_BACKUP_DIR and its companions decide this; change them where the node is started.' },
   node_running: { title: 'Another node runs on this folder', hint: 'Stop it first, then try again.' },
+  issuer_manifest_missing: { title: 'This node has no published org manifest', hint: 'Publish a manifest first, on the Manifest screen; tokens are signed under it.' },
+  peer_exists: { title: 'That peer is already added', hint: 'It is in the list below; remove it first to add it again, or re-pin its key there.' },
+  conflict: { title: 'Someone changed this meanwhile', hint: 'It is already done (for a token: already revoked); the list now shows how it stands.' },
+  not_found: { title: 'It is no longer there', hint: 'It may have been removed meanwhile; refresh to see what the node holds now.' },
+  override_not_found: { title: 'This override is already gone', hint: 'It was removed meanwhile; the list shows the score in force now.' },
+  passphrase_missing: { title: 'This backup is sealed', hint: 'Type the passphrase it was sealed with.' },
+  fact_not_quarantine_pending: { title: 'Already decided by someone else', hint: 'Another moderator or window decided this fact first; the list shows what is still waiting.' },
   internal_error: { title: 'The node failed to answer', hint: 'The node log has the details.' },
 };
 

@@ -40,6 +40,7 @@ function RevokePanel({ token, onDone }: { token: IssuedToken; onDone: () => void
 
 function TokenRow({ t }: { t: IssuedToken }) {
   const [isRevoking, setRevoking] = useState(false);
+  const wasAlreadyRevoked = useTokens((s) => isRevoking && t.status !== 'active' && s.changeError?.kind === 'revoke' && s.changeError.error.code === 'conflict');
   return (
     <>
       <tr data-testid="token-row" data-token-id={t.tokenId} data-status={t.status}>
@@ -54,6 +55,11 @@ function TokenRow({ t }: { t: IssuedToken }) {
             {t.status}
           </span>
           {t.revokeReason ? <div className="small muted wrap">“{t.revokeReason}”</div> : null}
+          {wasAlreadyRevoked ? (
+            <div className="small form__warn" data-testid="revoke-already">
+              Already revoked elsewhere before yours arrived.
+            </div>
+          ) : null}
         </td>
         <td className="nowrap">
           {t.status === 'active' ? (
@@ -63,7 +69,8 @@ function TokenRow({ t }: { t: IssuedToken }) {
           ) : null}
         </td>
       </tr>
-      {isRevoking ? (
+      {/* Revoked meanwhile (a refusal refreshes the list): nothing is left to confirm. */}
+      {isRevoking && t.status === 'active' ? (
         <tr className="row-panel-row">
           <td colSpan={6}>
             <RevokePanel token={t} onDone={() => setRevoking(false)} />
