@@ -56,6 +56,30 @@ function text(x: unknown, name: string): Result<string> {
   return ok(x.trim());
 }
 
+export const TOKEN_SCOPES = ['public', 'company', 'team', 'local'] as const;
+const ENTITY_URI = /^stigmem:\/\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[^\s]*)?$/i;
+
+/** Why a typed token subject is not an entity URI (stigmem://authority/…), or null when it is. */
+export function tokenSubjectProblem(raw: string): string | null {
+  const subject = raw.trim();
+  if (subject === '') return 'Type the subject: the entity URI of the agent that will hold the token.';
+  return ENTITY_URI.test(subject) ? null : 'The subject is an entity URI such as stigmem://partner.example/agent/bot.';
+}
+
+/** Why a typed token object is not one the node can grant, or null: every fact, one scope, or a URI under an authority. */
+export function tokenObjectProblem(raw: string): string | null {
+  const object = raw.trim();
+  if (object === '') return 'Type the object: what the holder may write under.';
+  if (object === 'stigmem://facts') return null;
+  if (/^stigmem:\/\/facts\//i.test(object)) {
+    const scope = /^stigmem:\/\/facts\/scope:(.*)$/.exec(object)?.[1];
+    return scope !== undefined && (TOKEN_SCOPES as readonly string[]).includes(scope)
+      ? null
+      : `Under stigmem://facts the object is stigmem://facts/scope:<${TOKEN_SCOPES.join('|')}>.`;
+  }
+  return ENTITY_URI.test(object) ? null : 'The object is stigmem://facts, stigmem://facts/scope:<scope>, or a URI such as stigmem://your-org.example/scope/shared.';
+}
+
 export function validateIssueToken(arg: unknown): Result<IssueTokenInput> {
   const f = objectWith(arg, ['issuer', 'subject', 'verb', 'object', 'ttlSeconds'], '{"subject": "stigmem://partner.example/agent/bot", "verb": "write", "object": "…", "ttlSeconds": 86400}');
   if (!f.ok) return f;

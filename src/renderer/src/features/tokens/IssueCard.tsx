@@ -1,7 +1,9 @@
 // Issuing a capability token: who may write, under what, for how long; the signed token is shown once, to hand over.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { tokenObjectProblem, tokenSubjectProblem } from '../../../../shared/tokens';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatTimestamp } from '../../components/format';
+import { useConfirmStep } from '../../components/useConfirmStep';
 import { useTokens } from '../../stores/tokens';
 
 const VALIDITY: [string, number][] = [
@@ -45,17 +47,25 @@ function IssuedToken() {
   );
 }
 
+/** Why the button waits, said under the fields: the first problem, or null when the grant can be signed. */
+function grantProblem(subject: string, object: string): string | null {
+  if (subject.trim() === '' && object.trim() === '') return 'Type the subject and the object to issue a token.';
+  return tokenSubjectProblem(subject) ?? tokenObjectProblem(object);
+}
+
 export function IssueCard({ issuer }: { issuer: string | null }) {
-  const { issue, busy, changeError } = useTokens();
+  const { issue, busy, changeError, clearChangeError } = useTokens();
   const [subject, setSubject] = useState('');
   const [object, setObject] = useState('');
   const [ttlSeconds, setTtl] = useState(86_400);
   const error = changeError?.kind === 'issue' ? changeError.error : null;
-  const isReady = subject.trim() !== '' && object.trim() !== '';
+  const problem = grantProblem(subject, object);
+  const { isConfirming, setConfirming, edit, submit } = useConfirmStep(problem === null, clearChangeError);
+  const until = formatTimestamp(new Date(Date.now() + ttlSeconds * 1000).toISOString());
 
-  const submit = async (e: FormEvent<HTMLFormElement>): Promise<void> => {
-    e.preventDefault();
+  const send = async (): Promise<void> => {
     if (await issue({ subject: subject.trim(), verb: 'write', object: object.trim(), ttlSeconds })) {
+      setConfirming(false);
       setSubject('');
       setObject('');
     }
@@ -66,22 +76,22 @@ export function IssueCard({ issuer }: { issuer: string | null }) {
       <h2 id="issue-title" className="card__title">
         Issue a write token
       </h2>
-      <form className="form" onSubmit={(e) => void submit(e)} data-testid="issue-form">
+      <form className="form" onSubmit={submit} data-testid="issue-form">
         <p className="card__note">
           Signed by this node{issuer ? <> for <span className="mono">{issuer}</span></> : null}, which needs its manifest published. The holder may write facts under the object, and
           they pass through trust and quarantine like any other arrival.
         </p>
         <label className="field">
           <span className="field__label">Subject: who may use it</span>
-          <input className="field__input" value={subject} onChange={(e) => setSubject(e.target.value)} placeholder="stigmem://partner.example/agent/bot" data-testid="token-subject" />
+          <input className="field__input" value={subject} onChange={(e) => edit(() => setSubject(e.target.value))} placeholder="stigmem://partner.example/agent/bot" data-testid="token-subject" />
         </label>
         <label className="field">
           <span className="field__label">Object: what it may write under</span>
-          <input className="field__input" value={object} onChange={(e) => setObject(e.target.value)} placeholder="stigmem://your-org.example/scope/shared" data-testid="token-object" />
+          <input className="field__input" value={object} onChange={(e) => edit(() => setObject(e.target.value))} placeholder="stigmem://facts/scope:public" data-testid="token-object" />
         </label>
         <label className="field">
           <span className="field__label">Valid for</span>
-          <select className="field__input" value={ttlSeconds} onChange={(e) => setTtl(Number(e.target.value))} data-testid="token-ttl">
+          <select className="field__input" value={ttlSeconds} onChange={(e) => edit(() => setTtl(Number(e.target.value)))} data-testid="token-ttl">
             {VALIDITY.map(([label, s]) => (
               <option key={s} value={s}>
                 {label}
@@ -89,10 +99,32 @@ export function IssueCard({ issuer }: { issuer: string | null }) {
             ))}
           </select>
         </label>
-        {error ? <ErrorNotice error={error} /> : null}
-        <button type="submit" className="button button--primary" disabled={!isReady || busy !== null} data-testid="issue-submit">
-          {busy === 'issue' ? 'Signing…' : 'Issue and sign'}
-        </button>
+        {problem !== null && (subject !== '' || object !== '') ? (
+          <p className="field__error" data-testid="issue-problem">
+            {problem}
+          </p>
+        ) : null}
+        {isConfirming ? (
+          <div className="row-panel" role="alertdialog" aria-label="Sign the write token" data-testid="issue-confirm-panel">
+            <p>
+              Sign a write token for <span className="mono">{subject.trim()}</span> under <span className="mono">{object.trim()}</span>, valid until {until}? Whoever holds it
+              may write there until then, unless it is revoked.
+            </p>
+            {error ? <ErrorNotice error={error} /> : null}
+            <div className="row-panel__actions">
+              <button type="button" className="button button--secondary" onClick={() => edit(() => undefined)}>
+                Cancel
+              </button>
+              <button type="button" className="button button--primary" disabled={busy !== null} onClick={() => void send()} data-testid="issue-confirm">
+                {busy === 'issue' ? 'Signing…' : 'Sign the token'}
+              </button>
+            </div>
+          </div>
+        ) : (
+          <button type="submit" className="button button--primary" disabled={problem !== null || busy !== null} data-testid="issue-submit">
+            Issue and sign…
+          </button>
+        )}
       </form>
       <IssuedToken />
     </section>
