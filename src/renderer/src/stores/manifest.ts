@@ -17,6 +17,7 @@ interface ManifestStore {
   publish(input: PublishManifestInput): Promise<boolean>;
   exportTo(input: ExportManifestInput): Promise<boolean>;
   clearExportError(): void;
+  clearPublishError(): void;
 }
 
 export const useManifest = create<ManifestStore>()((set, get) => ({
@@ -52,4 +53,5 @@ export const useManifest = create<ManifestStore>()((set, get) => ({
   },
 
   clearExportError: () => set({ exportError: null }),
+  clearPublishError: () => set({ publishError: null }),
 }));

@@ -51,15 +51,20 @@ function CurrentCard({ state }: { state: ManifestState }) {
 }
 
 function PublishCard({ state }: { state: ManifestState }) {
-  const { publish, isPublishing, publishError } = useManifest();
+  const { publish, isPublishing, publishError, clearPublishError } = useManifest();
   const [entities, setEntities] = useState((state.current?.entities ?? [state.entityUri, `${state.entityUri}/agent/assistant`]).join('\n'));
   const [validDays, setValidDays] = useState<ValidDays>(365);
-  const [isConfirming, setConfirming] = useState(false);
+  const [isConfirming, setConfirmingOnly] = useState(false);
+  // Editing or cancelling takes the question back, and with it the refusal of the last attempt.
+  const setConfirming = (on: boolean): void => {
+    setConfirmingOnly(on);
+    clearPublishError();
+  };
   const list = entityLines(entities);
   const until = formatTimestamp(new Date(Date.now() + validDays * DAY_MS).toISOString());
 
   const send = async (): Promise<void> => {
-    if (await publish({ entities: list, validDays })) setConfirming(false);
+    if (await publish({ entities: list, validDays })) setConfirmingOnly(false);
   };
 
   return (
@@ -120,7 +125,8 @@ export function ManifestScreen() {
           </div>
           <div className="dashboard__column">
             <PublishCard key={state.value.current?.logIndex ?? 'none'} state={state.value} />
-            <ExportCard state={state.value} />
+            {/* Keyed like the publish card, so its entities follow the manifest in force. */}
+            <ExportCard key={state.value.current?.logIndex ?? 'none'} state={state.value} />
           </div>
         </div>
       ) : null}
