@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM_MISSING, hasChromium, signedInConsole } from './chromium.js';
-import { E2E_ADMIN_KEY, orgEnv } from './orgs.js';
+import { adminApi, E2E_ADMIN_KEY, orgEnv } from './orgs.js';
 import { servedNodeAndBrowser } from './suite.js';
 
 if (!hasChromium) console.warn(`tokens e2e skipped: ${CHROMIUM_MISSING}`);
@@ -34,12 +34,23 @@ describe('the Manifest and Tokens screens', () => {
     await page.getByTestId('token-subject').fill(BOT);
     await page.getByTestId('token-object').fill(`${ORG}/scope/shared`);
     await page.getByTestId('issue-submit').click();
+    await page.getByTestId('issue-confirm').click();
     const refused = page.getByTestId('issue-form').getByTestId('error-notice');
     await refused.waitFor();
     expect(await refused.getAttribute('data-code')).toBe('issuer_manifest_missing');
+    expect(await refused.textContent()).toContain('Publish a manifest first, on the Manifest screen');
 
     await page.getByTestId('nav-manifest').click();
     await page.getByTestId('manifest-none').waitFor();
+    // A refused publication's notice goes when the question is taken back, and does not greet the next attempt.
+    await page.getByTestId('manifest-entities-input').fill('not a uri');
+    await page.getByTestId('manifest-publish-open').click();
+    await page.getByTestId('manifest-publish-confirm').click();
+    await page.getByTestId('manifest-confirm-panel').getByTestId('error-notice').waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByTestId('manifest-publish-open').click();
+    expect(await page.getByTestId('manifest-confirm-panel').getByTestId('error-notice').count()).toBe(0);
+    await page.getByRole('button', { name: 'Cancel' }).click();
     await page.getByTestId('manifest-entities-input').fill(`${ORG}\n${ORG}/agent/assistant\n`);
     await page.getByTestId('manifest-validity').selectOption('90');
     await page.getByTestId('manifest-publish-open').click();
@@ -50,6 +61,8 @@ describe('the Manifest and Tokens screens', () => {
     await page.getByTestId('manifest-publish-confirm').click();
     await page.getByTestId('manifest-current').waitFor();
     expect(await page.getByTestId('manifest-entities').textContent()).toBe(`${ORG}\n${ORG}/agent/assistant`);
+    // "Sign to a file" starts from the manifest now in force, not the one there was when the screen opened.
+    expect(await page.getByTestId('export-entities').inputValue()).toBe(`${ORG}\n${ORG}/agent/assistant`);
     const wellKnown = (await (await fetch(`${s.node.url}/.well-known/stigmem-manifest.json`)).json()) as Record<string, unknown>;
     expect(wellKnown).toMatchObject({ entity_uri: ORG, entities: [ORG, `${ORG}/agent/assistant`] });
     expect(String((wellKnown['log_entry'] as { log_index: number }).log_index)).toBe(await page.getByTestId('manifest-log-index').textContent());
@@ -61,10 +74,26 @@ describe('the Manifest and Tokens screens', () => {
     expect(await page.getByTestId('issue-form').textContent()).toContain(ORG);
     await page.getByTestId('token-subject').fill('');
     expect(await page.getByTestId('issue-submit').isDisabled()).toBe(true);
+    // The button says why it waits: a subject that is no entity URI, an object the node cannot grant.
+    await page.getByTestId('token-subject').fill('bot');
+    await page.getByTestId('token-object').fill('stigmem://facts/scope:public');
+    expect(await page.getByTestId('issue-problem').textContent()).toContain('The subject is an entity URI');
+    expect(await page.getByTestId('issue-submit').isDisabled()).toBe(true);
     await page.getByTestId('token-subject').fill(BOT);
+    await page.getByTestId('token-object').fill('stigmem://facts/scope:private');
+    expect(await page.getByTestId('issue-problem').textContent()).toContain('stigmem://facts/scope:<public|company|team|local>');
+    expect(await page.getByTestId('issue-submit').isDisabled()).toBe(true);
     await page.getByTestId('token-object').fill(`${ORG}/scope/shared`);
+    expect(await page.getByTestId('issue-problem').count()).toBe(0);
     await page.getByTestId('token-ttl').selectOption('604800');
+    // Nothing is signed until the operator confirms what it grants.
     await page.getByTestId('issue-submit').click();
+    expect(await page.getByTestId('issue-confirm-panel').textContent()).toMatch(new RegExp(`^Sign a write token for ${BOT} under ${ORG}/scope/shared, valid until \\d{4}-\\d{2}-\\d{2} `));
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.getByTestId('issue-confirm-panel').count()).toBe(0);
+    await page.getByTestId('tokens-empty').waitFor();
+    await page.getByTestId('issue-submit').click();
+    await page.getByTestId('issue-confirm').click();
     await page.getByTestId('issued-token').waitFor();
     const tokenJson = await page.getByTestId('issued-token-json').inputValue();
     const token = JSON.parse(tokenJson) as Record<string, unknown>;
@@ -73,7 +102,15 @@ describe('the Manifest and Tokens screens', () => {
     expect(await verify(tokenJson)).toEqual({ valid: true });
     const row = page.locator(`[data-testid=token-row][data-token-id="${String(token['token_id'])}"]`);
     expect(await row.getAttribute('data-status')).toBe('active');
-    await page.getByTestId('issued-token-done').click();
+
+    // Signing out forgets the token shown once and the screen: the next operator starts on the Overview.
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('admin-key-input').fill(E2E_ADMIN_KEY);
+    await page.getByTestId('signin-submit').click();
+    await page.getByTestId('node-id').waitFor();
+    expect(await page.getByTestId('nav-overview').getAttribute('aria-current')).toBe('page');
+    await page.getByTestId('nav-tokens').click();
+    await row.waitFor();
     expect(await page.getByTestId('issued-token').count()).toBe(0);
 
     await row.getByTestId('revoke-open').click();
@@ -86,6 +123,23 @@ describe('the Manifest and Tokens screens', () => {
     expect(await row.getByTestId('revoke-open').count()).toBe(0);
     expect(await verify(tokenJson)).toMatchObject({ valid: false });
     await page.screenshot({ path: join(s.home, 'tokens.png'), fullPage: true });
+
+    // A token revoked elsewhere while the question was open: the panel closes and the row says so.
+    await page.getByTestId('token-subject').fill(BOT);
+    await page.getByTestId('token-object').fill('stigmem://facts/scope:public');
+    await page.getByTestId('issue-submit').click();
+    await page.getByTestId('issue-confirm').click();
+    await page.getByTestId('issued-token').waitFor();
+    const second = JSON.parse(await page.getByTestId('issued-token-json').inputValue()) as { token_id: string };
+    const other = page.locator(`[data-testid=token-row][data-token-id="${second.token_id}"]`);
+    await other.getByTestId('revoke-open').click();
+    await page.getByTestId('revoke-reason').fill('rotated');
+    expect((await adminApi(`${s.node.url}/v1/federation/capability-tokens/${second.token_id}/revoke`, 'POST', { reason: 'revoked by the other admin' })).status).toBe(200);
+    await page.getByTestId('revoke-confirm').click();
+    await page.locator(`[data-testid=token-row][data-token-id="${second.token_id}"][data-status=revoked]`).waitFor();
+    expect(await page.getByTestId('revoke-panel').count()).toBe(0);
+    expect(await other.getByTestId('revoke-already').textContent()).toBe('Already revoked elsewhere before yours arrived.');
+    expect(await other.textContent()).toContain('revoked by the other admin');
     await page.close();
   }, 60_000);
 

@@ -15,6 +15,7 @@ import { TrustScreen } from './features/trust/TrustScreen';
 import { SignInScreen } from './features/signin/SignInScreen';
 import { StartupScreen } from './features/startup/StartupScreen';
 import { useNav, type Screen } from './stores/nav';
+import { resetNodeStores } from './stores/reset';
 import { useSession } from './stores/session';
 
 const SCREENS: Record<Screen, ComponentType> = {
@@ -39,6 +40,11 @@ export function App() {
   useEffect(() => {
     void start();
   }, [start]);
+
+  // Signed out (by the button or a key no longer accepted): the next operator must not see this one's data or secrets.
+  useEffect(() => {
+    if (phase === 'signed-out') resetNodeStores();
+  }, [phase]);
 
   return (
     <div className="app">

@@ -17,7 +17,7 @@ import { transport } from '../transport';
 export function AppHeader() {
   const phase = useSession((s) => s.phase);
   const signOut = useSession((s) => s.signOut);
-  const { status, refresh, reset } = useDashboard();
+  const { status, refresh } = useDashboard();
   const isSignedIn = phase === 'signed-in';
   const { screen, show } = useNav();
   const isQuarantineBusy = useQuarantine((s) => s.page.phase === 'loading');
@@ -60,14 +60,7 @@ export function AppHeader() {
             {isBusy ? 'Refreshing…' : 'Refresh'}
           </button>
           {transport.adminKey ? (
-            <button
-              type="button"
-              className="button button--ghost"
-              onClick={() => {
-                reset();
-                signOut();
-              }}
-            >
+            <button type="button" className="button button--ghost" onClick={signOut} data-testid="sign-out">
               Sign out
             </button>
           ) : null}

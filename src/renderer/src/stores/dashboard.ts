@@ -11,7 +11,6 @@ interface DashboardState {
   status: Loadable<NodeStatus>;
   facts: Loadable<RecentFact[]>;
   refresh(): Promise<void>;
-  reset(): void;
 }
 
 export const useDashboard = create<DashboardState>()((set, get) => ({
@@ -24,9 +23,5 @@ export const useDashboard = create<DashboardState>()((set, get) => ({
     set({ status: settled(get().status, status), facts: settled(get().facts, facts) });
     const refused = [status, facts].find((r) => !r.ok && isSignInError(r.error));
     if (refused && !refused.ok) useSession.getState().expire(refused.error);
-  },
-
-  reset() {
-    set({ status: idle(), facts: idle() });
   },
 }));
