@@ -165,6 +165,38 @@ describe('the headless console', () => {
     await page.close();
   });
 
+  it.skipIf(!hasChromium)('keeps the header and a fact with long unbroken values within the window, at 1280 and 800 pixels wide', async () => {
+    const long = { ...FACT, entity: `stigmem://acme.example/team/${'o'.repeat(300)}`, source: `stigmem://acme.example/${'a'.repeat(300)}`, value: { type: 'string', v: 'v'.repeat(300) } };
+    expect((await postJson(`${node.url}/v1/facts`, long, ADMIN_KEY)).status).toBe(201);
+    const page = await openConsole();
+    await page.getByTestId('admin-key-input').fill(ADMIN_KEY);
+    await page.getByTestId('signin-submit').click();
+    await page.getByTestId('node-id').waitFor();
+    const box = async (testId: string) => (await page.getByTestId(testId).boundingBox())!;
+    const overlaps = (a: { x: number; y: number; width: number; height: number }, b: typeof a): boolean =>
+      a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    for (const width of [1280, 800]) {
+      await page.setViewportSize({ width, height: 900 });
+      // The latest facts table, the long fact first, fits the window (no sideways scroll in it or the page).
+      await page.getByTestId('facts-table').waitFor();
+      expect(await page.getByTestId('facts-table').evaluate((t) => t.parentElement!.scrollWidth <= t.parentElement!.clientWidth), `table at ${width}`).toBe(true);
+      expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), `page at ${width}`).toBe(true);
+      // Every tab and button is inside the window, none painted over the brand.
+      const brand = await box('header-brand');
+      for (const id of ['nav-overview', 'nav-audit', 'header-refresh', 'sign-out']) {
+        const b = await box(id);
+        expect(b.x + b.width, `${id} at ${width}`).toBeLessThanOrEqual(width);
+        expect(overlaps(b, brand), `${id} over the brand at ${width}`).toBe(false);
+      }
+    }
+    // At 1280 the node's URL is shown whole, not cut short with an ellipsis.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(await page.getByTestId('header-node-url').textContent()).toMatch(/^http:\/\/.+:\d+$/);
+    expect(await page.getByTestId('header-node-url').evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
+    await page.screenshot({ path: join(home, 'header-1280.png') });
+    await page.close();
+  });
+
   it.skipIf(!hasChromium)('loaded without script errors or CSP violations', () => {
     expect(pageProblems).toEqual([]);
   });

@@ -150,6 +150,25 @@ describe('the Peers screen', () => {
     await page.close();
   });
 
+  it.skipIf(!hasChromium)('keeps a peer with a long unbroken URL within the window', async () => {
+    const page = await peersScreenOfB();
+    // Nothing listens on port 9: the peer is added, unreachable, and its note names the whole URL.
+    const url = `http://127.0.0.1:9/${'p'.repeat(300)}`;
+    await page.getByTestId('peer-url').fill(url);
+    await page.getByTestId('peer-key').fill(keyA.publicKey);
+    await page.getByTestId('fingerprint-matches').check();
+    await page.getByTestId('add-peer-submit').click();
+    const note = page.getByTestId('peer-added');
+    await note.waitFor({ timeout: 20_000 });
+    expect(await note.textContent()).toContain(url);
+    expect(await note.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await page.getByTestId('remove-open').click();
+    await page.getByTestId('remove-confirm').click();
+    await page.getByTestId('peers-empty').waitFor();
+    await page.close();
+  }, 60_000);
+
   it.skipIf(!hasChromium)('loaded without script errors or CSP violations', () => {
     expect(problems).toEqual([]);
   });

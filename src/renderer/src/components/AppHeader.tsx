@@ -40,10 +40,10 @@ export function AppHeader() {
 
   return (
     <header className="app-header">
-      <div className="app-header__brand">
+      <div className="app-header__brand" data-testid="header-brand">
         <img className="app-header__logo" src={iconUrl} alt="" />
         <span className="app-header__name">Stigmem</span>
-        {status.value ? <span className="app-header__node mono">{status.value.nodeUrl}</span> : null}
+        {status.value ? <span className="app-header__node mono" data-testid="header-node-url">{status.value.nodeUrl}</span> : null}
       </div>
       {isSignedIn ? (
         <nav className="nav" aria-label="Screens">
@@ -56,7 +56,7 @@ export function AppHeader() {
       ) : null}
       {isSignedIn ? (
         <div className="app-header__actions">
-          <button type="button" className="button button--secondary" onClick={() => void refreshScreen()} disabled={isBusy}>
+          <button type="button" className="button button--secondary" onClick={() => void refreshScreen()} disabled={isBusy} data-testid="header-refresh">
             {isBusy ? 'Refreshing…' : 'Refresh'}
           </button>
           {transport.adminKey ? (

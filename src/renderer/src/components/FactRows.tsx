@@ -17,12 +17,12 @@ export function FactRows({ facts, testId, rowTestId, action }: Props) {
     <Table columns={['Entity', 'Relation', 'Value', 'Source', 'Scope', 'Written']} actions={action !== undefined} testId={testId}>
       {facts.map((f) => (
         <tr key={f.id} data-testid={rowTestId} data-fact-id={f.id}>
-          <td className="mono">{f.entity}</td>
-          <td className="mono">{f.relation}</td>
+          <td className="mono fact-cell">{f.entity}</td>
+          <td className="mono fact-cell">{f.relation}</td>
           <td className="table__value" title={f.valueType}>
             {f.value}
           </td>
-          <td className="mono">{f.source}</td>
+          <td className="mono fact-cell">{f.source}</td>
           <td>
             <span className={`scope scope--${f.scope}`}>{f.scope}</span>
           </td>

@@ -14,7 +14,7 @@ function AddedNote({ peer }: { peer: PeerSummary }) {
   };
   const [className, text] = says[peer.status] ?? ['form__done', `its status is ${peer.status}.`];
   return (
-    <p className={className} role="status" data-testid="peer-added" data-status={peer.status}>
+    <p className={`${className} wrap`} role="status" data-testid="peer-added" data-status={peer.status}>
       Added <span className="mono">{peer.url}</span>{peer.status === 'active' ? ':' : ','} {text}
     </p>
   );
