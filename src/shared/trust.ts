@@ -51,6 +51,16 @@ function checkSource(x: unknown): Result<string> {
   return ok(source);
 }
 
+/** Why a typed override source is not a URI or a prefix of one (scheme, colon, no spaces), or null when it is. */
+export function sourceUriProblem(raw: string): string | null {
+  const source = raw.trim();
+  if (source === '') return 'Type a source URI, or a prefix such as stigmem://partner.example/agent/.';
+  if (/\s/.test(source)) return 'A source URI has no spaces (the node would turn them into dashes).';
+  if (!/^[a-z][a-z0-9+.-]*:[^\s]+$/i.test(source)) return 'A source is a URI such as stigmem://partner.example/agent/bot, or a prefix of one.';
+  if (/^stigmem:/i.test(source) && !/^stigmem:\/\/[^/\s]+/i.test(source)) return 'A stigmem source starts stigmem:// and names its authority (stigmem://partner.example/…).';
+  return source.length > MAX_SOURCE ? `The source is longer than ${MAX_SOURCE} characters.` : null;
+}
+
 export function validateTrustOverride(arg: unknown): Result<TrustOverrideInput> {
   const f = objectWith(arg, ['source', 'score', 'note'], '{"source": "stigmem://org.example/agent/a", "score": 0.8}');
   if (!f.ok) return f;

@@ -15,6 +15,8 @@ import { adminApi, E2E_ADMIN_KEY, orgEnv } from './orgs.js';
 if (!hasChromium) console.warn(`trust and quarantine e2e skipped: ${CHROMIUM_MISSING}`);
 
 const VALUES = ['alpha', 'beta', 'gamma'];
+// One unbroken run of text, longer than any cell is wide.
+const LONG = 'x'.repeat(400);
 const SOURCE = 'stigmem://org-a.example/agent/unvetted';
 // Replication runs every second; a fact crossing takes a few pulls at most.
 const CROSSING_MS = 20_000;
@@ -62,6 +64,10 @@ describe('the Quarantine and Trust screens', () => {
     await page.getByTestId(`${screen}-table`).waitFor();
     return page;
   }
+
+  /** True when the table is wider than the box that holds it (the page would scroll sideways). */
+  const overflowsSideways = (page: Page, testId: string): Promise<boolean> =>
+    page.getByTestId(testId).evaluate((t) => t.parentElement!.scrollWidth > t.parentElement!.clientWidth);
 
   const row = (page: Page, v: string) => page.locator(`[data-testid=quarantine-row][data-fact-id="${idOf.get(v)}"]`);
 
@@ -132,20 +138,43 @@ describe('the Quarantine and Trust screens', () => {
     expect(await source.getByTestId('trust-score').textContent()).toBe('0.15');
     expect(await source.getByTestId('below-threshold').count()).toBe(1);
 
+    // An override removed elsewhere while the question was open: the refusal is shown in the panel.
+    expect((await adminApi(`${b.url}/v1/federation/trust-scores/${encodeURIComponent(SOURCE)}`, 'PUT', { score: 0.5 })).status).toBe(200);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator(`[data-testid=trust-row][data-source="${SOURCE}"][data-origin=override]`).waitFor();
+    await source.getByTestId('trust-clear-open').click();
+    const removed = await fetch(`${b.url}/v1/federation/trust-scores/${encodeURIComponent(SOURCE)}`, { method: 'DELETE', headers: { authorization: `Bearer ${E2E_ADMIN_KEY}` } });
+    expect(removed.status).toBe(204);
+    await page.getByTestId('trust-clear-confirm').click();
+    const refusal = page.getByTestId('trust-clear-panel').getByTestId('error-notice');
+    await refusal.waitFor();
+    expect(await refusal.getAttribute('data-code')).toBe('override_not_found');
+    expect(await refusal.textContent()).toContain('This override is already gone');
+    await page.getByRole('button', { name: 'Keep it' }).click();
+
+    // The source must be a URI (or a prefix of one): the node would turn spaces into dashes.
+    await page.getByTestId('score-source').fill('not a uri');
+    expect(await page.getByTestId('score-source-error').textContent()).toContain('no spaces');
+    expect(await page.getByTestId('score-save').isDisabled()).toBe(true);
     await page.getByTestId('score-source').fill('stigmem://org-a.example/agent/');
+    expect(await page.getByTestId('score-source-error').count()).toBe(0);
     await page.getByTestId('score-value').fill('0.9');
     expect(await page.getByTestId('score-effect').textContent()).toContain('At or above the threshold (0.3)');
     await page.getByTestId('score-value').fill('0.2');
     expect(await page.getByTestId('score-effect').textContent()).toContain('held in quarantine');
     await page.getByTestId('score-value').fill('0.9');
-    await page.getByTestId('score-note').fill('org A agents vetted by phone');
+    await page.getByTestId('score-note').fill(`org A agents vetted by phone ${LONG}`);
     await page.getByTestId('score-save').click();
+    // What was saved, as the node keeps it (a prefix without its trailing slash).
+    expect(await page.getByTestId('score-saved').textContent()).toBe('Saved: stigmem://org-a.example/agent scores 0.9.');
     const prefix = page.locator('[data-testid=trust-row][data-source="stigmem://org-a.example/agent"]');
     await prefix.waitFor();
     expect(await prefix.getAttribute('data-origin')).toBe('override');
     await page.locator(`[data-testid=trust-row][data-source="${SOURCE}"][data-origin=override]`).waitFor();
     expect(await source.getByTestId('below-threshold').count()).toBe(0);
     expect(await source.textContent()).toContain('org A agents vetted by phone');
+    // The long unbroken note wraps in its cell: the table stays within its card.
+    expect(await overflowsSideways(page, 'trust-table')).toBe(false);
     await page.screenshot({ path: join(home, 'trust.png'), fullPage: true });
 
     // A's next fact from that agent is admitted: B recalls it, nothing new is held.
@@ -181,16 +210,56 @@ describe('the Quarantine and Trust screens', () => {
     await page.getByTestId('audit-type-filter').waitFor();
     await expect.poll(() => page.locator('[data-testid=event-row]:not([data-event=quarantine_reject])').count()).toBe(0);
     expect(await rows(page)).toEqual([['fact', 'quarantine_reject'], ['fact', 'quarantine_reject']]);
+    // Refreshing keeps the area and the event type chosen.
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByTestId('event-row').first().waitFor();
+    expect(await page.getByTestId('audit-type-filter').count()).toBe(1);
+    expect(await rows(page)).toEqual([['fact', 'quarantine_reject'], ['fact', 'quarantine_reject']]);
     await page.getByTestId('audit-type-clear').click();
     await page.locator('[data-testid=event-row][data-event=quarantine_promote]').waitFor();
     expect(await rows(page)).toEqual(facts);
     await page.getByTestId('audit-admin').click();
-    await page.locator('[data-testid=event-row][data-event=trust_override_removed]').waitFor();
+    await page.locator('[data-testid=event-row][data-event=trust_override_removed]').first().waitFor();
     const admin = (await rows(page)).map(([, e]) => e);
     expect(admin.slice(0, 2)).toEqual(['trust_override_removed', 'trust_override_set']);
-    expect(await page.locator('[data-testid=event-row][data-event=trust_override_set]').textContent()).toContain('stigmem://org-b.example');
+    expect(await page.locator('[data-testid=event-row][data-event=trust_override_set]').first().textContent()).toContain('stigmem://org-b.example');
     await page.close();
   });
+
+  it.skipIf(!hasChromium)('pages through more held facts than one page shows, and says plainly when a fact was decided meanwhile', async () => {
+    // Delta is still held; a hundred more from the same unvetted agent make one more than a page.
+    const PAGE = 100;
+    for (let i = 0; i < PAGE; i++) {
+      const r = await adminApi(`${a.url}/v1/facts`, 'POST', { entity: `stigmem://org-a.example/claim/bulk-${i}`, relation: 'memory:status', value: { type: 'string', v: `bulk ${i}` }, source: SOURCE, scope: 'public' });
+      expect(r.status).toBe(201);
+    }
+    await waitFor('B to hold them all', async () => ((await adminApi(`${b.url}/v1/quarantine?quarantine_status=pending`, 'GET')).body['total'] === PAGE + 1 ? true : undefined), CROSSING_MS);
+    const page = await screenOfB('quarantine');
+    expect(await page.getByTestId('quarantine-showing').textContent()).toBe(`Showing 1–${PAGE} of ${PAGE + 1} pending`);
+    expect(await page.getByTestId('choose-all-label').textContent()).toBe(`all ${PAGE} shown`);
+    expect(await page.getByTestId('quarantine-newer').count()).toBe(0);
+    await page.getByTestId('quarantine-older').click();
+    await page.getByTestId('quarantine-showing').filter({ hasText: `Showing ${PAGE + 1}–${PAGE + 1} of ${PAGE + 1} pending` }).waitFor();
+    const oldest = page.getByTestId('quarantine-row');
+    expect(await oldest.count()).toBe(1);
+    expect(await oldest.locator('td').nth(2).textContent()).toBe('delta');
+    expect(await page.getByTestId('quarantine-older').count()).toBe(0);
+
+    // Another moderator rejects delta while this operator is about to: theirs is left alone, in plain words.
+    await oldest.getByTestId('choose').check();
+    await page.getByTestId('reject-open').click();
+    await page.getByTestId('decision-reason').fill('unvetted');
+    const deltaId = await oldest.getAttribute('data-fact-id');
+    expect((await adminApi(`${b.url}/v1/quarantine/${deltaId}/reject?reason=seen%20first`, 'POST')).status).toBe(200);
+    await page.getByTestId('decision-confirm').click();
+    const leftAlone = page.getByTestId('decision-refused');
+    await leftAlone.waitFor();
+    expect(await leftAlone.textContent()).toContain('it was already decided (by someone else, or in another window)');
+    expect(await leftAlone.textContent()).not.toContain('fact_not_quarantine_pending');
+    // That page is empty now: the screen steps back to the page that holds the oldest facts.
+    await page.getByTestId('quarantine-showing').filter({ hasText: `Showing 1–${PAGE} of ${PAGE} pending` }).waitFor();
+    await page.close();
+  }, 90_000);
 
   it.skipIf(!hasChromium)('loaded without script errors or CSP violations', () => {
     expect(problems).toEqual([]);

@@ -1,7 +1,10 @@
-// What the screens check before they send: a token's subject and object, each one the node takes as meant.
+// What the screens check before they send: a token's subject and object, and an override's source. Each accepted
+// value is one the node takes as meant.
 import { describe, expect, it } from 'vitest';
 import { parseTokenObject } from '../../../src/main/node/tokens/coverage.js';
+import { normaliseSourceKey } from '../../../src/main/node/trust/prefix.js';
 import { tokenObjectProblem, tokenSubjectProblem } from '../../../src/shared/tokens.js';
+import { sourceUriProblem } from '../../../src/shared/trust.js';
 
 describe('the token form', () => {
   it('takes an entity URI as subject and refuses anything else', () => {
@@ -21,5 +24,16 @@ describe('the token form', () => {
     expect(tokenObjectProblem('stigmem://org-a.example/scope/shared')).toBeNull();
     const bad = ['', 'facts', 'stigmem://facts/scope:private', 'stigmem://facts/scope:', 'stigmem://facts/public', 'stigmem://facts/scope:Public', 'https://org-a.example/scope/shared', 'stigmem://org a/scope'];
     for (const object of bad) expect(tokenObjectProblem(object), object).not.toBeNull();
+  });
+});
+
+describe('the trust source field', () => {
+  it('takes a URI or a prefix of one, which the node stores without turning spaces into dashes', () => {
+    for (const ok of ['stigmem://org-b.example/agent/', 'stigmem://org-b.example', 'urn:agent:bot']) {
+      expect(sourceUriProblem(ok), ok).toBeNull();
+      expect(normaliseSourceKey(ok)).not.toContain(' ');
+    }
+    expect(normaliseSourceKey('not a uri')).toBe('not-a-uri');
+    for (const bad of ['', '   ', 'not a uri', 'not-a-uri', 'stigmem://org b/agent', 'stigmem:agent', 'stigmem:/x']) expect(sourceUriProblem(bad), bad).not.toBeNull();
   });
 });

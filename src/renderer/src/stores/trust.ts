@@ -1,7 +1,7 @@
 // The Trust screen's data: settings and scored sources, and the override being set or removed.
 import { create } from 'zustand';
 import type { ContractError } from '../../../shared/result';
-import type { TrustOverview } from '../../../shared/trust';
+import type { TrustedSource, TrustOverview } from '../../../shared/trust';
 import { transport } from '../transport';
 import { idle, isSignInError, loading, settled, type Loadable } from './loadable';
 import { useSession } from './session';
@@ -11,16 +11,18 @@ interface TrustState {
   isSaving: boolean;
   /** Why the last change was refused, and for which source. */
   changeError: { source: string; error: ContractError } | null;
+  /** The last score set, as the node stored it (its source normalised). */
+  lastSaved: TrustedSource | null;
   refresh(): Promise<void>;
   set(source: string, score: number, note: string): Promise<boolean>;
   clear(source: string): Promise<boolean>;
 }
 
 export const useTrust = create<TrustState>()((set, get) => {
-  async function change(source: string, send: () => ReturnType<typeof transport.api.trust.clear>): Promise<boolean> {
-    set({ isSaving: true, changeError: null });
+  async function change(source: string, send: () => ReturnType<typeof transport.api.trust.clear>, isSetting: boolean): Promise<boolean> {
+    set({ isSaving: true, changeError: null, lastSaved: null });
     const r = await send();
-    set({ isSaving: false, changeError: r.ok ? null : { source, error: r.error } });
+    set({ isSaving: false, changeError: r.ok ? null : { source, error: r.error }, lastSaved: r.ok && isSetting ? r.value : null });
     if (!r.ok && isSignInError(r.error)) useSession.getState().expire(r.error);
     await get().refresh();
     return r.ok;
@@ -30,6 +32,7 @@ export const useTrust = create<TrustState>()((set, get) => {
     overview: idle(),
     isSaving: false,
     changeError: null,
+    lastSaved: null,
 
     async refresh() {
       set({ overview: loading(get().overview) });
@@ -38,7 +41,7 @@ export const useTrust = create<TrustState>()((set, get) => {
       if (!r.ok && isSignInError(r.error)) useSession.getState().expire(r.error);
     },
 
-    set: (source, score, note) => change(source, () => transport.api.trust.set({ source, score, ...(note.trim() !== '' ? { note: note.trim() } : {}) })),
-    clear: (source) => change(source, () => transport.api.trust.clear({ source })),
+    set: (source, score, note) => change(source, () => transport.api.trust.set({ source, score, ...(note.trim() !== '' ? { note: note.trim() } : {}) }), true),
+    clear: (source) => change(source, () => transport.api.trust.clear({ source }), false),
   };
 });

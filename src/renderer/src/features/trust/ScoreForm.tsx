@@ -1,5 +1,6 @@
 // Setting an operator score for a source (or every source under a prefix), with what it will do before it is saved.
 import { useState, type FormEvent } from 'react';
+import { sourceUriProblem } from '../../../../shared/trust';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useTrust } from '../../stores/trust';
 
@@ -12,12 +13,13 @@ export function scoreEffect(score: number, threshold: number, mode: string): str
 }
 
 export function ScoreForm({ source: fixedSource, initial, onDone }: { source?: string; initial?: number; onDone?: () => void }) {
-  const { overview, set, isSaving, changeError } = useTrust();
+  const { overview, set, isSaving, changeError, lastSaved } = useTrust();
   const [source, setSource] = useState(fixedSource ?? '');
   const [score, setScore] = useState(String(initial ?? 0.5));
   const [note, setNote] = useState('');
   const value = Number(score);
-  const isValid = score.trim() !== '' && Number.isFinite(value) && value >= 0 && value <= 1 && source.trim() !== '';
+  const sourceProblem = fixedSource === undefined ? sourceUriProblem(source) : null;
+  const isValid = score.trim() !== '' && Number.isFinite(value) && value >= 0 && value <= 1 && sourceProblem === null;
   const settings = overview.value?.settings;
   const error = changeError !== null && changeError.source === source.trim() ? changeError.error : null;
 
@@ -39,6 +41,11 @@ export function ScoreForm({ source: fixedSource, initial, onDone }: { source?: s
           <input className="field__input" value={source} onChange={(e) => setSource(e.target.value)} placeholder="stigmem://partner.example/agent/" data-testid="score-source" />
         </label>
       ) : null}
+      {source.trim() !== '' && sourceProblem !== null ? (
+        <p className="field__error" data-testid="score-source-error">
+          {sourceProblem}
+        </p>
+      ) : null}
       <label className="field">
         <span className="field__label">Score (0 to 1)</span>
         <input className="field__input" type="number" min={0} max={1} step={0.05} value={score} onChange={(e) => setScore(e.target.value)} data-testid="score-value" />
@@ -53,6 +60,11 @@ export function ScoreForm({ source: fixedSource, initial, onDone }: { source?: s
         <input className="field__input" value={note} maxLength={1000} onChange={(e) => setNote(e.target.value)} data-testid="score-note" />
       </label>
       {error ? <ErrorNotice error={error} /> : null}
+      {fixedSource === undefined && lastSaved !== null ? (
+        <p className="form__done" role="status" data-testid="score-saved">
+          Saved: <span className="mono">{lastSaved.source}</span> scores {lastSaved.override?.score ?? lastSaved.score}.
+        </p>
+      ) : null}
       <div className="row-panel__actions">
         {onDone ? (
           <button type="button" className="button button--secondary" onClick={onDone}>

@@ -1,6 +1,7 @@
 // One scored source: the score in use and how it was reached, and the operator's override of it.
 import { useState } from 'react';
 import type { TrustedSource } from '../../../../shared/trust';
+import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatCount, formatTimestamp } from '../../components/format';
 import { useTrust } from '../../stores/trust';
 import { ScoreForm } from './ScoreForm';
@@ -20,9 +21,10 @@ function How({ s }: { s: TrustedSource }) {
 }
 
 export function SourceRow({ s }: { s: TrustedSource }) {
-  const { clear, isSaving } = useTrust();
+  const { clear, isSaving, changeError } = useTrust();
   const [panel, setPanel] = useState<'set' | 'clear' | null>(null);
   const ownOverride = s.override !== null && s.override.source === s.source;
+  const clearError = panel === 'clear' && changeError !== null && changeError.source === s.source ? changeError.error : null;
   return (
     <>
       <tr data-testid="trust-row" data-source={s.source} data-origin={s.origin}>
@@ -35,7 +37,7 @@ export function SourceRow({ s }: { s: TrustedSource }) {
             </span>
           ) : null}
         </td>
-        <td className="small">
+        <td className="small note-cell">
           <How s={s} />
         </td>
         <td className="small">
@@ -76,6 +78,7 @@ export function SourceRow({ s }: { s: TrustedSource }) {
                   Remove the operator score of <span className="mono">{s.source}</span>? Facts from it are then scored by the formula ({s.computedScore}
                   {s.origin === 'override' ? '' : ' now'}) or by a prefix override that covers it.
                 </p>
+                {clearError ? <ErrorNotice error={clearError} /> : null}
                 <div className="row-panel__actions">
                   <button type="button" className="button button--secondary" onClick={() => setPanel(null)}>
                     Keep it
