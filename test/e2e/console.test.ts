@@ -154,8 +154,17 @@ describe('the headless console', () => {
     await page.getByTestId('facts-scope').selectOption('');
     await page.getByTestId('facts-search-go').click();
     const row = page.locator(`[data-testid=facts-row][data-fact-id="${known.factId}"]`);
+    // A short window, so the panel opens below the fold: it is brought into view with its heading focused.
+    await page.setViewportSize({ width: 1280, height: 400 });
     await row.getByTestId('facts-open').click();
     await page.getByTestId('fact-detail').waitFor();
+    await expect.poll(() => page.evaluate('document.activeElement?.getAttribute("data-testid")')).toBe('fact-detail-title');
+    const heading = (await page.getByTestId('fact-detail-title').boundingBox())!;
+    const header = (await page.locator('header.app-header').boundingBox())!;
+    // In the window and below the sticky header, not under it.
+    expect(heading.y).toBeGreaterThanOrEqual(header.y + header.height - 1);
+    expect(heading.y + heading.height).toBeLessThanOrEqual(400);
+    await page.setViewportSize({ width: 1280, height: 900 });
     expect(await page.getByTestId('fact-detail-id').textContent()).toBe(known.factId);
     await page.getByTestId('fact-cid-valid').waitFor();
     expect(JSON.parse((await page.getByTestId('fact-provenance').textContent())!)).toMatchObject({ fact_id: known.factId, cid_valid: true });

@@ -1,5 +1,6 @@
 // One fact in full: its fields, whether its CID still matches its content, and the record and provenance as the API
 // serves them.
+import { useEffect, useRef } from 'react';
 import type { FactDetail } from '../../../../shared/facts';
 import { formatTimestamp } from '../../components/format';
 import { useFacts } from '../../stores/facts';
@@ -7,9 +8,15 @@ import { useFacts } from '../../stores/facts';
 export function FactDetailPanel({ detail }: { detail: FactDetail }) {
   const close = useFacts((s) => s.close);
   const f = detail.fact;
+  const heading = useRef<HTMLHeadingElement>(null);
+  // The panel opens below the results: bring it into view and give it focus, once per fact opened.
+  useEffect(() => {
+    heading.current?.scrollIntoView({ block: 'start' });
+    heading.current?.focus({ preventScroll: true });
+  }, [f.id]);
   return (
     <section className="card" aria-labelledby="fact-detail-title" data-testid="fact-detail">
-      <h2 id="fact-detail-title" className="card__title">
+      <h2 id="fact-detail-title" className="card__title" tabIndex={-1} ref={heading} data-testid="fact-detail-title">
         Fact
       </h2>
       <dl className="props">
