@@ -146,6 +146,28 @@ describe('the Keys screen', () => {
     expect(await page.getByTestId('data-inspected').getByTestId('data-info-path').textContent()).toBe(path);
     expect(await page.getByTestId('data-restore-elsewhere').textContent()).toContain(`stigmem data restore ${path}`);
 
+    // A sealed backup is opened with its passphrase here too, to show what it holds, before the CLI steps are named.
+    const sealed = join(s.dir, 'node-data-sealed.sqlite');
+    const passphrase = 'Granite-Orchard-7-Lantern';
+    await page.getByTestId('data-backup-path').fill(sealed);
+    await page.getByTestId('data-backup-seal').check();
+    await page.getByTestId('data-backup-passphrase').fill(passphrase);
+    await page.getByTestId('data-backup-repeat').fill(passphrase);
+    await page.getByTestId('data-backup-open').click();
+    await page.getByTestId('data-backup-confirm').click();
+    await page.getByTestId('data-backup-done').waitFor({ timeout: 30_000 });
+    await page.getByTestId('data-inspect-path').fill(sealed);
+    await page.getByTestId('data-inspect-go').click();
+    await page.getByTestId('data-open-form').waitFor();
+    expect(await page.getByTestId('data-restore-elsewhere').count()).toBe(0);
+    await page.getByTestId('data-open-passphrase').fill(passphrase);
+    await page.getByTestId('data-open-go').click();
+    await page.getByTestId('data-restore-elsewhere').waitFor();
+    expect(await page.getByTestId('data-restore-elsewhere').textContent()).toContain(`stigmem data restore ${sealed} in its folder (it asks for the passphrase`);
+    const opened = page.getByTestId('data-inspected');
+    expect(await opened.getByTestId('data-info-sealed').textContent()).toBe('yes, under a passphrase');
+    expect(await opened.getByTestId('data-info-facts').textContent()).toBe(await page.getByTestId('data-backup-done').getByTestId('data-info-facts').textContent());
+
     // Automatic backups, turned on here: the first is taken at once into the folder; then turned off again.
     const auto = join(s.dir, 'automatic');
     await page.getByTestId('data-automatic-dir').fill(auto);
@@ -165,6 +187,12 @@ describe('the Keys screen', () => {
     await page.getByTestId('data-automatic-read').first().click();
     await page.getByTestId('data-inspected').getByTestId('data-info-path').filter({ hasText: auto }).waitFor();
     await page.screenshot({ path: join(s.home, 'data.png'), fullPage: true });
+    // Turning them off asks first; keeping them on changes nothing.
+    await page.getByTestId('data-automatic-off-open').click();
+    expect(await page.getByTestId('data-automatic-off-panel').textContent()).toContain(`Turn off automatic backups? The node stops backing itself up into ${auto}`);
+    await page.getByRole('button', { name: 'Keep them on' }).click();
+    expect(await page.getByTestId('data-automatic').count()).toBe(1);
+    await page.getByTestId('data-automatic-off-open').click();
     await page.getByTestId('data-automatic-off-go').click();
     await page.getByTestId('data-automatic-off').waitFor();
     await page.getByTestId('nav-overview').click();

@@ -23,6 +23,7 @@ export function AutomaticCard({ data }: { data: DataOverview }) {
   const [dir, setDir] = useState(auto?.dir ?? '');
   const [interval, setIntervalMinutes] = useState(auto?.intervalMinutes ?? 1440);
   const [keep, setKeep] = useState(String(auto?.keep ?? 7));
+  const [isConfirmingOff, setConfirmingOff] = useState(false);
   const keepN = Number(keep);
   const isValid = dir.trim() !== '' && Number.isInteger(keepN) && keepN >= 1 && keepN <= MAX_BACKUPS_KEPT;
   const save = (e: FormEvent<HTMLFormElement>): void => {
@@ -81,12 +82,33 @@ export function AutomaticCard({ data }: { data: DataOverview }) {
             <button type="submit" className="button button--primary" disabled={!isValid || isSavingSchedule} data-testid="data-automatic-save">
               {auto ? 'Save' : 'Turn on'}
             </button>
-            {auto ? (
-              <button type="button" className="button button--secondary" disabled={isSavingSchedule} onClick={() => void setSchedule({ dir: null, intervalMinutes: auto.intervalMinutes, keep: auto.keep })} data-testid="data-automatic-off-go">
-                Turn off
+            {auto && !isConfirmingOff ? (
+              <button type="button" className="button button--secondary" disabled={isSavingSchedule} onClick={() => setConfirmingOff(true)} data-testid="data-automatic-off-open">
+                Turn off…
               </button>
             ) : null}
           </div>
+          {auto && isConfirmingOff ? (
+            <div className="row-panel row-panel--danger" role="alertdialog" aria-label="Turn off automatic backups" data-testid="data-automatic-off-panel">
+              <p>
+                Turn off automatic backups? The node stops backing itself up into <span className="mono wrap">{auto.dir}</span>; the backups already there are kept.
+              </p>
+              <div className="row-panel__actions">
+                <button type="button" className="button button--secondary" onClick={() => setConfirmingOff(false)}>
+                  Keep them on
+                </button>
+                <button
+                  type="button"
+                  className="button button--danger"
+                  disabled={isSavingSchedule}
+                  onClick={() => void setSchedule({ dir: null, intervalMinutes: auto.intervalMinutes, keep: auto.keep }).then((done) => done && setConfirmingOff(false))}
+                  data-testid="data-automatic-off-go"
+                >
+                  Turn off
+                </button>
+              </div>
+            </div>
+          ) : null}
         </form>
       )}
     </section>

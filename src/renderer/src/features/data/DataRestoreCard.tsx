@@ -102,11 +102,12 @@ export function DataRestoreCard({ data }: { data: DataOverview }) {
   const [path, setPath] = useState('');
   // Kept in the form while a sealed backup is restored; the store never holds it.
   const [opened, setOpened] = useState<{ path: string; passphrase: string } | null>(null);
+  const isConsole = transport.adminKey !== null;
   const openWith = async (passphrase: string): Promise<void> => {
     await inspect(path.trim(), passphrase);
-    if (useData.getState().inspected?.isOpened) setOpened({ path: path.trim(), passphrase });
+    // The console only shows what the backup holds (it cannot restore), so it keeps no passphrase.
+    if (!isConsole && useData.getState().inspected?.isOpened) setOpened({ path: path.trim(), passphrase });
   };
-  const isConsole = transport.adminKey !== null;
   const check = (e: FormEvent<HTMLFormElement>): void => {
     e.preventDefault();
     if (path.trim() !== '') void inspect(path.trim());
@@ -157,13 +158,13 @@ export function DataRestoreCard({ data }: { data: DataOverview }) {
             <p className="form__warn" data-testid="data-restore-refused">
               {inspected.whyNot}
             </p>
+          ) : !inspected.isOpened ? (
+            <OpenSealedForm onOpen={openWith} />
           ) : isConsole ? (
             <p className="card__note" data-testid="data-restore-elsewhere">
               Restoring needs the node stopped: stop <span className="mono">stigmem serve</span>, run <span className="mono">stigmem data restore {inspected.path}</span> in its
               folder{inspected.sealed ? ' (it asks for the passphrase, or takes --passphrase-file)' : ''}, and start it again. The desktop app does this for you.
             </p>
-          ) : !inspected.isOpened ? (
-            <OpenSealedForm onOpen={openWith} />
           ) : (
             <RestoreForm entityUri={data.entityUri} passphrase={inspected.sealed && opened?.path === inspected.path ? opened.passphrase : undefined} />
           )}
