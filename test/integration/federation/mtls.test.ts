@@ -16,7 +16,7 @@ import { issueCert, makeCa, opensslMissing, type Ca, type NodeCert } from '../..
 import { tlsCall, waitFor } from '../../helpers/http.js';
 import { freePort, runCli, spawnNode, type NodeProcess } from '../../helpers/process.js';
 
-const KEY = 'mtls-admin-key-0123456789abcdef';
+const KEY = 'mtls-admin-key-0123456789abcdef0';
 const missing = opensslMissing();
 if (missing) console.log(`skipped: ${missing}`);
 

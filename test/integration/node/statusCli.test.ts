@@ -54,7 +54,7 @@ describe('stigmem status', () => {
   });
 
   it('exits 2 with the reason when the admin key is wrong or missing, or no node answers', async () => {
-    const wrong = await status([], { STIGMEM_ADMIN_KEY: 'not-the-admin-key-0123456789' });
+    const wrong = await status([], { STIGMEM_ADMIN_KEY: 'not-the-admin-key-0123456789abcdef' });
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/^stigmem status: .*answered HTTP 401: Invalid or expired API key \[unauthorized\]\n$/);
     const none = await runCli(['status'], { cwd: dir, env: { ...env, STIGMEM_ADMIN_KEY: '' } });
