@@ -59,11 +59,13 @@ describe('GET /v1/federation/manifest/{entity}', () => {
     checkServed(b.body);
   });
 
-  it('prefers an entity\'s own manifest over one that merely lists it', async () => {
+  it('never takes another organisation\'s manifest that lists an entity for that entity\'s, and prefers its own', async () => {
     const n = await node();
     const [b, c] = [keyFrom(2), keyFrom(3)];
-    await n.req('PUT', '/v1/federation/manifest', signed(c, manifestFields(c, { entity_uri: 'stigmem://org-c.example', entities: ['stigmem://org-b.example'] })));
-    expect((await n.req('GET', '/v1/federation/manifest/stigmem%3A%2F%2Forg-b.example', undefined, false)).body.entity_uri).toBe('stigmem://org-c.example');
+    await n.req('PUT', '/v1/federation/manifest', signed(c, manifestFields(c, { entity_uri: 'stigmem://org-c.example', entities: ['stigmem://org-b.example', 'stigmem://org-c.example/agent/x'] })));
+    // org-c may vouch for its own names, not for org-b's.
+    expect((await n.req('GET', '/v1/federation/manifest/stigmem%3A%2F%2Forg-b.example', undefined, false)).status).toBe(404);
+    expect((await n.req('GET', '/v1/federation/manifest/stigmem%3A%2F%2Forg-c.example%2Fagent%2Fx', undefined, false)).body.entity_uri).toBe('stigmem://org-c.example');
     await n.req('PUT', '/v1/federation/manifest', signed(b, manifestFields(b)));
     expect((await n.req('GET', '/v1/federation/manifest/stigmem%3A%2F%2Forg-b.example', undefined, false)).body.entity_uri).toBe('stigmem://org-b.example');
   });

@@ -6,7 +6,7 @@ import { canonicalJcs } from '../json/canonical.js';
 import { isJsonObject, parseManifestBody, type ManifestInput } from '../manifests/input.js';
 import { manifestUpdateError } from '../manifests/rotation.js';
 import { manifestDocument, manifestSignatureError } from '../manifests/signing.js';
-import { insertManifest, latestManifestFor } from '../manifests/store.js';
+import { insertManifest, latestManifestFor, uriAuthority } from '../manifests/store.js';
 import { checkValidityWindow } from '../manifests/validity.js';
 import type { NodeDeps } from '../server/deps.js';
 import { appendLogEntry } from '../transparency/store.js';
@@ -37,7 +37,9 @@ export function verifyPeerManifest(doc: unknown, entity: string, nowMs: number, 
   }
   const sigError = manifestSignatureError(m);
   if (sigError) throw new PeerManifestError(sigError);
-  if (m.entity_uri !== entity && !m.entities.includes(entity)) throw new PeerManifestError(`manifest does not cover ${entity}`);
+  // The entity's own manifest, or its organisation's (same authority) listing it: never another organisation's.
+  const sameOrg = uriAuthority(m.entity_uri) !== null && uriAuthority(m.entity_uri) === uriAuthority(entity);
+  if (m.entity_uri !== entity && !(sameOrg && m.entities.includes(entity))) throw new PeerManifestError(`manifest does not cover ${entity}`);
   return { manifest: m, expiresAtMs };
 }
 

@@ -39,14 +39,27 @@ export function latestManifestFor(db: ReadDb, entityUri: string): StoredManifest
 
 const IS_CURRENT = sql`m.seq = (SELECT MAX(seq) FROM federation_manifests WHERE entity_uri = m.entity_uri)`;
 
-/** The unexpired current manifest covering `entity`: its own, else the latest one that lists it in `entities`. */
+/**
+ * The unexpired current manifest covering `entity`: its own, else the latest one of the same authority that lists it
+ * in `entities`. An organisation vouches only for its own names: a manifest listing another authority's entity is
+ * never taken as that entity's.
+ */
 export function manifestCovering(db: ReadDb, entity: string, nowMs: number): StoredManifest | undefined {
   const own = latestManifestFor(db, entity);
   if (own && own.expires_at_ms > nowMs) return own;
-  return db.get<StoredManifest>(sql`SELECT m.* FROM federation_manifest_entities e
+  const authority = uriAuthority(entity);
+  if (authority === null) return undefined;
+  const listing = db.all<StoredManifest>(sql`SELECT m.* FROM federation_manifest_entities e
     JOIN federation_manifests m ON m.seq = e.manifest_seq
     WHERE e.entity = ${entity} AND m.entity_uri <> ${entity} AND m.expires_at_ms > ${nowMs} AND ${IS_CURRENT}
-    ORDER BY m.seq DESC LIMIT 1`);
+    ORDER BY m.seq DESC LIMIT 20`);
+  return listing.find((m) => uriAuthority(m.entity_uri) === authority);
+}
+
+/** The authority of a `scheme://authority[/…]` URI, lowercased; null when it has none. */
+export function uriAuthority(uri: string): string | null {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\s]+)/i.exec(uri);
+  return m ? m[1]!.toLowerCase() : null;
 }
 
 /** This node's own manifest: the org entity's, else the latest current one signed by the org key. */
