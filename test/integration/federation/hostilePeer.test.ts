@@ -69,6 +69,31 @@ describe('a hostile peer, through the page worker', () => {
     }
   });
 
+  it('refuses an unsigned page from a peer that has signed its pages, storing nothing of it', async () => {
+    const now = Date.now();
+    const src = 'stigmem://org-p.example/agent/a';
+    const page = (id: string, n: number) => encodeJson({ facts: [referenceFact({ id, entity: `stigmem://org-p.example/e/${n}`, source: src, hlc: `${now}.${n}` })], cursor: `${now}.${n}`, has_more: false });
+    const { outcome, node } = await pullOnce({ status: 200, body: page('s-signed', 1) });
+    try {
+      expect(outcome).toMatchObject({ received: 1 });
+      const signsPages = () => node.deps.db.raw.prepare("SELECT signs_pages FROM peers WHERE id = 'p1'").pluck().get();
+      expect(signsPages()).toBe(1);
+      // The same peer's page with its signature stripped (and a fact slipped in) is refused, whatever discovery says.
+      answer = { status: 200, body: page('s-forged', 2), sign: false };
+      for (let i = 0; i < 2; i++) {
+        const stripped = await pullCycle(node.deps, 'p1', new AbortController().signal).catch((e: unknown) => e);
+        expect(stripped).toBeInstanceOf(PullFailure);
+        expect((stripped as PullFailure).error).toBe('signature_missing');
+        node.deps.db.raw.prepare("UPDATE peers SET error = 'signature_missing' WHERE id = 'p1'").run(); // as the scheduler records it
+      }
+      expect([stored(node), cursor(node)]).toEqual([1, `${now}.1`]);
+      const events = node.deps.db.raw.prepare("SELECT json_extract(detail, '$.reason') FROM audit_events WHERE event_type = 'signature_mismatch'").pluck().all();
+      expect(events).toEqual(['signature_missing']); // audited when it starts, not on every cycle
+    } finally {
+      await node.close();
+    }
+  });
+
   it('refuses the bad facts of a good page one by one, stores the rest and moves the cursor', async () => {
     const now = Date.now();
     const src = 'stigmem://org-p.example/agent/a';

@@ -41,8 +41,9 @@ function inspect(path: string): { version: number; facts: number; values: string
 }
 
 const EXPECTED_FROM_6: UpgradeStep[] = [
-  { version: 7, name: 'fact_indexes', index: 1, total: 2 },
-  { version: 8, name: 'fact_checks', index: 2, total: 2 },
+  { version: 7, name: 'fact_indexes', index: 1, total: 3 },
+  { version: 8, name: 'fact_checks', index: 2, total: 3 },
+  { version: 9, name: 'peer_signed_pages', index: 3, total: 3 },
 ];
 
 describe('pendingUpgrade', () => {
@@ -50,8 +51,8 @@ describe('pendingUpgrade', () => {
     expect(pendingUpgrade(tempPath())).toEqual([]);
     expect(pendingUpgrade(':memory:')).toEqual([]);
     expect(pendingUpgrade(oldFile(LATEST_SCHEMA_VERSION, 1))).toEqual([]);
-    expect(pendingUpgrade(oldFile(6, 1)).map((m) => m.version)).toEqual([7, 8]);
-    expect(pendingUpgrade(oldFile(1, 0)).map((m) => m.version)).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    expect(pendingUpgrade(oldFile(6, 1)).map((m) => m.version)).toEqual([7, 8, 9]);
+    expect(pendingUpgrade(oldFile(1, 0)).map((m) => m.version)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
   });
 });
 
@@ -64,13 +65,13 @@ describe.each([
     const path = oldFile(6, 500);
     const steps: UpgradeStep[] = [];
     const notices: string[] = [];
-    expect(await upgradeDatabase(path, { workerFile, onStep: (s) => steps.push(s), onNotice: (m) => notices.push(m) })).toBe(2);
+    expect(await upgradeDatabase(path, { workerFile, onStep: (s) => steps.push(s), onNotice: (m) => notices.push(m) })).toBe(3);
     expect(steps).toEqual(EXPECTED_FROM_6);
     expect(notices).toEqual([]);
     expect(inspect(path)).toEqual({ version: LATEST_SCHEMA_VERSION, facts: 500, values: ['v0', 'v1', 'v2'] });
     // Nothing left to do: no step, no worker.
     expect(await upgradeDatabase(path, { workerFile, onStep: (s) => steps.push(s) })).toBe(0);
-    expect(steps).toHaveLength(2);
+    expect(steps).toHaveLength(3);
   });
 
   it('stops at a failing step with its reason and leaves the file at the version it had', async () => {
@@ -106,7 +107,7 @@ describe('the upgrade worker', () => {
     const path = oldFile(6, 10);
     const steps: UpgradeStep[] = [];
     const notices: string[] = [];
-    expect(await upgradeDatabase(path, { workerFile: broken, onStep: (s) => steps.push(s), onNotice: (m) => notices.push(m) })).toBe(2);
+    expect(await upgradeDatabase(path, { workerFile: broken, onStep: (s) => steps.push(s), onNotice: (m) => notices.push(m) })).toBe(3);
     expect(notices).toEqual([expect.stringMatching(/^the upgrade runs on the main thread \(upgrade worker failed: this build is broken\)$/)]);
     expect(steps).toEqual(EXPECTED_FROM_6);
     expect(inspect(path)).toMatchObject({ version: LATEST_SCHEMA_VERSION, facts: 10 });

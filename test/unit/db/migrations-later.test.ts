@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseUpgradeError, migrate, openDatabase, schemaVersion } from '../../../src/main/node/db/connection.js';
-import { MIGRATIONS } from '../../../src/main/node/db/migrations/index.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../src/main/node/db/migrations/index.js';
 
 function upTo(version: number): Database.Database {
   const db = new Database(':memory:');
@@ -119,7 +119,7 @@ describe('008 fact checks', () => {
     const indexes = indexesOfFacts(db);
     expect(factsSql(db)).toContain("value_type IN ('string'");
     migrate(db);
-    expect(schemaVersion(db)).toBe(8);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     expect(db.prepare('SELECT * FROM facts ORDER BY seq').all()).toEqual(rows);
     expect(indexesOfFacts(db)).toEqual(indexes);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -165,7 +165,7 @@ describe('008 fact checks', () => {
       old.raw.pragma('wal_autocheckpoint = 0');
       old.raw.transaction(() => { for (let i = 0; i < 2000; i++) insert(old.raw, `f${i}`); })();
       old.raw.close();
-      const db = openDatabase(path);
+      const db = openDatabase(path, { migrations: MIGRATIONS.slice(0, 8) });
       expect(schemaVersion(db.raw)).toBe(8);
       expect(statSync(`${path}-wal`).size).toBe(0);
       expect(db.raw.prepare('SELECT COUNT(*) FROM facts').pluck().get()).toBe(2000);
@@ -183,7 +183,7 @@ describe('008 fact checks', () => {
       openDatabase(path, { migrations: MIGRATIONS.slice(0, 7), onUpgrade: (m) => seen.push(`${m.version}`) }).raw.close();
       expect(seen).toEqual([]);
       openDatabase(path, { onUpgrade: (m) => seen.push(`${m.version} ${m.name}`) }).raw.close();
-      expect(seen).toEqual(['8 fact_checks']);
+      expect(seen).toEqual(['8 fact_checks', '9 peer_signed_pages']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

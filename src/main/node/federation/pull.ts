@@ -49,6 +49,16 @@ function keyMismatch(deps: NodeDeps, peer: PeerRow, presented: string | null): P
   return new PullFailure('signature_mismatch');
 }
 
+/** Refused like a bad signature, audited when it starts (the peer's error says it while it lasts); nothing is read. */
+function signatureMissing(deps: NodeDeps, peer: PeerRow): PullFailure {
+  if (peer.error !== SIGNATURE_MISSING) {
+    recordAudit(deps.db, { category: 'federation', eventType: 'signature_mismatch', peerId: peer.id, detail: { node_id: peer.node_id, reason: SIGNATURE_MISSING, pinned_key: peer.trusted_public_key } }, deps.clock.nowMs());
+  }
+  return new PullFailure(SIGNATURE_MISSING);
+}
+
+const SIGNATURE_MISSING = 'signature_missing';
+
 function pageHeaders(deps: NodeDeps, peer: PeerRow): Record<string, string> {
   const token = mintPeerToken(deps.keys.federation, { iss: deps.nodeId, sub: peer.node_id ?? '', scopes: parseScopes(peer.allowed_scopes) }, deps.clock.nowMs());
   return { authorization: `Bearer ${token}`, 'stigmem-verify': 'full', accept: 'application/json' };
@@ -119,6 +129,8 @@ export async function pullCycle(deps: NodeDeps, peerId: string, signal: AbortSig
       if (page.certificateUris !== undefined) throw sanMismatch(deps, peer, page.certificateUris);
       if (page.status !== 200) throw failureFor(page);
       if (page.signature === 'invalid') throw keyMismatch(deps, peer, null);
+      // A peer that has signed a page keeps signing: an unsigned page from it is a stripped signature.
+      if (page.signature === 'absent' && peer.signs_pages === 1) throw signatureMissing(deps, peer);
       if (page.signature === 'absent' && !checkedDiscovery) {
         // Reference peers do not sign pages: check their served key against the pin once per cycle instead.
         const d = await fetchDiscovery(peer.node_url, signal).catch(() => null);
@@ -140,7 +152,7 @@ export async function pullCycle(deps: NodeDeps, peerId: string, signal: AbortSig
         // Removed, re-pinned or re-scoped while the page was in flight: keep nothing (a PATCH starts a new cycle).
         if (!live || live.status !== 'active' || !stillApplies(deps, live, req)) return false;
         const r = ingestChecked(deps, peerSender(deps, live), items);
-        advanceCursor(deps.db, live.id, next, r.accepted, r.rejected.length, r.newestRemoteWallMs);
+        advanceCursor(deps.db, live.id, next, r.accepted, r.rejected.length, r.newestRemoteWallMs, page.signature === 'valid');
         result.received += r.accepted;
         result.duplicates += r.duplicates;
         result.rejected += r.rejected.length;

@@ -8,6 +8,7 @@ import { m005TokensProvenance } from './005_tokens_provenance.js';
 import { m006Rotation } from './006_rotation.js';
 import { m007FactIndexes } from './007_fact_indexes.js';
 import { m008FactChecks } from './008_fact_checks.js';
+import { m009PeerSignedPages } from './009_peer_signed_pages.js';
 
 export interface Migration {
   version: number;
@@ -17,6 +18,6 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002ManifestsTransparency, m003Federation, m004TrustQuarantine, m005TokensProvenance, m006Rotation, m007FactIndexes, m008FactChecks];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002ManifestsTransparency, m003Federation, m004TrustQuarantine, m005TokensProvenance, m006Rotation, m007FactIndexes, m008FactChecks, m009PeerSignedPages];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

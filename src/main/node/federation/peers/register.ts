@@ -137,6 +137,8 @@ export async function repinPeer(deps: NodeDeps, row: PeerRow, patch: { trusted_p
   deps.db.transaction(() => {
     updatePeer(deps.db, row.id, {
       trustedPublicKey: outcome.pin || pin, nodeUrl, ...(scopes ? { allowedScopes: scopes } : {}), status: outcome.status,
+      // Another URL may be another implementation: whether it signs its pages is learnt again.
+      ...(nodeUrl !== row.node_url ? { signsPages: false } : {}),
       // A URL now answered by another node, under another key, does not make this peer that node.
       nodeId: outcome.status === 'active' ? (outcome.nodeId ?? row.node_id) : (row.node_id ?? outcome.nodeId), error: outcome.error, ...(outcome.status === 'active' && !row.established_at ? { establishedAt: isoFromMs(nowMs) } : {}),
     });

@@ -29,6 +29,8 @@ export interface PeerRow {
   facts_received: number;
   facts_rejected: number;
   cursor: string | null;
+  /** 1 once the peer has served a signed page: from then on an unsigned page from it is refused. */
+  signs_pages: number;
 }
 
 export function peerById(db: ReadDb, id: string): PeerRow | undefined {
@@ -90,6 +92,7 @@ export interface PeerUpdate {
   allowedScopes?: string[];
   establishedAt?: string | null;
   error?: string | null;
+  signsPages?: boolean;
 }
 
 export function updatePeer(db: WriteDb, id: string, u: PeerUpdate): void {
@@ -103,7 +106,8 @@ export function updatePeer(db: WriteDb, id: string, u: PeerUpdate): void {
       status = ${u.status ?? cur.status},
       allowed_scopes = ${u.allowedScopes ? JSON.stringify(u.allowedScopes) : cur.allowed_scopes},
       established_at = ${u.establishedAt !== undefined ? u.establishedAt : cur.established_at},
-      error = ${u.error !== undefined ? u.error : cur.error}
+      error = ${u.error !== undefined ? u.error : cur.error},
+      signs_pages = ${u.signsPages !== undefined ? (u.signsPages ? 1 : 0) : cur.signs_pages}
     WHERE id = ${id}`);
 }
 
@@ -117,8 +121,9 @@ export function recordPullAttempt(db: WriteDb, id: string, at: string, error: st
 }
 
 /** Saved in the same transaction as the page's facts, so a crash never loses or repeats part of a page. */
-export function advanceCursor(db: WriteDb, id: string, cursor: string | null, received: number, rejected: number, newestRemoteWallMs: number | null): void {
+export function advanceCursor(db: WriteDb, id: string, cursor: string | null, received: number, rejected: number, newestRemoteWallMs: number | null, signed: boolean): void {
   db.run(sql`UPDATE peers SET cursor = ${cursor}, facts_received = facts_received + ${received}, facts_rejected = facts_rejected + ${rejected},
+      signs_pages = MAX(signs_pages, ${signed ? 1 : 0}),
       newest_remote_wall_ms = MAX(COALESCE(newest_remote_wall_ms, 0), COALESCE(${newestRemoteWallMs}, 0))
     WHERE id = ${id}`);
 }
