@@ -147,7 +147,7 @@ describe('the desktop window while its node starts', () => {
     const page = await openWindow(desktop);
     const screen = page.locator('[data-testid=startup][data-phase=upgrading]');
     await screen.waitFor();
-    await page.getByTestId('startup-step').filter({ hasText: 'Step 2 of 2: schema 8 (fact_checks)' }).waitFor();
+    await page.getByTestId('startup-step').filter({ hasText: 'Step 3 of 3: schema 9 (peer_signed_pages)' }).waitFor();
     expect(await screen.getByRole('heading').textContent()).toBe('Upgrading the database');
     expect(await page.getByTestId('dashboard').count()).toBe(0);
     await page.screenshot({ path: join(home, 'upgrading.png') });
