@@ -55,6 +55,7 @@ describe('a hostile peer, through the page worker', () => {
     ['a server error with a detail', { status: 500, body: '{"detail":"database is on fire"}' }, /^peer_answered_500: database is on fire$/],
     ['a server error whose detail is not text', { status: 500, body: '{"detail":{"x":1}}' }, /^peer_answered_500$/],
     ['rate limiting', { status: 429, body: '{"detail":"slow down"}', headers: { 'retry-after': '9' } }, /^rate_limited_by_peer$/],
+    ['more facts than the page was asked for', { status: 200, body: JSON.stringify({ facts: Array.from({ length: 501 }, () => ({})), cursor: '1', has_more: false }) }, /^peer_sent_malformed_page$/],
   ])('%s ends the cycle with a clear error and stores nothing', async (_what, a, error) => {
     const { outcome, node } = await pullOnce(a);
     try {

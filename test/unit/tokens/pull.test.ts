@@ -69,6 +69,25 @@ describe('pullRevocations', () => {
     expect(pullCursor(b.deps.db, ORG_A, url)).toBe(9);
   });
 
+  it('audits a page\'s forged revocations in one event, and takes no page of more than it serves at once', async () => {
+    const b = await node(ORG_B, 2);
+    const aKey = keyFrom(1);
+    holdManifest(b, aKey, ORG_A, b.clock.nowMs());
+    const forged = (i: number) => ({ reason: '', revoked_at: isoFromMs(b.clock.nowMs()), revoked_by: ORG_A, token_id: `t-${i}`, signature: keyFrom(9).signB64(Buffer.from('x')) });
+    let size = 300;
+    const url = await listen(createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ revocations: Array.from({ length: size }, (_, i) => forged(i)), next_since: 1, has_more: false }));
+    }));
+    expect(await pull(b, peer(url, ORG_A))).toBe(0);
+    const rows = b.deps.db.raw.prepare("SELECT detail FROM audit_events WHERE event_type = 'revocation_rejected'").pluck().all() as string[];
+    expect(rows).toHaveLength(1);
+    expect(JSON.parse(rows[0]!)).toMatchObject({ issuer: ORG_A, count: 300, reason: `revocation of t-0 is not signed by a key of ${ORG_A}` });
+    size = 501;
+    expect(await pull(b, peer(url, ORG_A))).toBe(0);
+    expect(b.deps.db.raw.prepare("SELECT COUNT(*) FROM audit_events WHERE event_type = 'revocation_rejected'").pluck().get()).toBe(1);
+  });
+
   it('never throws: a peer that does not publish revocations, sends junk, is unreachable, or whose manifest is not held', async () => {
     const b = await node(ORG_B, 2);
     holdManifest(b, keyFrom(1), ORG_A, b.clock.nowMs());

@@ -1,7 +1,6 @@
 // Receiving facts from a peer (or a token's subject on the push route): every fact is checked on its own (shape, scope,
 // ownership, CID, HLC skew) and a bad one is rejected with an audit event instead of stalling the sender
 // (CONTRACT.md "Replication").
-import { recordAudit } from '../audit/log.js';
 import { isoFromMs } from '../clock.js';
 import { sql } from '../db/sql.js';
 import { storageFailureOf } from '../db/storageErrors.js';
@@ -16,6 +15,7 @@ import { noteSourceSeen } from '../trust/store.js';
 import { checkFacts, Rejection, type Checked, type CheckedItem } from './check.js';
 import type { Sender } from './sender.js';
 import { scoreIncomingFact, type IncomingRoute } from './routing.js';
+import { auditRejection, flushRejectionSummary } from './rejectionAudit.js';
 
 export interface IngestResult {
   accepted: number;
@@ -147,9 +147,10 @@ function ingestPage(deps: NodeDeps, sender: Sender, checked: CheckedItem[], isCa
       const rej = e instanceof Rejection ? e : new Rejection('ingest_error', { message: e instanceof Error ? e.message.slice(0, 200) : 'error' });
       const factId = c instanceof Rejection ? c.factId : c.id.slice(0, 128);
       result.rejected.push({ fact_id: factId, reason: rej.reason });
-      recordAudit(deps.db, { category: 'federation', eventType: 'rejected_fact', peerId: sender.peerId, actor: sender.nodeId, subject: factId, detail: { reason: rej.reason, ...rej.detail } }, deps.clock.nowMs());
+      auditRejection(deps, sender, factId, rej.reason, rej.detail);
     }
   });
+  flushRejectionSummary(deps, sender);
   for (const [source, v] of s.seen) noteSourceSeen(deps.db, { source, scope: v.scope, via: sender.via, score: v.score, nowMs, count: v.count });
   persistHlc(deps.db, s.ctx.hlc);
   return result;

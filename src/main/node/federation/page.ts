@@ -85,7 +85,8 @@ function readPage(res: PeerResponse, req: Pick<PageRequest, 'pin' | 'rules' | 'e
   page.signature = signatureOf(res, req.pin);
   if (page.signature === 'invalid') return page;
   const facts = field(res.json, 'facts');
-  if (!Array.isArray(facts)) return page;
+  // More facts than asked for is not a page: nothing of it is checked, stored or audited.
+  if (!Array.isArray(facts) || facts.length > PAGE_LIMIT) return page;
   const cursor = field(res.json, 'cursor');
   page.body = { items: checkFacts(rulesChecks(req.rules), facts), cursor: typeof cursor === 'string' ? cursor : null, hasMore: field(res.json, 'has_more') === true };
   return page;

@@ -123,10 +123,11 @@ export function checkPublishedRevocation(item: unknown, manifest: StoredManifest
 export function ingestRevocations(deps: Pick<NodeDeps, 'db' | 'clock'>, manifest: StoredManifest, items: unknown[], sourceUrl: string, peerId: string | null): number {
   const nowMs = deps.clock.nowMs();
   let added = 0;
+  const refused: string[] = [];
   for (const item of items) {
     const checked = checkPublishedRevocation(item, manifest);
     if (typeof checked === 'string') {
-      recordAudit(deps.db, { category: 'federation', eventType: 'revocation_rejected', peerId, detail: { issuer: manifest.entity_uri, reason: checked } }, nowMs);
+      refused.push(checked);
       continue;
     }
     const fresh = insertRevocation(deps.db, {
@@ -137,6 +138,10 @@ export function ingestRevocations(deps: Pick<NodeDeps, 'db' | 'clock'>, manifest
       added++;
       recordAudit(deps.db, { category: 'federation', eventType: 'capability_revocation_received', peerId, subject: checked.event.token_id, detail: { issuer: manifest.entity_uri, revoked_at: checked.event.revoked_at } }, nowMs);
     }
+  }
+  // One event per page however many it refused: a page is at most REVOCATIONS_PAGE items.
+  if (refused.length > 0) {
+    recordAudit(deps.db, { category: 'federation', eventType: 'revocation_rejected', peerId, detail: { issuer: manifest.entity_uri, count: refused.length, reason: refused[0], reasons: [...new Set(refused)].slice(0, 10) } }, nowMs);
   }
   return added;
 }
@@ -157,7 +162,7 @@ export async function pullRevocations(deps: NodeDeps, peer: PeerRow, signal: Abo
         signal, timeoutMs: 10_000, maxBytes: MAX_REVOCATION_PAGE_BYTES, headers: { accept: 'application/json' },
       });
       const body = res.json as { revocations?: unknown; next_since?: unknown; has_more?: unknown } | undefined;
-      if (res.status !== 200 || !body || !Array.isArray(body.revocations)) return added;
+      if (res.status !== 200 || !body || !Array.isArray(body.revocations) || body.revocations.length > REVOCATIONS_PAGE) return added;
       const items = body.revocations;
       const next = typeof body.next_since === 'number' && Number.isSafeInteger(body.next_since) && body.next_since >= since ? body.next_since : since;
       deps.db.transaction(() => {
