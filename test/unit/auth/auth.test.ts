@@ -85,6 +85,8 @@ describe('auth required (the default)', () => {
   it('leaves discovery and health open', async () => {
     expect((await node.req('GET', '/healthz', undefined, false)).status).toBe(200);
     expect((await node.req('GET', '/.well-known/stigmem', undefined, false)).status).toBe(200);
+    // The self-check says the database answers, without scanning it (anyone may call it).
+    expect((await node.req('GET', '/v1/doctor', undefined, false)).body).toEqual({ status: 'ok', memory_garden_acl_filtering: true, database: 'ok' });
   });
 });
 
