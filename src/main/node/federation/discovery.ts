@@ -47,9 +47,10 @@ export function declarationSignedBy(declaration: Record<string, unknown>, signat
   return declared === key && verifyB64(key, canonicalAsciiBytes(declaration), signature);
 }
 
-/** Does the peer's live identity match the pin? Checks the served key and, when present, its signed declaration. */
+/** Does the peer's live identity match the pin? Checks the served key and, when present, its signed declaration and the node id it names. */
 export function matchesPin(d: PeerDiscovery, pin: string): boolean {
   if (d.federationKey !== pin) return false;
-  if (d.declaration && d.declarationSig) return declarationSignedBy(d.declaration, d.declarationSig, pin);
+  // A signed declaration also binds the node id the document names to the key: no claiming another node's id.
+  if (d.declaration && d.declarationSig) return declarationSignedBy(d.declaration, d.declarationSig, pin) && d.declaration['node_id'] === d.nodeId;
   return d.declaration === null;
 }
