@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CeremonyError } from '../../../src/main/node/ceremony/errors.js';
+import { CeremonyError, failureOf } from '../../../src/main/node/ceremony/errors.js';
 import { placeWithoutReplacing, writeOutputFile } from '../../../src/main/node/ceremony/files.js';
 
 const folder = () => mkdtempSync(join(tmpdir(), 'stigmem-out-'));
@@ -25,6 +25,28 @@ describe('writeOutputFile', () => {
     expect(readdirSync(dir)).toEqual(['manifest.json']);
   });
 });
+
+describe('a path the operator gave that cannot be a file', () => {
+  it('a folder is said to be a folder, a name too long or a missing folder names the path given, not a temporary one', () => {
+    const dir = folder();
+    expect(() => writeOutputFile(dir, 'x', 0o600, false)).toThrow(`${dir} is a folder: give the name of a file in it`);
+    const tooLong = failureOf(captured(() => writeOutputFile(join(dir, 'n'.repeat(300)), 'x', 0o600, false)));
+    expect(tooLong).toMatchObject({ ok: false, error: { code: 'file_unreadable' } });
+    const missing = failureOf(captured(() => writeOutputFile(join(dir, 'no-such-folder', 'out.json'), 'x', 0o600, false)));
+    expect(missing).toMatchObject({ ok: false, error: { code: 'file_unreadable' } });
+    expect(JSON.stringify(missing)).toContain(join(dir, 'no-such-folder', 'out.json'));
+    expect(JSON.stringify(missing)).not.toMatch(/\.[0-9a-f]{12}\.tmp/);
+  });
+});
+
+function captured(work: () => void): unknown {
+  try {
+    work();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a failure');
+}
 
 describe('placeWithoutReplacing', () => {
   it('without hard links, still places a new file and still refuses an existing one', () => {

@@ -41,7 +41,7 @@ export class CeremonyError extends Error {
   }
 }
 
-const fileErrorCodes = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EROFS']);
+const fileErrorCodes = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EROFS', 'ENAMETOOLONG', 'ELOOP']);
 /** A full disk, as the file system (ENOSPC, EDQUOT) or SQLite writing a copy (SQLITE_FULL) says it. */
 const fullDiskCodes = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
 
@@ -55,7 +55,8 @@ export function failureOf(e: unknown): Result<never> {
   const code = (e as NodeJS.ErrnoException | null)?.code;
   if (code === 'EEXIST') return fail('file_exists', (e as Error).message);
   if (typeof code === 'string' && fullDiskCodes.has(code)) return fail('no_space', `the disk filled up while writing (${(e as Error).message}); free space on that disk or choose another`);
-  if (typeof code === 'string' && fileErrorCodes.has(code)) return fail('file_unreadable', (e as Error).message);
+  // The operator chose the path, not its temporary sibling: the message names the path they typed.
+  if (typeof code === 'string' && fileErrorCodes.has(code)) return fail('file_unreadable', (e as Error).message.replace(/\.[0-9a-f]{12}\.tmp\b/g, ''));
   return fail('internal_error', e instanceof Error ? e.message : String(e));
 }
 

@@ -1,6 +1,7 @@
 // Files a ceremony hands out (backups, signed manifests): never over an existing file unless asked, never half-written.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { CeremonyError } from './errors.js';
 
 function writeAll(fd: number, text: string): void {
@@ -14,6 +15,7 @@ function writeAll(fd: number, text: string): void {
  * linked into place, never renamed over); with it the file is replaced by a rename, leaving the old file or the new one.
  */
 export function writeOutputFile(path: string, text: string, mode: number, overwrite: boolean): void {
+  refuseFolder(path);
   if (!overwrite && existsSync(path)) throw exists(path);
   const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
@@ -49,4 +51,15 @@ export function placeWithoutReplacing(tmp: string, path: string, link: (from: st
     if (existsSync(path)) throw Object.assign(new Error(`${path} exists`), { code: 'EEXIST' });
     renameSync(tmp, path);
   }
+}
+
+/** A folder given where a file name belongs is said as such, not as a file already there. */
+export function refuseFolder(path: string): void {
+  let isFolder = false;
+  try {
+    isFolder = statSync(path).isDirectory();
+  } catch {
+    return;
+  }
+  if (isFolder) throw new CeremonyError('invalid_argument', `${path} is a folder: give the name of a file in it, e.g. ${join(path, 'stigmem-backup')}`);
 }

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { LATEST_SCHEMA_VERSION } from '../db/migrations/index.js';
 import { readSealedHeader, sealBackup, unsealBackup } from './sealed.js';
 import { CeremonyError } from '../ceremony/errors.js';
-import { placeWithoutReplacing } from '../ceremony/files.js';
+import { placeWithoutReplacing, refuseFolder } from '../ceremony/files.js';
 import { readRecordText } from '../ceremony/recordCarry.js';
 import { requireRoomFor, type DiskSpaceProbe } from './diskSpace.js';
 import type { DataBackupInfo } from '../../../shared/data.js';
@@ -82,6 +82,7 @@ function sealCopy(tmp: string, mark: DataBackupMark, record: string | null): voi
  * connection, so the node's writes meanwhile are folded in and the copy is one consistent moment.
  */
 export async function writeDataBackup(source: Database.Database, opts: WriteBackupOptions): Promise<DataBackupInfo & { sha256: string }> {
+  refuseFolder(opts.path);
   if (existsSync(opts.path)) {
     if (!opts.overwrite) throw new CeremonyError('file_exists', `${opts.path} already exists; choose another name or pass --force to replace it`);
     // Replacing is for an earlier backup only: anything else the node can write (its own database included) is left alone.

@@ -29,6 +29,7 @@ const BY_CODE: Record<string, ErrorDescription> = {
     hint: 'It stopped or has not started yet. If this stays, quit Stigmem and start it again; its log says why it stopped.',
   },
   validation_failed: { title: 'The request was not valid', hint: 'Correct the value and try again.' },
+  invalid_argument: { title: 'That value cannot be used', hint: 'Correct it as the message says and try again.' },
   unknown_operation: { title: 'The node does not know this operation', hint: 'The app and the node may be different versions.' },
   bad_response: { title: 'The node gave an unexpected answer', hint: 'The address may not be a Stigmem node.' },
   rate_limited: { title: 'Too many attempts', hint: 'Wait a moment and try again.' },
