@@ -53,8 +53,9 @@ describe('DesktopStartup', () => {
     const { node, seen } = await runRecorded(startup, () => configFor(path));
     expect(seen).toEqual([
       { phase: 'starting' },
-      { phase: 'upgrading', step: 1, steps: 2, schemaVersion: 7, migration: 'fact_indexes' },
-      { phase: 'upgrading', step: 2, steps: 2, schemaVersion: 8, migration: 'fact_checks' },
+      { phase: 'upgrading', step: 1, steps: 3, schemaVersion: 7, migration: 'fact_indexes' },
+      { phase: 'upgrading', step: 2, steps: 3, schemaVersion: 8, migration: 'fact_checks' },
+      { phase: 'upgrading', step: 3, steps: 3, schemaVersion: 9, migration: 'peer_signed_pages' },
       { phase: 'starting' },
       { phase: 'ready' },
     ]);
@@ -90,8 +91,8 @@ describe('DesktopStartup', () => {
       const startup = new DesktopStartup();
       const { node, seen } = await runRecorded(startup, () => configFor(path, String(port)));
       expect(node).toBeNull();
-      expect(seen.map((s) => s.phase)).toEqual(['starting', 'upgrading', 'upgrading', 'starting', 'failed']);
-      expect(seen[4]).toEqual({ phase: 'failed', message: expect.stringContaining('EADDRINUSE') });
+      expect(seen.map((s) => s.phase)).toEqual(['starting', 'upgrading', 'upgrading', 'upgrading', 'starting', 'failed']);
+      expect(seen[5]).toEqual({ phase: 'failed', message: expect.stringContaining('EADDRINUSE') });
     } finally {
       await new Promise<void>((r) => taken.close(() => r()));
     }
