@@ -19,6 +19,7 @@ interface RotateOpts {
   url?: string;
   adminKeyFile?: string;
   json?: boolean;
+  again?: boolean;
 }
 
 function wholeNumber(v: string): number {
@@ -57,7 +58,7 @@ async function rotateAction(opts: RotateOpts): Promise<void> {
   if (opts.out !== undefined && !opts.force && existsSync(opts.out)) throw new CliInputError('file_exists', `${opts.out} already exists; choose another name or pass --force to replace it`);
   const baseManifestText = opts.manifest === undefined ? undefined : readManifestFile(opts.manifest);
   const adminKey = opts.url === undefined ? null : readAdminKey(opts.adminKeyFile);
-  const result = await rotateIdentityKey({ config: cli.config, dualTrustDays: opts.dualTrustDays, manifestValidityDays: opts.validityDays, baseManifestText });
+  const result = await rotateIdentityKey({ config: cli.config, dualTrustDays: opts.dualTrustDays, manifestValidityDays: opts.validityDays, baseManifestText, again: opts.again === true });
   if (!printOutcome('identity rotate-key', result, opts.json, summary)) return;
   const v = result.value;
   if (opts.out !== undefined) {
@@ -80,6 +81,7 @@ export function configureIdentityCommand(cmd: Command): Command {
     .option('--force', 'replace an existing --out file')
     .option('--url <url>', 'republish the re-signed manifests on this node (PUT /v1/federation/manifest)')
     .option('--admin-key-file <file>', 'file holding that node\'s admin key (else STIGMEM_ADMIN_KEY)')
+    .option('--again', 'rotate even though the key was rotated within the last hour')
     .option('--json', 'print the result as JSON')
     .action(action('identity rotate-key', rotateAction));
   return cmd;

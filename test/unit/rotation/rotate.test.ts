@@ -220,6 +220,20 @@ describe('rotateIdentityKey', () => {
     });
   });
 
+  it('refuses a second rotation within the hour unless asked again (a rerun of a command whose answer was lost)', async () => {
+    const c = testClock();
+    const { f, id } = await publishedFolder(c);
+    const first = expectOk(await rotateIdentityKey({ config: f.config, clock: c }));
+    c.advance(10 * 60_000);
+    const refusal = expectFailure(await rotateIdentityKey({ config: f.config, clock: c }), 'recently_rotated');
+    expect(refusal).toContain(`already rotated 10 min ago (at ${first.rotatedAt}, key id ${id.keyId} to ${first.current.keyId})`);
+    expect((await loadSigner(storeOf(f, id), id.nodeId))?.publicKey).toBe(first.current.publicKey);
+    const again = expectOk(await rotateIdentityKey({ config: f.config, clock: c, again: true }));
+    expect(again.previous.publicKey).toBe(first.current.publicKey);
+    c.advance(61 * 60_000);
+    expect(expectOk(await rotateIdentityKey({ config: f.config, clock: c })).previous.publicKey).toBe(again.current.publicKey);
+  });
+
   it('finishes a rotation whose new key was stored but not logged', async () => {
     const c = testClock();
     const { f, id } = await publishedFolder(c);

@@ -28,6 +28,7 @@ export type CeremonyErrorCode =
   | 'record_invalid'
   | 'dual_trust_too_short'
   | 'node_running'
+  | 'recently_rotated'
   | 'no_space';
 
 /** A refusal or failure a ceremony step reports as `{ok: false, error: {code, message}}`. */

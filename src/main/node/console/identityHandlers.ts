@@ -124,7 +124,8 @@ export function rotationRefusal(deps: NodeDeps, args: RotateKeyInput): Result<ne
 
 /** Rotate the key of the stopped node on `config` (the CLI's rotate-key service), as the Keys screen shows it. */
 export async function rotateStoppedNode(config: NodeConfig, keyOptions: KeyLoadOptions | undefined): Promise<Result<RotationDone>> {
-  const r = await rotateIdentityKey({ config, keys: keyOptions, dualTrustDays: MIN_DUAL_TRUST_DAYS });
+  // The Keys screen shows each rotation's outcome as it happens, and asks before each: no rerun of a lost answer here.
+  const r = await rotateIdentityKey({ config, keys: keyOptions, dualTrustDays: MIN_DUAL_TRUST_DAYS, again: true });
   if (!r.ok) return r;
   const v = r.value;
   return ok({

@@ -24,7 +24,7 @@ import type { SecretStore } from '../secrets/store.js';
 import { appendLogEntry, initTransparencyLog, type LogEntry } from '../transparency/store.js';
 import { signKeyRotationEntry, type KeyRotationLogEntry } from './logEntry.js';
 import { currentStoredManifests, planRotation, type RotationPlan } from './plan.js';
-import { DAY_MS, DEFAULT_DUAL_TRUST_DAYS, insertKeyRotation, MAX_DUAL_TRUST_DAYS, MIN_DUAL_TRUST_DAYS } from './store.js';
+import { DAY_MS, DEFAULT_DUAL_TRUST_DAYS, insertKeyRotation, keyRotations, MAX_DUAL_TRUST_DAYS, MIN_DUAL_TRUST_DAYS } from './store.js';
 
 export const DEFAULT_ROTATED_MANIFEST_DAYS = 365;
 
@@ -35,6 +35,18 @@ export interface RotateOptions extends CeremonyContext {
   manifestValidityDays?: number;
   /** The current manifest's text, when this folder stores none signed by its key (an offline workstation). */
   baseManifestText?: string;
+  /** Rotate even though the key was rotated within the last hour (a run whose output was lost has already rotated it). */
+  again?: boolean;
+}
+
+/** A second rotation this soon after one is more likely a rerun of a command whose answer was lost than intended. */
+export const RECENT_ROTATION_MS = 60 * 60_000;
+
+function refuseRecentRotation(db: WriteDb, nowMs: number): void {
+  const last = keyRotations(db).at(-1);
+  if (last === undefined || nowMs - last.rotated_at_ms >= RECENT_ROTATION_MS) return;
+  const minutes = Math.max(1, Math.round((nowMs - last.rotated_at_ms) / 60_000));
+  throw new CeremonyError('recently_rotated', `the key was already rotated ${minutes} min ago (at ${last.rotated_at}, key id ${last.old_key_id} to ${last.new_key_id}); if a rotation's output was lost, it is done (\`stigmem audit --category identity\` shows it). To rotate once more, pass --again`);
 }
 
 export interface RotatedManifest {
@@ -144,6 +156,14 @@ export function rotateIdentityKey(opts: RotateOptions): Promise<Result<RotationR
       const { store, account, signer } = await openOwnKeyStore(opts, db, 'rotate');
       const nowMs = nowOf(opts);
       const plan = await planRotation(db, store, account, signer, fromFile ? [fromFile] : currentStoredManifests(db));
+      if (plan.newSeed !== null && opts.again !== true) {
+        try {
+          refuseRecentRotation(db, nowOf(opts));
+        } catch (e) {
+          plan.newSeed.fill(0);
+          throw e;
+        }
+      }
       const event = rotationEvent(plan, isoZ(nowMs));
       const dualTrustMs = nowMs + dualTrustDays * DAY_MS;
       let written: Written;
