@@ -172,7 +172,12 @@ describe('the Keys screen', () => {
     const auto = join(s.dir, 'automatic');
     await page.getByTestId('data-automatic-dir').fill(auto);
     await page.getByTestId('data-automatic-interval').selectOption('360');
+    // A count it cannot keep is said, and Save waits for a good one.
+    await page.getByTestId('data-automatic-keep').fill('0');
+    expect(await page.getByTestId('data-automatic-keep-error').textContent()).toContain('from 1 to');
+    expect(await page.getByTestId('data-automatic-save').isDisabled()).toBe(true);
     await page.getByTestId('data-automatic-keep').fill('3');
+    expect(await page.getByTestId('data-automatic-keep-error').count()).toBe(0);
     await page.getByTestId('data-automatic-save').click();
     expect(await page.getByTestId('data-automatic').textContent()).toContain('Every 6 hours');
     // The copy is written under a temporary name and renamed when whole.

@@ -25,7 +25,8 @@ export function AutomaticCard({ data }: { data: DataOverview }) {
   const [keep, setKeep] = useState(String(auto?.keep ?? 7));
   const [isConfirmingOff, setConfirmingOff] = useState(false);
   const keepN = Number(keep);
-  const isValid = dir.trim() !== '' && Number.isInteger(keepN) && keepN >= 1 && keepN <= MAX_BACKUPS_KEPT;
+  const keepIsValid = /^\s*\d+\s*$/.test(keep) && Number.isInteger(keepN) && keepN >= 1 && keepN <= MAX_BACKUPS_KEPT;
+  const isValid = dir.trim() !== '' && keepIsValid;
   const save = (e: FormEvent<HTMLFormElement>): void => {
     e.preventDefault();
     if (isValid) void setSchedule({ dir: dir.trim(), intervalMinutes: interval, keep: keepN });
@@ -75,8 +76,13 @@ export function AutomaticCard({ data }: { data: DataOverview }) {
           </label>
           <label className="field">
             <span className="field__label">Backups to keep</span>
-            <input className="field__input" inputMode="numeric" value={keep} onChange={(e) => setKeep(e.target.value)} data-testid="data-automatic-keep" />
+            <input className="field__input" inputMode="numeric" value={keep} onChange={(e) => setKeep(e.target.value)} aria-invalid={!keepIsValid} data-testid="data-automatic-keep" />
           </label>
+          {!keepIsValid ? (
+            <p className="field__error" data-testid="data-automatic-keep-error">
+              Keep a whole number of backups, from 1 to {MAX_BACKUPS_KEPT}.
+            </p>
+          ) : null}
           {scheduleError ? <ErrorNotice error={scheduleError} /> : null}
           <div className="form__action">
             <button type="submit" className="button button--primary" disabled={!isValid || isSavingSchedule} data-testid="data-automatic-save">
