@@ -59,7 +59,7 @@ export interface AttentionItem {
   code:
     | 'manifest_expired' | 'manifest_expiring' | 'key_never_backed_up' | 'database_never_backed_up' | 'peers_failing' | 'automatic_backup_failing'
     | 'api_keys_expiring' | 'quarantine_pending' | 'disk_space_low' | 'tls_certificate_expiring' | 'tls_certificate_expired'
-    | 'tls_certificate_other_node' | 'key_rotation_interrupted';
+    | 'tls_certificate_other_node' | 'key_rotation_interrupted' | 'memory_only';
   message: string;
   screen: 'manifest' | 'keys' | 'data' | 'peers' | 'quarantine' | null;
 }

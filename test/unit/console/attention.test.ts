@@ -51,6 +51,11 @@ describe('what needs attention', () => {
     expect(await attention()).toEqual([{ code: 'manifest_expired', screen: 'manifest', message: expect.stringContaining('expired on 2026-12-31: peers cannot verify') }]);
   });
 
+  it('says first that a node in memory keeps nothing when it stops', async () => {
+    n = await makeTestNode({ STIGMEM_DB_PATH: ':memory:' });
+    expect((await attention())[0]).toEqual({ code: 'memory_only', screen: null, message: expect.stringContaining('its facts, peers and key are gone when it stops') });
+  });
+
   it('names failing peers, failing automatic backups, expiring API keys and facts waiting in quarantine', async () => {
     n = await makeTestNode({ STIGMEM_FEDERATION_ENABLED: 'true', STIGMEM_ENTITY_URI: 'stigmem://org-a.example' });
     await backUp();

@@ -93,5 +93,7 @@ function quarantineItem(deps: NodeDeps): AttentionItem | null {
 export function attentionItems(deps: NodeDeps, status: Pick<NodeStatus, 'keyBackup' | 'dataBackup' | 'tls'>): AttentionItem[] {
   const nowMs = deps.clock.nowMs();
   const rotation: AttentionItem | null = deps.interruptedRotation === null ? null : { code: 'key_rotation_interrupted', screen: 'keys', message: interruptedRotationMessage(deps.interruptedRotation) };
-  return [rotation, diskItem(deps), tlsItem(deps, status.tls, nowMs), manifestItem(deps, nowMs), ...backupNudges(status), peersItem(deps), backupItem(deps), apiKeysItem(deps, nowMs), quarantineItem(deps)].filter((i): i is AttentionItem => i !== null);
+  // A throw-away node (tests, trials) says so, lest anyone take it for one that keeps what it is given.
+  const memoryOnly: AttentionItem | null = deps.config.dbPath !== ':memory:' ? null : { code: 'memory_only', screen: null, message: 'This node keeps its database and identity key in memory only (STIGMEM_DB_PATH=:memory:): its facts, peers and key are gone when it stops.' };
+  return [memoryOnly, rotation, diskItem(deps), tlsItem(deps, status.tls, nowMs), manifestItem(deps, nowMs), ...backupNudges(status), peersItem(deps), backupItem(deps), apiKeysItem(deps, nowMs), quarantineItem(deps)].filter((i): i is AttentionItem => i !== null);
 }
