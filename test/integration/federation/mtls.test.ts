@@ -110,6 +110,9 @@ describe.skipIf(missing !== null)('mTLS federation', () => {
     const own = await tlsCall(`${a.url}/v1/federation/facts?limit=1`, { ca: ca.pem, cert: certB.cert, key: certB.key, headers: { authorization: `Bearer ${token()}` } });
     expect(own.status).toBe(200);
     expect(own.headers.get('stigmem-signature')).toBeTruthy();
+    // Over HTTPS too, headers up to 64 KiB reach the node's own answer: an oversized token is its 401, not Node's 431.
+    const big = await tlsCall(`${a.url}/v1/facts?limit=1`, { ca: ca.pem, headers: { authorization: `Bearer ${'x'.repeat(20 * 1024)}` } });
+    expect([big.status, big.body.code]).toEqual([401, 'token_too_large']);
   });
 
   it('refuses a peer token presented over another node\'s certificate, and audits it', async () => {
