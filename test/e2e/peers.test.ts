@@ -92,8 +92,12 @@ describe('the Peers screen', () => {
 
     // Re-pin to A's real key: the fingerprint shown is A's, and A's facts arrive.
     await row.getByTestId('repin-open').click();
+    await page.getByTestId('repin-key').fill('not-a-key');
+    await page.getByTestId('repin-key-error').waitFor();
+    expect(await page.getByTestId('repin-submit').isDisabled()).toBe(true);
     await page.getByTestId('repin-key').fill(keyA.publicKey);
     await page.getByTestId('repin-panel').getByTestId('key-check').waitFor();
+    expect(await page.getByTestId('repin-key-error').count()).toBe(0);
     expect((await groupsOf(page, '[data-testid=repin-panel]')).join('-')).toBe(keyA.fingerprint);
     expect(await page.getByTestId('repin-submit').isDisabled()).toBe(true);
     await page.getByTestId('repin-panel').getByTestId('fingerprint-matches').check();

@@ -12,8 +12,10 @@ function RepinPanel({ peer, onDone }: { peer: PeerSummary; onDone: () => void })
   const { repin, busy, changeError } = usePeers();
   const [publicKey, setPublicKey] = useState('');
   const [matches, setMatches] = useState(false);
-  const { fingerprint } = useFingerprint(publicKey.trim());
+  const { fingerprint, isChecked } = useFingerprint(publicKey.trim());
   const error = changeError?.kind === 'repin' ? changeError.error : null;
+  const keyIsWrong = publicKey.trim() !== '' && isChecked && fingerprint === null;
+  const isSameKey = publicKey.trim() !== '' && publicKey.trim().replace(/=+$/, '') === peer.publicKey;
   const send = async (): Promise<void> => {
     if ((await repin(peer.id, publicKey.trim())) !== null) onDone();
   };
@@ -23,6 +25,12 @@ function RepinPanel({ peer, onDone }: { peer: PeerSummary; onDone: () => void })
         <span className="field__label">The new federation public key of {peer.url}</span>
         <input className="field__input" value={publicKey} onChange={(e) => (setPublicKey(e.target.value), setMatches(false))} spellCheck={false} data-testid="repin-key" />
       </label>
+      {keyIsWrong ? <p className="field__error" data-testid="repin-key-error">That is not a 32-byte Ed25519 public key in base64url (43 characters).</p> : null}
+      {isSameKey ? (
+        <p className="muted" data-testid="repin-same-key">
+          This is the key pinned now: pinning it again checks the peer against it once more.
+        </p>
+      ) : null}
       {fingerprint !== null ? <KeyCheck fingerprint={fingerprint} who={peer.url} matches={matches} onMatches={setMatches} /> : null}
       {error ? <ErrorNotice error={error} /> : null}
       <div className="row-panel__actions">
