@@ -96,6 +96,11 @@ describe('POST /v1/conflicts/{id}/resolve', () => {
     expect(node.deps.db.get<{ n: number }>(sql`SELECT COUNT(*) AS n FROM facts WHERE id IN (${a.id}, ${b.id}) AND confidence = 1`)!.n).toBe(before);
     const again = await node.req('POST', `/v1/conflicts/${encodeURIComponent(conflict.conflict_id)}/resolve`, { winning_fact_id: a.id });
     expect([again.status, again.body.detail]).toEqual([409, 'conflict already resolved']);
+    // The decision is audited once, with who made it and how.
+    const audited = node.deps.db.raw.prepare("SELECT category, actor, subject, detail FROM audit_events WHERE event_type = 'conflict_resolved'").all() as { category: string; actor: string; subject: string; detail: string }[];
+    expect(audited).toHaveLength(1);
+    expect(audited[0]).toMatchObject({ category: 'fact', subject: conflict.conflict_id });
+    expect(JSON.parse(audited[0]!.detail)).toMatchObject({ winning_fact_id: a.id, resolution_fact_id: r.body.resolution_fact_id, note: 'HR confirmed', new_value: false });
   });
 
   it('with a new value: written as given (number literal kept), both sides stay hidden', async () => {

@@ -1,5 +1,6 @@
 // GET /v1/conflicts and POST /v1/conflicts/{id}/resolve as functions of the caller and the database.
 import type { Principal } from '../auth/permissions.js';
+import { recordAudit } from '../audit/log.js';
 import { conflict, HttpError, notFound, unprocessable } from '../errors.js';
 import { gardenWriteRefusal, readableGardenIds } from '../gardens/acl.js';
 import { joinSql, sql, type Sql } from '../db/sql.js';
@@ -114,6 +115,11 @@ export function resolveConflict(deps: NodeDeps, principal: Principal, conflictId
     });
     insertSystemFact(ctx, { entity: resolutionFactId, relation: 'stigmem:resolves', valueType: 'ref', valueV: c.id, scope: 'local', gardenId: a.garden_id });
     closeConflict(ctx, c, a.garden_id, { winningFactId: winnerId, resolutionFactId, note: body.resolution_note ?? null });
+    // Who settled which conflict, and how, is a decision like a quarantine one: it goes in the audit log with it.
+    recordAudit(deps.db, {
+      category: 'fact', eventType: 'conflict_resolved', actor: principal.entityUri, subject: c.id,
+      detail: { fact_a: a.id, fact_b: b.id, winning_fact_id: winnerId, resolution_fact_id: resolutionFactId, new_value: body.new_value !== undefined, note: body.resolution_note ?? null },
+    }, ctx.nowMs);
   });
   return { resolution_fact_id: resolutionFactId, conflict_status: 'resolved' as const };
 }
