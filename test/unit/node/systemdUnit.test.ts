@@ -14,8 +14,13 @@ const env = parseEnv(readFileSync(join(REPO_ROOT, 'resources/systemd/stigmem.env
 const directive = (name: string): string[] => [...unit.matchAll(new RegExp(`^${name}=(.*)$`, 'gm'))].map((m) => m[1]!);
 
 describe('the systemd service files', () => {
-  it('configure the node with variables it knows, as a valid configuration', () => {
-    const { config, warnings } = loadConfig(env);
+  it('configure the node with variables it knows, as a valid configuration once its placeholders are replaced', () => {
+    // As shipped, its secrets are placeholders, and a node refuses to run on them.
+    expect(() => loadConfig(env)).toThrow(/^STIGMEM_ADMIN_KEY is still the settings file's placeholder/);
+    const placeholders = Object.entries(env).filter(([, v]) => v.startsWith('change-me')).map(([k]) => k).sort();
+    expect(placeholders).toEqual(['STIGMEM_ADMIN_KEY', 'STIGMEM_BACKUP_PASSPHRASE', 'STIGMEM_KEY_PASSPHRASE']);
+    const own = { ...env, STIGMEM_ADMIN_KEY: 'a'.repeat(48), STIGMEM_KEY_PASSPHRASE: 'Seven quiet Otters 1984 swim', STIGMEM_BACKUP_PASSPHRASE: 'Nine loud Herons 2031 fly' };
+    const { config, warnings } = loadConfig(own);
     expect(warnings).toEqual([]);
     expect(config.tls).not.toBeNull();
     expect(config.keyStore).toBe('encrypted-file');

@@ -191,11 +191,17 @@ export function localNodeUrl(config: Pick<NodeConfig, 'host' | 'tls'>, port: num
   return `${config.tls ? 'https' : 'http'}://${host}:${port}`;
 }
 
+const SECRET_VARIABLES = ['STIGMEM_ADMIN_KEY', 'STIGMEM_BOOTSTRAP_KEY', 'STIGMEM_KEY_PASSPHRASE', 'STIGMEM_BACKUP_PASSPHRASE'] as const;
+
 /** Read the configuration; throws ConfigError with one line naming the bad variable. */
 export function loadConfig(env: Env): { config: NodeConfig; warnings: string[] } {
   const warnings: string[] = [];
   for (const name of Object.keys(env)) {
     if (name.startsWith('STIGMEM_') && !KNOWN_VARIABLES.has(name)) warnings.push(`unknown variable ${name} is ignored`);
+  }
+  // The settings file shipped for servers holds placeholders for its secrets; a node never runs on them.
+  for (const name of SECRET_VARIABLES) {
+    if (env[name]?.trim().toLowerCase().startsWith('change-me')) throw new ConfigError(`${name} is still the settings file's placeholder (${env[name]!.trim().slice(0, 60)}): set a secret of your own`);
   }
   if (bool(env, 'STIGMEM_AT_REST_ENCRYPTION', false)) {
     throw new ConfigError('STIGMEM_AT_REST_ENCRYPTION=on is not supported by this node yet; unset it to start');
