@@ -2,6 +2,7 @@
 // `npm start`: the desktop app when Electron's binary is installed; otherwise the same node headless, with the
 // console (the same screens in a browser) at <node URL>/console/.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findElectronBinary } from './native-abi.mjs';
@@ -49,9 +50,21 @@ function startHeadless() {
     if (m) {
       isAnnounced = true;
       console.log(`start: node at ${m[1]}; console at ${m[1]}/console/ (sign in with STIGMEM_ADMIN_KEY)`);
+      console.log(`start: the node keeps its database, key and settings (.env) in ${process.cwd()}`);
+      if (!hasAdminKey()) console.log('start: no STIGMEM_ADMIN_KEY is set, so nobody can sign in to the console: stop (Ctrl-C), run `export STIGMEM_ADMIN_KEY=$(openssl rand -hex 24)` or put it in ./.env, and start again');
     }
   });
   supervise(child);
+}
+
+/** The admin key from the environment or the .env `stigmem serve` reads in this folder. */
+function hasAdminKey() {
+  if (process.env.STIGMEM_ADMIN_KEY || process.env.STIGMEM_BOOTSTRAP_KEY) return true;
+  try {
+    return /^\s*(export\s+)?STIGMEM_(ADMIN|BOOTSTRAP)_KEY\s*=\s*\S/m.test(readFileSync(join(process.cwd(), '.env'), 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 const electronBin = findElectronBinary(ROOT);

@@ -189,7 +189,7 @@ export function configureCeremonyCommand(cmd: Command): Command {
     .description('restore the organisation key from a backup into this folder\'s key store')
     .argument('<file>', 'the backup file')
     .option('--passphrase-file <file>', 'read the passphrase from this file (else STIGMEM_KEY_PASSPHRASE, else a prompt)')
-    .option('--force', 'replace a different key already in the store (kept as a previous key)')
+    .option('--force', 'replace a different key already in the store (kept as a previous key), or restore a key this node has rotated away from')
     .option('--json', 'print the result as JSON')
     .action(action('ceremony restore', restoreAction));
   cmd.command('verify-record')

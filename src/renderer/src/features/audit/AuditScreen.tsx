@@ -1,4 +1,4 @@
-// The node's audit log: federation, facts (quarantine decisions, conflicts), admin (API keys, gardens, trust,
+// The node's audit log: federation, facts (quarantine decisions, conflict resolutions), admin (API keys, gardens, trust,
 // settings, backups) and identity (the key, manifests, tokens, rotations), newest first.
 import { AUDIT_CATEGORIES, type AuditEvent } from '../../../../shared/audit';
 import { useEffect } from 'react';
