@@ -7,6 +7,7 @@ import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/main/node/config/env.js';
 import { REPO_ROOT } from '../../helpers/process.js';
+import { MAX_CONNECTIONS } from '../../../src/main/node/server/connections.js';
 
 const unitPath = join(REPO_ROOT, 'resources/systemd/stigmem.service');
 const unit = readFileSync(unitPath, 'utf8');
@@ -37,6 +38,8 @@ describe('the systemd service files', () => {
     expect(writable).toEqual(expect.arrayContaining([dataDir, env['STIGMEM_BACKUP_DIR']!]));
     expect(directive('ProtectSystem')).toEqual(['strict']);
     expect(directive('NoNewPrivileges')).toEqual(['yes']);
+    // Descriptors for the server's connection cap and then some.
+    expect(Number(directive('LimitNOFILE')[0])).toBeGreaterThan(MAX_CONNECTIONS * 2);
   });
 
   it('are read by systemd without a warning', (ctx) => {

@@ -9,7 +9,7 @@ import { HttpError } from '../errors.js';
 export const MAX_HEADER_BYTES = 64 * 1024;
 /** A request's headers and body must have arrived within this time (a 1 MiB body needs ~140 kbit/s). */
 export const REQUEST_TIMEOUT_MS = 60_000;
-/** More than any organisation's peers, operators and tools hold open at once; far below the process's descriptors. */
+/** More than any organisation's peers, operators and tools hold open at once (the systemd unit allows 8,192 descriptors). */
 export const MAX_CONNECTIONS = 2048;
 
 /** The limits above; tests shorten them to see a slow client or a flood met without waiting for the real ones. */
