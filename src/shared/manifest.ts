@@ -1,6 +1,7 @@
 // The Manifest screen's part of the admin contract: this node's published org manifest, and publishing a new one.
 import { fail, ok, type Result } from './result.js';
 import { filePathValue, objectWith } from './validators.js';
+import { isUriLike } from './uri.js';
 
 export const MANIFEST_VALIDITY_DAYS = [30, 90, 180, 365] as const;
 export const MAX_MANIFEST_ENTITIES = 100;
@@ -40,7 +41,7 @@ export function validatePublishManifest(arg: unknown): Result<PublishManifestInp
   if (!Array.isArray(entities) || entities.length === 0 || entities.length > MAX_MANIFEST_ENTITIES) return fail('validation_failed', `list 1 to ${MAX_MANIFEST_ENTITIES} entities`);
   const cleaned: string[] = [];
   for (const e of entities) {
-    if (typeof e !== 'string' || !/^[a-z][a-z0-9+.-]*:\S+$/i.test(e.trim()) || e.length > 2048) return fail('validation_failed', `each entity is a URI without spaces (${JSON.stringify(String(e).slice(0, 60))} is not)`);
+    if (typeof e !== 'string' || !isUriLike(e.trim()) || e.length > 2048) return fail('validation_failed', `each entity is a URI without spaces (${JSON.stringify(String(e).slice(0, 60))} is not)`);
     if (!cleaned.includes(e.trim())) cleaned.push(e.trim());
   }
   if (!(MANIFEST_VALIDITY_DAYS as readonly unknown[]).includes(validDays)) return fail('validation_failed', `validDays is one of ${MANIFEST_VALIDITY_DAYS.join(', ')}`);

@@ -1,6 +1,7 @@
 // The Trust screen's part of the admin contract: how each source scores, and the operator's overrides.
 import { fail, ok, type Result } from './result.js';
 import { objectWith } from './validators.js';
+import { isUriLike } from './uri.js';
 
 export interface TrustSettings {
   mode: string;
@@ -56,7 +57,7 @@ export function sourceUriProblem(raw: string): string | null {
   const source = raw.trim();
   if (source === '') return 'Type a source URI, or a prefix such as stigmem://partner.example/agent/.';
   if (/\s/.test(source)) return 'A source URI has no spaces (the node would turn them into dashes).';
-  if (!/^[a-z][a-z0-9+.-]*:[^\s]+$/i.test(source)) return 'A source is a URI such as stigmem://partner.example/agent/bot, or a prefix of one.';
+  if (!isUriLike(source)) return 'A source is a URI such as stigmem://partner.example/agent/bot, or a prefix of one.';
   if (/^stigmem:/i.test(source) && !/^stigmem:\/\/[^/\s]+/i.test(source)) return 'A stigmem source starts stigmem:// and names its authority (stigmem://partner.example/…).';
   return source.length > MAX_SOURCE ? `The source is longer than ${MAX_SOURCE} characters.` : null;
 }

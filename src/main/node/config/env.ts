@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { passphraseWeakness } from '../../../shared/passphrase.js';
+import { isUriLike } from '../../../shared/uri.js';
 
 export type TrustMode = 'off' | 'relaxed' | 'strict';
 export type KeyStoreKind = 'auto' | 'keychain' | 'file' | 'encrypted-file';
@@ -214,7 +215,7 @@ export function loadConfig(env: Env): { config: NodeConfig; warnings: string[] }
     throw new ConfigError(`STIGMEM_AUTH_REQUIRED=false needs a loopback STIGMEM_HOST (got ${host})`);
   }
   const entityUri = str(env, 'STIGMEM_ENTITY_URI');
-  if (entityUri !== null && !/^[a-z][a-z0-9+.-]*:\S+$/i.test(entityUri)) {
+  if (entityUri !== null && !isUriLike(entityUri)) {
     throw new ConfigError(`STIGMEM_ENTITY_URI=${JSON.stringify(entityUri)} is not a URI`);
   }
   const adminKey = str(env, 'STIGMEM_ADMIN_KEY') ?? str(env, 'STIGMEM_BOOTSTRAP_KEY');

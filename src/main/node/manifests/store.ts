@@ -1,5 +1,6 @@
 // Published manifests: every version kept as an immutable row; the current one for an entity_uri is its latest.
 import { sql, type ReadDb, type WriteDb } from '../db/sql.js';
+import { uriAuthority } from '../../../shared/uri.js';
 
 export interface StoredManifest {
   seq: number;
@@ -54,12 +55,6 @@ export function manifestCovering(db: ReadDb, entity: string, nowMs: number): Sto
     WHERE e.entity = ${entity} AND m.entity_uri <> ${entity} AND m.expires_at_ms > ${nowMs} AND ${IS_CURRENT}
     ORDER BY m.seq DESC LIMIT 20`);
   return listing.find((m) => uriAuthority(m.entity_uri) === authority);
-}
-
-/** The authority of a `scheme://authority[/…]` URI, lowercased; null when it has none. */
-export function uriAuthority(uri: string): string | null {
-  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\s]+)/i.exec(uri);
-  return m ? m[1]!.toLowerCase() : null;
 }
 
 /** This node's own manifest: the org entity's, else the latest current one signed by the org key. */

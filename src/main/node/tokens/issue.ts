@@ -5,6 +5,7 @@ import { isoFromMs } from '../clock.js';
 import { badRequest, conflict, forbidden, unprocessable } from '../errors.js';
 import { manifestCovering } from '../manifests/store.js';
 import type { NodeDeps } from '../server/deps.js';
+import { isUriLike } from '../../../shared/uri.js';
 import { TOKEN_VERSION, tokenJsonOf, tokenSigningBytes, type SignedToken, type TokenBody, type TokenFields } from './format.js';
 import { insertIssuedToken, listIssuedTokens, nonceTaken, type IssuedWithRevocation } from './store.js';
 
@@ -18,8 +19,6 @@ export interface IssueResponse extends TokenFields {
 }
 
 type IssueDeps = Pick<NodeDeps, 'db' | 'keys' | 'clock' | 'orgEntityUri' | 'config'>;
-
-const ENTITY_URI = /^[a-z][a-z0-9+.-]*:[^\s]+$/i;
 
 function field(body: Record<string, unknown>, name: string): string {
   const v = body[name];
@@ -64,7 +63,7 @@ export function issueToken(deps: IssueDeps, body: unknown, issuedBy: string): Is
   const issuer = field(b, 'issuer');
   const subject = field(b, 'subject');
   // A token is presented for facts whose source is its subject or under it: the subject must name an entity.
-  if (!ENTITY_URI.test(subject)) throw unprocessable(`subject must be an entity URI such as stigmem://org-b.example/agent/bot (got ${JSON.stringify(subject.slice(0, 100))})`, 'invalid_subject');
+  if (!isUriLike(subject)) throw unprocessable(`subject must be an entity URI such as stigmem://org-b.example/agent/bot (got ${JSON.stringify(subject.slice(0, 100))})`, 'invalid_subject');
   const verb = field(b, 'verb');
   const object = field(b, 'object');
   const ttl = ttlSeconds(b['ttl_seconds']);
