@@ -131,13 +131,15 @@ export function recall(deps: NodeDeps, principal: Principal, body: RecallBody, o
   if (body.as_of !== undefined && body.as_of !== null) throw badRequest('as_of (time-travel recall) is not available on this node', 'time_travel_disabled');
   const nowMs = deps.clock.nowMs();
   const terms = queryTerms(body.query);
+  const trustNow = liveSourceTrust(deps);
   const rows = candidateRows(deps, principal, body, scope, terms);
   // Filtered candidates that match the query's words win; the filter alone selects only when none does.
   const matching = rows.filter((r) => lexicalScore(r, terms).matched.length > 0);
-  const ranked = score(matching.length > 0 ? matching : rows, terms, body, nowMs, liveSourceTrust(deps)).sort((a, b) => b.score - a.score || b.row.seq - a.row.seq).slice(0, body.limit ?? 100);
+  const ranked = score(matching.length > 0 ? matching : rows, terms, body, nowMs, trustNow).sort((a, b) => b.score - a.score || b.row.seq - a.row.seq).slice(0, body.limit ?? 100);
   const { packed, used, truncated } = pack(ranked, body.token_budget ?? 4000);
   const chains = attestationChains(deps.db, packed.map((c) => c.row.id));
-  const effective = liveEffectiveConfidence(deps);
+  // The scores the ranking used, computed once per source for both.
+  const effective = liveEffectiveConfidence(deps, trustNow);
   const scored = packed.map((c) => {
     const fact = toWireRecord(c.row, { attestationChain: chains.get(c.row.id), effectiveConfidence: effective(c.row) });
     const sf: ScoredFact = {

@@ -25,8 +25,7 @@ export function liveSourceTrust(deps: LiveDeps): (row: FactRow) => number | null
 }
 
 /** A per-request function giving effective confidence: the shown confidence (0 once rejected) times live trust. */
-export function liveEffectiveConfidence(deps: LiveDeps): (row: FactRow) => number | null {
-  const trust = liveSourceTrust(deps);
+export function liveEffectiveConfidence(deps: LiveDeps, trust = liveSourceTrust(deps)): (row: FactRow) => number | null {
   return (row) => {
     const t = trust(row);
     if (t === null) return null;
