@@ -72,8 +72,10 @@ async function interruptedRotationOf(db: ReadDb, store: SecretStore, account: st
  * At a start: the key id this node's manifests still name when a rotation was interrupted after the new key took over
  * (the node would serve a key its manifests do not announce), or null.
  */
-export async function interruptedRotation(db: ReadDb, store: SecretStore, account: string, current: Signer): Promise<string | null> {
+export async function interruptedRotation(db: ReadDb, current: Signer, openStore: () => { store: SecretStore; account: string } | null): Promise<string | null> {
   const candidates = currentStoredManifests(db);
-  if (candidates.length === 0) return null;
-  return (await interruptedRotationOf(db, store, account, current, candidates))?.previousKeyId ?? null;
+  // The usual start (a manifest under the current key, or none at all) asks the key store nothing more.
+  if (candidates.length === 0 || candidates.some((m) => keyOf(m) === current.publicKey)) return null;
+  const opened = openStore();
+  return opened === null ? null : ((await interruptedRotationOf(db, opened.store, opened.account, current, candidates))?.previousKeyId ?? null);
 }

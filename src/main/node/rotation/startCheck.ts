@@ -16,9 +16,7 @@ export interface InterruptedRotation {
 export async function findInterruptedRotation(config: NodeConfig, db: WriteDb, keys: NodeKeys, opts?: KeyLoadOptions): Promise<InterruptedRotation | null> {
   if (hasConfiguredKey(config) || keys.isGenerated) return null;
   try {
-    const opened = openRecordedKeyStore(config, db, opts);
-    if (opened === null) return null;
-    const previousKeyId = await interruptedRotation(db, opened.store, opened.account, keys.org);
+    const previousKeyId = await interruptedRotation(db, keys.org, () => openRecordedKeyStore(config, db, opts));
     return previousKeyId === null ? null : { previousKeyId };
   } catch {
     return null;
