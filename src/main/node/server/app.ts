@@ -7,7 +7,7 @@ import { makeAuthHook } from '../auth/hook.js';
 import { makeRateLimitHook } from '../auth/rateLimit.js';
 import { storageFailureOf } from '../db/storageErrors.js';
 import { hostCheckFor } from './hostCheck.js';
-import { answerExpectations, clientErrorHandlerFor, CONNECTION_LIMITS, requireHostHeader, serverLimits, type ConnectionLimits } from './connections.js';
+import { answerExpectations, clientErrorHandlerFor, CONNECTION_LIMITS, serverLimits, type ConnectionLimits } from './connections.js';
 import { serverTlsOptions, type TlsMaterial } from './tls.js';
 import { HttpError } from '../errors.js';
 import { encodeJson } from '../json/pyjson.js';
@@ -100,9 +100,8 @@ export async function buildApp(deps: NodeDeps, opts: AppOptions = {}): Promise<A
   app.setNotFoundHandler({ preHandler: makeAuthHook(deps) }, (_req, reply) => {
     return reply.code(404).send({ detail: 'Not Found', code: 'not_found' });
   });
-  app.addHook('onRequest', async (req) => requireHostHeader(req.raw.httpVersion, req.headers.host));
   const checkHost = hostCheckFor(deps.config);
-  if (checkHost !== null) app.addHook('onRequest', async (req) => checkHost(req.headers.host));
+  app.addHook('onRequest', async (req) => checkHost(req.raw.httpVersion, req.headers.host));
   app.addHook('onRequest', makeAuthHook(deps));
   app.addHook('onRequest', makeRateLimitHook(deps));
 

@@ -3,7 +3,6 @@
 // the file descriptors SQLite, backups and the keychain need.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { HttpError } from '../errors.js';
 
 /** Headers may be large (16 KiB tokens must reach our own 401, not Node's 431). */
 export const MAX_HEADER_BYTES = 64 * 1024;
@@ -89,9 +88,4 @@ export function answerExpectations(server: Server): void {
     res.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
     res.end(body);
   });
-}
-
-/** HTTP/1.1 requires Host; Node's own refusal has no body, so the check is ours. */
-export function requireHostHeader(httpVersion: string, host: string | undefined): void {
-  if (httpVersion === '1.1' && (host === undefined || host === '')) throw new HttpError(400, 'an HTTP/1.1 request must carry a Host header', 'missing_host');
 }
