@@ -26,6 +26,20 @@ export function opsPerSecond(fn: () => void, ms = 1000): number {
   return n / (Number(now - start) / 1e9);
 }
 
+/**
+ * Best ops/s of each function over several short rounds taken in turn, so a baseline and what is compared with it
+ * see the same machine (a neighbour's burst or a frequency change hits both, not one).
+ */
+export function bestOpsInTurn(fns: readonly (() => void)[], rounds = 5, ms = 300): number[] {
+  const best = fns.map(() => 0);
+  for (let r = 0; r < rounds; r++) {
+    fns.forEach((fn, i) => {
+      best[i] = Math.max(best[i] ?? 0, opsPerSecond(fn, ms));
+    });
+  }
+  return best;
+}
+
 /** Requests per second against a loopback URL with `concurrency` keep-alive connections, bounded by count and time. */
 export async function httpLoad(opts: { url: string; method: string; headers?: Record<string, string>; body?: (i: number) => string; concurrency?: number; maxRequests?: number; maxMs?: number }): Promise<{ rps: number; statuses: Record<number, number> }> {
   const u = new URL(opts.url);

@@ -15,7 +15,7 @@ import { initTransparencyLog } from '../../src/main/node/transparency/store.js';
 import { tokenJsonOf, tokenSigningBytes, type TokenBody } from '../../src/main/node/tokens/format.js';
 import { insertRevocation } from '../../src/main/node/tokens/store.js';
 import { verifyCapabilityToken } from '../../src/main/node/tokens/verify.js';
-import { opsPerSecond, printRatio } from './measure.js';
+import { bestOpsInTurn, printRatio } from './measure.js';
 
 const ISSUER = 'stigmem://org-a.example';
 
@@ -51,9 +51,9 @@ export function benchTokens(): void {
 
     const publicKey = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), key.publicKeyBytes]), format: 'der', type: 'spki' });
     const sigBytes = Buffer.from(signature, 'base64url');
-    const native = opsPerSecond(() => nodeVerify(null, signingBytes, publicKey, sigBytes));
+    const [native = 0, ours = 0] = bestOpsInTurn([() => nodeVerify(null, signingBytes, publicKey, sigBytes), () => verifyCapabilityToken(deps, tokenJson)]);
     process.stdout.write(`baseline: node:crypto Ed25519 verify of the token's signed bytes ${native.toFixed(0)}/s\n`);
-    printRatio('capability token verify (full path)', opsPerSecond(() => verifyCapabilityToken(deps, tokenJson)), native, 'native verify', 'tokens/s', 0.5);
+    printRatio('capability token verify (full path)', ours, native, 'native verify', 'tokens/s', 0.5);
   } finally {
     db.raw.close();
     rmSync(dir, { recursive: true, force: true });
