@@ -54,7 +54,7 @@ export function registerFederation(app: App, deps: NodeDeps): PullScheduler {
     return toPeerRecord(row);
   });
 
-  app.patch('/v1/federation/peers/:id', { schema: { tags, summary: 'Re-pin a peer key, change its scopes or URL', params: PeerParams, body: PatchPeerBody, response: { 200: PeerRecord, 404: ErrorBody } } }, async (req) => {
+  app.patch('/v1/federation/peers/:id', { schema: { tags, summary: 'Re-pin a peer key, change its scopes or URL', params: PeerParams, body: PatchPeerBody, response: { 200: PeerRecord, 404: ErrorBody, 409: ErrorBody } } }, async (req) => {
     const principal = requirePermission(req, 'admin', 'admin permission required');
     const row = peerById(deps.db, req.params.id);
     if (!row || row.status === 'removed') throw notFound('peer not found');

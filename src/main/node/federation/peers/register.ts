@@ -4,7 +4,7 @@ import { recordAudit } from '../../audit/log.js';
 import { isoFromMs } from '../../clock.js';
 import { normaliseKey } from '../../crypto/base64url.js';
 import { approvalFingerprint } from '../../crypto/ed25519.js';
-import { conflict, unprocessable } from '../../errors.js';
+import { conflict, notFound, unprocessable } from '../../errors.js';
 import type { NodeDeps } from '../../server/deps.js';
 import { declarationSignedBy, fetchDiscovery, matchesPin, type PeerDiscovery } from '../discovery.js';
 import { PeerHttpError } from '../http.js';
@@ -123,6 +123,13 @@ export async function registerPeer(deps: NodeDeps, body: RegisterBody, actor: st
   return peerById(deps.db, id)!;
 }
 
+const PEER_CHANGED = 'the peer was changed by another request while this change was being verified; nothing was changed: read the peer again and retry';
+
+/** Whether the operator's terms of a peer (key, URL, scopes) are still those of `before`. */
+function sameTerms(now: PeerRow, before: PeerRow): boolean {
+  return now.trusted_public_key === before.trusted_public_key && now.node_url === before.node_url && now.allowed_scopes === before.allowed_scopes;
+}
+
 /** PATCH: change the pin, scopes or URL, then verify again (pinned and manifest peers). */
 export async function repinPeer(deps: NodeDeps, row: PeerRow, patch: { trusted_public_key?: string; allowed_scopes?: string[]; peer_url?: string }, actor: string): Promise<PeerRow> {
   const pin = patch.trusted_public_key !== undefined ? normaliseKey(patch.trusted_public_key) : row.trusted_public_key;
@@ -135,6 +142,10 @@ export async function repinPeer(deps: NodeDeps, row: PeerRow, patch: { trusted_p
   else outcome = await verifyPinned(nodeUrl, pin);
   const nowMs = deps.clock.nowMs();
   deps.db.transaction(() => {
+    // The peer as it is now, not as it was before the verification above: removed or changed meanwhile, this change loses.
+    const current = peerById(deps.db, row.id);
+    if (!current || current.status === 'removed') throw notFound('peer not found (it was removed while this change was being verified)');
+    if (!sameTerms(current, row)) throw conflict(PEER_CHANGED, 'peer_changed');
     updatePeer(deps.db, row.id, {
       trustedPublicKey: outcome.pin || pin, nodeUrl, ...(scopes ? { allowedScopes: scopes } : {}), status: outcome.status,
       // Another URL may be another implementation: whether it signs its pages is learnt again.

@@ -1,0 +1,68 @@
+// Changes to one peer that overlap: a PATCH still verifying when a DELETE or another PATCH lands. Each ends as one of
+// the serial orders, or the loser is answered with a 4xx and a detail; a removed peer never comes back.
+import { afterEach, describe, expect, it } from 'vitest';
+import { generateSeed } from '../../../src/main/node/crypto/ed25519.js';
+import { signerFromSeed } from '../../../src/main/node/identity/signer.js';
+import { peerById } from '../../../src/main/node/federation/peers/repo.js';
+import { makeTestNode, type TestNode } from '../../helpers/inject.js';
+import { startScriptedPeer, type ScriptedPeer } from '../../helpers/scriptedPeer.js';
+
+let node: TestNode | undefined;
+let peer: ScriptedPeer | undefined;
+afterEach(async () => {
+  await node?.close();
+  await peer?.close();
+  node = undefined;
+  peer = undefined;
+});
+
+async function setUp(): Promise<{ node: TestNode; peer: ScriptedPeer }> {
+  node = await makeTestNode({ STIGMEM_FEDERATION_ENABLED: 'true' });
+  peer = await startScriptedPeer();
+  return { node, peer };
+}
+
+async function register(n: TestNode, p: ScriptedPeer): Promise<string> {
+  const reg = await n.req('POST', '/v1/federation/peers', { peer_url: p.url, trusted_public_key: p.signer.publicKey });
+  expect(reg.status).toBe(201);
+  return reg.body.id as string;
+}
+
+const auditedTypes = async (n: TestNode, type: string): Promise<unknown[]> => (await n.req('GET', `/v1/federation/audit?event_type=${type}`)).body.entries as unknown[];
+
+describe('a PATCH still verifying the peer when it is removed', () => {
+  it('leaves the peer removed and answers the PATCH 404 with a detail', async () => {
+    const { node, peer } = await setUp();
+    const id = await register(node, peer);
+    const held = peer.holdNext('discovery');
+    const patch = node.req('PATCH', `/v1/federation/peers/${id}`, { allowed_scopes: ['public', 'company'] });
+    await held.arrived;
+    expect((await node.req('DELETE', `/v1/federation/peers/${id}`)).status).toBe(204);
+    held.release();
+    const answer = await patch;
+    expect(answer.status).toBe(404);
+    expect(answer.body).toMatchObject({ detail: expect.stringContaining('removed'), code: 'not_found' });
+    expect(peerById(node.deps.db, id)).toMatchObject({ status: 'removed', allowed_scopes: '["public"]' });
+    expect((await node.req('GET', `/v1/federation/peers/${id}`)).status).toBe(404);
+    expect(await auditedTypes(node, 'peer_repinned')).toEqual([]);
+  });
+});
+
+describe('two PATCHes of one peer at once', () => {
+  it('answers the one overtaken while it verified 409 with a detail, and keeps the other\'s change', async () => {
+    const { node, peer } = await setUp();
+    const id = await register(node, peer);
+    const held = peer.holdNext('discovery');
+    const scopes = node.req('PATCH', `/v1/federation/peers/${id}`, { allowed_scopes: ['public', 'company'] });
+    await held.arrived;
+    // While the first waits for the peer, a re-pin to another key is verified and stored.
+    const other = signerFromSeed(generateSeed(), 'other');
+    const repin = await node.req('PATCH', `/v1/federation/peers/${id}`, { trusted_public_key: other.publicKey });
+    expect(repin.body).toMatchObject({ status: 'key_mismatch', trusted_public_key: other.publicKey });
+    held.release();
+    const answer = await scopes;
+    expect(answer.status).toBe(409);
+    expect(answer.body).toMatchObject({ detail: expect.stringContaining('changed'), code: 'peer_changed' });
+    expect(peerById(node.deps.db, id)).toMatchObject({ status: 'key_mismatch', trusted_public_key: other.publicKey, allowed_scopes: '["public"]' });
+  });
+});
