@@ -9,7 +9,7 @@ import { pageUrl, termsOf, type FetchedPage, type PageRequest } from './page.js'
 import { PageWorkerError } from './pageFetcher.js';
 import { peerRules, peerSender } from './sender.js';
 import { mintPeerToken } from './peerToken.js';
-import { advanceCursor, parseScopes, peerById, recordPullAttempt, updatePeer, type PeerRow } from './peers/repo.js';
+import { advanceCursor, parseScopes, peerById, recordPullAttempt, updatePeerIfUnchanged, type PeerRow } from './peers/repo.js';
 
 export const MAX_PAGES_PER_CYCLE = 2000;
 
@@ -40,13 +40,18 @@ function failureFor(page: FetchedPage): PullFailure {
   return new PullFailure(`peer_answered_${status}${text ? `: ${text}` : ''}`);
 }
 
-/** A mismatch is the operator's business: record it, audit it, and stop exchanging facts until they re-pin. */
-function keyMismatch(deps: NodeDeps, peer: PeerRow, presented: string | null): PullFailure {
-  deps.db.transaction(() => {
-    updatePeer(deps.db, peer.id, { status: 'key_mismatch', error: 'signature_mismatch' });
-    recordAudit(deps.db, { category: 'federation', eventType: 'signature_mismatch', peerId: peer.id, detail: { node_id: peer.node_id, pinned_key: peer.trusted_public_key, presented_key: presented } }, deps.clock.nowMs());
+/**
+ * A mismatch is the operator's business: record it, audit it, and stop exchanging facts until they re-pin. Null when
+ * the peer was re-pinned, moved or removed since the page was asked for under `pin`: that page is dropped instead.
+ */
+function keyMismatch(deps: NodeDeps, peer: PeerRow, pin: string, presented: string | null): PullFailure | null {
+  if (peer.trusted_public_key !== pin) return null;
+  const isRecorded = deps.db.transaction(() => {
+    if (!updatePeerIfUnchanged(deps.db, peer, { status: 'key_mismatch', error: 'signature_mismatch' })) return false;
+    recordAudit(deps.db, { category: 'federation', eventType: 'signature_mismatch', peerId: peer.id, detail: { node_id: peer.node_id, pinned_key: pin, presented_key: presented } }, deps.clock.nowMs());
+    return true;
   });
-  return new PullFailure('signature_mismatch');
+  return isRecorded ? new PullFailure('signature_mismatch') : null;
 }
 
 /** Refused like a bad signature, audited when it starts (the peer's error says it while it lasts); nothing is read. */
@@ -128,14 +133,22 @@ export async function pullCycle(deps: NodeDeps, peerId: string, signal: AbortSig
       if (signal.aborted) break;
       if (page.certificateUris !== undefined) throw sanMismatch(deps, peer, page.certificateUris);
       if (page.status !== 200) throw failureFor(page);
-      if (page.signature === 'invalid') throw keyMismatch(deps, peer, null);
+      if (page.signature === 'invalid') {
+        const mismatch = keyMismatch(deps, peer, req.pin, null);
+        if (mismatch === null) break;
+        throw mismatch;
+      }
       // A peer that has signed a page keeps signing: an unsigned page from it is a stripped signature.
       if (page.signature === 'absent' && peer.signs_pages === 1) throw signatureMissing(deps, peer);
       if (page.signature === 'absent' && !checkedDiscovery) {
         // Reference peers do not sign pages: check their served key against the pin once per cycle instead.
         const d = await fetchDiscovery(peer.node_url, signal).catch(() => null);
         if (!d) throw new PullFailure('unreachable: discovery document unavailable');
-        if (d.federationKey !== peer.trusted_public_key) throw keyMismatch(deps, peer, d.federationKey);
+        if (d.federationKey !== req.pin) {
+          const mismatch = keyMismatch(deps, peer, req.pin, d.federationKey);
+          if (mismatch === null) break;
+          throw mismatch;
+        }
         checkedDiscovery = true;
       }
       if (!page.body) throw new PullFailure('peer_sent_malformed_page');

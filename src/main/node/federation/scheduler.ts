@@ -4,7 +4,7 @@ import { storageFailureOf } from '../db/storageErrors.js';
 import type { NodeDeps } from '../server/deps.js';
 import { fetchDiscovery, matchesPin } from './discovery.js';
 import { PeerHttpError } from './http.js';
-import { activePeers, peerById, updatePeer } from './peers/repo.js';
+import { activePeers, peerById, updatePeerIfUnchanged } from './peers/repo.js';
 import { reverifyByManifest } from './peers/register.js';
 import { pullCycle, PullFailure, recordCycle } from './pull.js';
 import { pullRevocations } from '../tokens/revocations.js';
@@ -105,8 +105,8 @@ export class PullScheduler {
     if (row.registration === 'manifest' && row.trusted_public_key === '') return reverifyByManifest(this.deps, row, signal);
     try {
       const d = await fetchDiscovery(row.node_url, signal);
-      if (matchesPin(d, row.trusted_public_key)) updatePeer(this.deps.db, peerId, { status: 'active', error: null, nodeId: row.node_id ?? d.nodeId });
-      else if (row.status === 'unreachable') updatePeer(this.deps.db, peerId, { status: 'key_mismatch', error: 'signature_mismatch', nodeId: row.node_id ?? d.nodeId });
+      if (matchesPin(d, row.trusted_public_key)) updatePeerIfUnchanged(this.deps.db, row, { status: 'active', error: null, nodeId: row.node_id ?? d.nodeId });
+      else if (row.status === 'unreachable') updatePeerIfUnchanged(this.deps.db, row, { status: 'key_mismatch', error: 'signature_mismatch', nodeId: row.node_id ?? d.nodeId });
     } catch (e) {
       if (e instanceof PeerHttpError && e.kind === 'aborted') return;
     }
@@ -125,7 +125,7 @@ export class PullScheduler {
         if (!signal.aborted) recordCycle(this.deps, peerId, { result }, wasFailing);
         return null;
       }
-      return fresh ? new PullFailure(fresh.error ?? fresh.status) : 'stop';
+      return fresh && fresh.status !== 'removed' ? new PullFailure(fresh.error ?? fresh.status) : 'stop';
     } catch (e) {
       if (signal.aborted) return 'stop';
       const failure = failureOf(e);

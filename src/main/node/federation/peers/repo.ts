@@ -111,6 +111,19 @@ export function updatePeer(db: WriteDb, id: string, u: PeerUpdate): void {
     WHERE id = ${id}`);
 }
 
+/**
+ * Apply `u` only while the peer is still as `seen` was (same status, key and URL): a verdict the pull loop reached on a
+ * row the operator re-pinned, moved or removed meanwhile is dropped. Returns whether it was applied.
+ */
+export function updatePeerIfUnchanged(db: WriteDb, seen: PeerRow, u: PeerUpdate): boolean {
+  return db.transaction(() => {
+    const now = peerById(db, seen.id);
+    if (!now || now.status !== seen.status || now.trusted_public_key !== seen.trusted_public_key || now.node_url !== seen.node_url) return false;
+    updatePeer(db, seen.id, u);
+    return true;
+  });
+}
+
 /** After a pull attempt: when, and whether it failed (error) — counts move only with a page's own transaction. */
 export function recordPullAttempt(db: WriteDb, id: string, at: string, error: string | null, lagMs: number | null): void {
   if (error === null) {
