@@ -187,3 +187,94 @@ describe('automatic backups', () => {
     expect(backupsIn(dir)).toHaveLength(1);
   });
 });
+
+/** Hold every database copy the node starts until the returned release is called (a large database, in effect). */
+function holdCopies(n: TestNode): { started: Promise<void>; release: () => void } {
+  const raw = n.deps.db.raw;
+  const copy = raw.backup.bind(raw);
+  let start!: () => void;
+  let release!: () => void;
+  const started = new Promise<void>((r) => (start = r));
+  const open = new Promise<void>((r) => (release = r));
+  raw.backup = (async (...args: Parameters<typeof copy>) => {
+    start();
+    await open;
+    return copy(...args);
+  }) as typeof raw.backup;
+  return { started, release };
+}
+
+describe('automatic backups beside another backup under way', () => {
+  it('do not count a run that found a backup from the Data screen under way as a failure', async () => {
+    const dir = folder();
+    const n = await node({});
+    await n.app.ready();
+    const op = operationsOn(() => n.deps);
+    const held = holdCopies(n);
+    const manual = op('data:backup', { path: join(folder(), 'by-hand.sqlite'), overwrite: false });
+    await held.started;
+    const schedule = new BackupSchedule(n.deps, { dir, intervalMinutes: 60, keep: 3 });
+    const r = await schedule.runOnce();
+    expect(r).toMatchObject({ ok: false, error: { code: 'busy' } });
+    expect(schedule.state.lastError).toBeNull();
+    held.release();
+    valueOf(await manual);
+    expect(n.deps.db.all(sql`SELECT 1 FROM audit_events WHERE event_type = 'database_backup_failed'`)).toEqual([]);
+  });
+
+  it('changed while one runs, plan the next from that one instead of reporting it busy and taking another', async () => {
+    const dir = folder();
+    const n = await node({});
+    await n.app.ready();
+    const op = operationsOn(() => n.deps);
+    const held = holdCopies(n);
+    valueOf(await op('data:schedule', { dir, intervalMinutes: 120, keep: 3 }));
+    await held.started;
+    // The first automatic backup is being copied when the operator changes how many are kept.
+    valueOf(await op('data:schedule', { dir, intervalMinutes: 120, keep: 5 }));
+    // The new schedule's first turn finds that copy under way and waits for it.
+    while (backupSchedule(n.deps)!.state.nextAt !== null) await new Promise((r) => setTimeout(r, 10));
+    held.release();
+    while (n.deps.db.get(sql`SELECT 1 FROM audit_events WHERE event_type = 'database_backup'`) === undefined) await new Promise((r) => setTimeout(r, 20));
+    let state = backupSchedule(n.deps)!.state;
+    while (state.nextAt === null) {
+      await new Promise((r) => setTimeout(r, 20));
+      state = backupSchedule(n.deps)!.state;
+    }
+    expect(state).toMatchObject({ keep: 5, lastError: null });
+    expect(Date.parse(state.nextAt!.replace(/(\.\d{3})\d*/, '$1')) - Date.now()).toBeGreaterThan(119 * 60_000);
+    expect(n.deps.db.all(sql`SELECT 1 FROM audit_events WHERE event_type = 'database_backup_failed'`)).toEqual([]);
+    expect(backupsIn(dir)).toHaveLength(1);
+  });
+});
+
+describe('automatic backups when the node closes', () => {
+  it('end quietly, with nothing left behind, whether copying or waiting for another copy', async () => {
+    const dir = folder();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown): void => void unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    const n = await makeTestNode({});
+    try {
+      await n.app.ready();
+      const op = operationsOn(() => n.deps);
+      const held = holdCopies(n);
+      const manualDir = folder();
+      const manual = op('data:backup', { path: join(manualDir, 'by-hand.sqlite'), overwrite: false });
+      await held.started;
+      valueOf(await op('data:schedule', { dir, intervalMinutes: 60, keep: 3 }));
+      while (backupSchedule(n.deps)!.state.nextAt !== null) await new Promise((r) => setTimeout(r, 10));
+      await n.app.close();
+      n.deps.db.raw.close();
+      held.release();
+      expect(await manual).toMatchObject({ ok: false });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+      expect(readdirSync(manualDir)).toEqual([]);
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      rmSync(n.dir, { recursive: true, force: true });
+    }
+  });
+});

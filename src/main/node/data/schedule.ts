@@ -9,7 +9,7 @@ import { removeBackupDirLeftovers } from './leftovers.js';
 import { isoFromMs, parseIsoMs } from '../clock.js';
 import type { App, NodeDeps } from '../server/deps.js';
 import { readDataBackup } from './backupFile.js';
-import { backUpNode, lastDataBackup } from './service.js';
+import { backupFinished, backUpNode, lastDataBackup } from './service.js';
 import { automaticBackupSettings, type AutomaticBackupSettings, type AutomaticBackupState } from './settings.js';
 
 /** After a failure (a full disk, a folder gone), try again this soon rather than a whole interval later. */
@@ -47,12 +47,17 @@ export class BackupSchedule {
   }
 
   start(): void {
-    const now = this.deps.clock.nowMs();
     // A backup a crash interrupted left its temporary copy, as large as the database.
     removeBackupDirLeftovers(this.dir, Date.now());
+    this.plan(this.dueAtMs());
+  }
+
+  /** An interval after the last automatic backup, or now when there was none. */
+  private dueAtMs(): number {
+    const now = this.deps.clock.nowMs();
     const lastAt = lastDataBackup(this.deps, { automatic: true })?.at;
     const last = lastAt === undefined ? null : parseIsoMs(lastAt);
-    this.plan(last === null ? now : Math.max(now, last + this.settings.intervalMinutes * 60_000));
+    return last === null ? now : Math.max(now, last + this.settings.intervalMinutes * 60_000);
   }
 
   stop(): void {
@@ -80,7 +85,7 @@ export class BackupSchedule {
       } catch (e) {
         this.lastError = `${isoFromMs(now)}: the backup was taken, but older ones could not be removed: ${e instanceof Error ? e.message : String(e)}`;
       }
-    } else if (!this.isStopped) {
+    } else if (!this.isStopped && r.error.code !== 'busy') {
       // Audited once per run of failures, not on every retry (and not for a copy cut short by the node closing).
       if (this.lastError === null) this.auditFailure(r.error, now);
       this.lastError = `${isoFromMs(now)}: ${r.error.message}`;
@@ -108,9 +113,16 @@ export class BackupSchedule {
   private async tick(): Promise<void> {
     this.nextAtMs = null; // under way now; the next is planned when it ends
     const r = await this.runOnce();
+    if (!r.ok && r.error.code === 'busy') {
+      // Another backup was under way (the Data screen's, or this schedule's before it changed): the next is planned
+      // once it ends, from it if it was an automatic one, as if this turn had come after it.
+      await backupFinished(this.deps);
+      if (!this.isStopped) this.plan(this.dueAtMs());
+      return;
+    }
     if (this.isStopped) return;
     const interval = this.settings.intervalMinutes * 60_000;
-    this.plan(this.deps.clock.nowMs() + (r.ok ? interval : Math.min(interval, r.error.code === 'busy' ? 60_000 : RETRY_MS)));
+    this.plan(this.deps.clock.nowMs() + (r.ok ? interval : Math.min(interval, RETRY_MS)));
   }
 
   /** This node's backups in the folder, as this schedule names them, newest first (none while the folder is missing). */

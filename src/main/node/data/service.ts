@@ -17,6 +17,8 @@ export interface BackupUnderWay {
 }
 
 const running = new WeakMap<NodeDeps, BackupUnderWay>();
+/** Settles when the backup under way ends, however it ends. */
+const finishing = new WeakMap<NodeDeps, Promise<unknown>>();
 
 /** The newest database backup this node recorded in its audit log (only automatic ones when asked), or null. */
 export function lastDataBackup(deps: NodeDeps, opts: { automatic?: boolean } = {}): { at: string; path: string } | null {
@@ -31,6 +33,11 @@ export function backupUnderWay(deps: NodeDeps): BackupUnderWay | null {
   return running.get(deps) ?? null;
 }
 
+/** Resolves once the backup under way (if any) has ended. */
+export async function backupFinished(deps: NodeDeps): Promise<void> {
+  await finishing.get(deps)?.catch(() => undefined);
+}
+
 /** A step that stops the node would abort a backup under way: refused until it is done. */
 export function backupUnderWayRefusal(deps: NodeDeps): Result<never> | null {
   const under = running.get(deps);
@@ -38,11 +45,18 @@ export function backupUnderWayRefusal(deps: NodeDeps): Result<never> | null {
 }
 
 /** Copy the node's database to `path` (refused with `busy` while another copy runs). */
-export async function backUpNode(deps: NodeDeps, path: string, opts: { overwrite: boolean; automatic?: boolean; passphrase?: string }): Promise<Result<DataBackupDone>> {
+export function backUpNode(deps: NodeDeps, path: string, opts: { overwrite: boolean; automatic?: boolean; passphrase?: string }): Promise<Result<DataBackupDone>> {
   const busy = backupUnderWayRefusal(deps);
-  if (busy) return busy;
+  if (busy) return Promise.resolve(busy);
   const state: BackupUnderWay = { path, startedAt: isoFromMs(deps.clock.nowMs()), fraction: 0 };
   running.set(deps, state);
+  const done = copyNode(deps, state, opts);
+  finishing.set(deps, done);
+  return done;
+}
+
+async function copyNode(deps: NodeDeps, state: BackupUnderWay, opts: { overwrite: boolean; automatic?: boolean; passphrase?: string }): Promise<Result<DataBackupDone>> {
+  const { path } = state;
   try {
     const mark = { takenAt: state.startedAt, nodeId: deps.nodeId, entityUri: deps.orgEntityUri, keyId: deps.keys.org.keyId };
     const sealing = opts.passphrase === undefined ? {} : { passphrase: opts.passphrase, workDir: dataDirOf(deps.config) };
@@ -55,5 +69,6 @@ export async function backUpNode(deps: NodeDeps, path: string, opts: { overwrite
     return failureOf(e);
   } finally {
     running.delete(deps);
+    finishing.delete(deps);
   }
 }
