@@ -101,8 +101,8 @@ export async function createNode(config: NodeConfig, opts: NodeOptions = {}) {
     const pages = opts.pageWorkerFile ? new WorkerPageFetcher(opts.pageWorkerFile, (m) => app.log.warn(m), undefined, tls) : inlinePageFetcher;
     const deps: NodeDeps = { config, db, keys, nodeId, clock, apiKeys, orgEntityUri, version: { product: PRODUCT_VERSION, protocol: PROTOCOL_VERSION }, pages, keyOptions: opts.keys,
       backupCheck: backupCheckerFor(opts.backupCheckWorkerFile, (m) => app.log.warn(m)), tls: { current: tls }, interruptedRotation };
-    const app: App = await buildApp(deps, { logger: opts.logger, tls, limits: opts.limits });
-    app.addHook('onClose', async () => runLock.release());
+    // The folder stays this node's until its pull loops, page reader and backups have stopped writing.
+    const app: App = await buildApp(deps, { logger: opts.logger, tls, limits: opts.limits, onStopped: () => runLock.release() });
     return { deps, app, notices };
   } catch (e) {
     db.raw.close();

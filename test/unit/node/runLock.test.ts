@@ -65,6 +65,24 @@ describe('the node lock', () => {
     expect(runningNode(other)).toBeNull();
   });
 
+  it('is held while the closing node stops its pull loops and page reader, and released after', async () => {
+    const dbPath = folder();
+    const node = await startNode(configFor(dbPath, { STIGMEM_FEDERATION_ENABLED: 'true' }));
+    let readerClosing!: () => void;
+    let finish!: () => void;
+    const closing = new Promise<void>((r) => (readerClosing = r));
+    const finished = new Promise<void>((r) => (finish = r));
+    const reader = node.deps.pages;
+    // A page reader slow to stop (a worker still terminating).
+    (node.deps as { pages: typeof reader }).pages = { ...reader, close: async () => (readerClosing(), await finished, reader.close()) };
+    const closed = node.close();
+    await closing;
+    expect(() => acquireRunLock(dbPath)).toThrow(NodeRunningError);
+    finish();
+    await closed;
+    acquireRunLock(dbPath).release();
+  });
+
   it('names another process that holds it, and is free the moment that process is killed', async () => {
     const dbPath = folder();
     const holder = await holderProcess(dbPath);

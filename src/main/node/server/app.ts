@@ -21,6 +21,8 @@ export interface AppOptions {
   tls?: TlsMaterial | null;
   /** CONNECTION_LIMITS unless a test shortens them. */
   limits?: Partial<ConnectionLimits>;
+  /** Called when closing, after every part of the node has stopped (onClose hooks run last registered first). */
+  onStopped?: () => void;
 }
 
 export async function buildApp(deps: NodeDeps, opts: AppOptions = {}): Promise<App> {
@@ -48,6 +50,8 @@ export async function buildApp(deps: NodeDeps, opts: AppOptions = {}): Promise<A
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.server.maxConnections = limits.maxConnections;
+  const stopped = opts.onStopped;
+  if (stopped) app.addHook('onClose', async () => stopped());
   answerExpectations(app.server);
   app.decorateRequest('principal', null);
   app.setValidatorCompiler(validatorCompiler);
