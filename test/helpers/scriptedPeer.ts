@@ -22,6 +22,7 @@ export interface ScriptedPeer {
   signer: Signer;
   facts: Record<string, unknown>[];
   pageRequests: number;
+  discoveryRequests: number;
   /** The next discovery request answers 503. */
   failNextDiscovery(): void;
   /** Hold the next discovery request (after `skip` others), or the next page request. */
@@ -36,7 +37,7 @@ type Step = 'fail' | { held: Held; open: Promise<void>; arrive: () => void; done
 export async function startScriptedPeer(): Promise<ScriptedPeer> {
   const scripts: Record<'discovery' | 'page', (Step | 'answer')[]> = { discovery: [], page: [] };
   const peer: ScriptedPeer = {
-    url: '', nodeId: `stigmem:node:scripted-${Math.random().toString(16).slice(2, 10)}`, signer: signerFromSeed(generateSeed(), 'peer'), facts: [], pageRequests: 0,
+    url: '', nodeId: `stigmem:node:scripted-${Math.random().toString(16).slice(2, 10)}`, signer: signerFromSeed(generateSeed(), 'peer'), facts: [], pageRequests: 0, discoveryRequests: 0,
     failNextDiscovery: () => void scripts.discovery.push('fail'),
     holdNext(kind, skip = 0) {
       let arrive!: () => void;
@@ -65,7 +66,7 @@ export async function startScriptedPeer(): Promise<ScriptedPeer> {
       return void res.end('{"detail":"unavailable"}');
     }
     const answer = (): void => {
-      if (kind === 'discovery') return void res.end(JSON.stringify({ node_id: peer.nodeId, federation: 'enabled', federation_pubkey: peer.signer.publicKey }));
+      if (kind === 'discovery') return void (peer.discoveryRequests++, res.end(JSON.stringify({ node_id: peer.nodeId, federation: 'enabled', federation_pubkey: peer.signer.publicKey })));
       peer.pageRequests++;
       const body = Buffer.from(encodeJson({ facts: peer.facts, cursor: peer.facts.length ? peer.facts.at(-1)!['hlc'] : null, has_more: false }));
       res.setHeader('stigmem-signature', peer.signer.signB64(body));

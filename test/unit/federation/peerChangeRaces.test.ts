@@ -107,3 +107,20 @@ describe('the pull loop meanwhile', () => {
     expect(await auditedTypes(node, 'pull_failed')).toEqual([]);
   });
 });
+
+describe('a re-pin to a wrong key while a page is in flight', () => {
+  it('leaves the peer saying signature_mismatch, not a success of the page it dropped', async () => {
+    const { node, peer } = await setUp();
+    const page = peer.holdNext('page');
+    const id = await register(node, peer);
+    await page.arrived;
+    const wrong = signerFromSeed(generateSeed(), 'wrong');
+    const repin = await node.req('PATCH', `/v1/federation/peers/${id}`, { trusted_public_key: wrong.publicKey });
+    expect(repin.body).toMatchObject({ status: 'key_mismatch', error: 'signature_mismatch' });
+    // The loop, asked by the re-pin to pull again, checks the peer's key once it is done with that page.
+    const asked = peer.discoveryRequests;
+    page.release();
+    await vi.waitFor(() => expect(peer.discoveryRequests).toBeGreaterThan(asked));
+    expect(peerById(node.deps.db, id)).toMatchObject({ status: 'key_mismatch', error: 'signature_mismatch', last_success_at: null, facts_received: 0 });
+  });
+});

@@ -195,6 +195,9 @@ export function recordCycle(deps: NodeDeps, peerId: string, outcome: { result?: 
       return;
     }
     const r = outcome.result!;
+    // No longer active when the cycle ends (re-pinned to a key the peer does not serve, say): the row keeps what the
+    // operator's change found, not this cycle's success.
+    if (row.status !== 'active') return;
     const lag = row.newest_remote_wall_ms ? Math.max(0, nowMs - row.newest_remote_wall_ms) : null;
     recordPullAttempt(deps.db, peerId, at, null, lag);
     if (r.received > 0 || r.rejected > 0 || wasFailing || row.last_success_at === null) {
