@@ -62,6 +62,7 @@ const BY_CODE: Record<string, ErrorDescription> = {
   issuer_manifest_missing: { title: 'This node has no published org manifest', hint: 'Publish a manifest first, on the Manifest screen; tokens are signed under it.' },
   peer_exists: { title: 'That peer is already added', hint: 'It is in the list below; remove it first to add it again, or re-pin its key there.' },
   conflict: { title: 'Someone changed this meanwhile', hint: 'It is already done (for a token: already revoked); the list now shows how it stands.' },
+  peer_changed: { title: 'This peer was changed meanwhile', hint: 'Nothing was changed by this request; the list shows the peer as it is now: check it and try again.' },
   not_found: { title: 'It is no longer there', hint: 'It may have been removed meanwhile; refresh to see what the node holds now.' },
   override_not_found: { title: 'This override is already gone', hint: 'It was removed meanwhile; the list shows the score in force now.' },
   passphrase_missing: { title: 'This backup is sealed', hint: 'Type the passphrase it was sealed with.' },
