@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/main/node/db/connection.js';
-import { MIGRATIONS } from '../../../src/main/node/db/migrations/index.js';
+import { MIGRATIONS, type Migration } from '../../../src/main/node/db/migrations/index.js';
 import { runCli, spawnNode, type NodeProcess } from '../../helpers/process.js';
 
 const KEY = 'upgrade-admin-key-0123456789abcdef';
@@ -66,6 +66,28 @@ describe('stigmem serve on a database from an earlier version', () => {
     expect(listed.json['facts']).toEqual([expect.objectContaining({ id: fact['id'], cid: fact['cid'], value: expect.objectContaining({ v: 'engineer' }) })]);
     await node.stop();
     expect(versionOf(path)).toBe(MIGRATIONS.length);
+  });
+
+  it('starts on a schema-5 file from a build whose migrations 004 and 005 were still empty, and serves what it held', async () => {
+    const { path, fact } = await schema7FileWithOneFact();
+    const row = (() => {
+      const db = new Database(path, { readonly: true });
+      const r = db.prepare('SELECT * FROM facts').get() as Record<string, unknown>;
+      db.close();
+      return r;
+    })();
+    const early = join(tempDir(), 'early.db');
+    const reserved = (m: Migration): Migration => (m.version === 4 || m.version === 5 ? { version: m.version, name: m.name, up() {} } : m);
+    const db = openDatabase(early, { migrations: MIGRATIONS.slice(0, 5).map(reserved) });
+    db.raw.prepare(`INSERT INTO facts (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row).map((k) => `@${k}`).join(', ')})`).run(row);
+    db.raw.close();
+    const node = await spawnNode({ STIGMEM_ADMIN_KEY: KEY, STIGMEM_DB_PATH: early }, { dir: tempDir() });
+    nodes.push(node);
+    expect((await call(node, 'GET', `/v1/facts/${encodeURIComponent(String(fact['cid']))}`)).json).toMatchObject({ id: fact['id'], cid: fact['cid'] });
+    expect((await call(node, 'GET', '/v1/quarantine')).status).toBe(200);
+    expect((await call(node, 'GET', '/v1/federation/capability-tokens')).status).toBe(200);
+    await node.stop();
+    expect(versionOf(early)).toBe(MIGRATIONS.length);
   });
 
   it('stops with a one-line reason and leaves the file at schema 7 when the upgrade cannot complete', async () => {

@@ -2,6 +2,7 @@
 import Database from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { completeEarlyShapes } from './earlyShapes.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations/index.js';
 import { wrapDatabase, type WriteDb } from './sql.js';
 
@@ -46,6 +47,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
       `database schema version ${current} is newer than this build supports (${latest}); upgrade Stigmem Desktop or use a backup`,
     );
   }
+  if (current > 0) completeEarly(db, current, migrations);
   for (const m of migrations.slice(current)) {
     if (current > 0) onUpgrade?.(m);
     // foreign_keys cannot change inside a transaction, so a rebuilding migration switches it off around its own.
@@ -66,6 +68,16 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
     }
     // A rebuild wrote the whole table through the WAL: fold it into the file now rather than leave it on disk.
     if (m.rebuildsTables) db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+}
+
+/** An early build's file gets what its version stands for first, in one transaction of its own. */
+function completeEarly(db: Database.Database, version: number, migrations: readonly Migration[]): void {
+  try {
+    db.transaction(() => completeEarlyShapes(db, version, migrations))();
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new DatabaseUpgradeError(`completing the database's schema ${version} as an early build left it failed, so it is unchanged: ${why}`);
   }
 }
 
