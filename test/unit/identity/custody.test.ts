@@ -10,7 +10,10 @@ import type { WriteDb } from '../../../src/main/node/db/sql.js';
 import { generatedKeyPath, loadNodeKeys, openRecordedKeyStore, type KeyLoadOptions } from '../../../src/main/node/identity/keys.js';
 import { getMeta, setMeta } from '../../../src/main/node/meta.js';
 import { createNode } from '../../../src/main/node/runtime.js';
+import { SHIPPED_KEY_PASSPHRASE_PLACEHOLDER } from '../../../src/main/node/secrets/encryptedFile.js';
+import { openSecret, sealSecret } from '../../../src/main/node/secrets/envelope.js';
 import { loadSigner } from '../../../src/main/node/secrets/identityKeys.js';
+import { REPO_ROOT } from '../../helpers/process.js';
 import { fakeKeytar, LOCKED, NO_DBUS } from '../secrets/fakeKeytar.js';
 
 const SERVICE = 'stigmem-desktop-test';
@@ -197,6 +200,28 @@ describe('STIGMEM_KEY_STORE=encrypted-file', () => {
     expect((await loadNodeKeys(node.config(), node.db)).org.publicKey).toBe(first.org.publicKey);
     await expect(loadNodeKeys(node.config({ STIGMEM_KEY_PASSPHRASE: 'another passphrase!' }), node.db)).rejects.toMatchObject({ code: 'passphrase_wrong' });
     await expect(loadNodeKeys(node.config({ STIGMEM_KEY_STORE: 'auto', STIGMEM_KEY_PASSPHRASE: '' }), node.db)).rejects.toMatchObject({ code: 'passphrase_missing' });
+  });
+});
+
+describe('a key file sealed under the server settings file\'s placeholder passphrase, as nodes ran on it before refusing it', () => {
+  it('is sealed again under the passphrase set in its place, keeping the key, and said so once', async () => {
+    const node = nodeFolder({ STIGMEM_KEY_STORE: 'encrypted-file', STIGMEM_KEY_PASSPHRASE: PASSPHRASE });
+    const first = await loadNodeKeys(node.config(), node.db);
+    const path = join(node.dir, 'node.identity.enc.json');
+    // What such a node wrote: its key, sealed under the placeholder.
+    writeFileSync(path, await sealSecret((await openSecret(readFileSync(path, 'utf8'), PASSPHRASE, path)), SHIPPED_KEY_PASSPHRASE_PLACEHOLDER));
+    expect(() => loadConfig({ STIGMEM_KEY_PASSPHRASE: SHIPPED_KEY_PASSPHRASE_PLACEHOLDER })).toThrow(/placeholder .*sealed again under it at the next start/);
+    const own = 'Seven quiet Otters 1984 swim';
+    const keys = await loadNodeKeys(node.config({ STIGMEM_KEY_PASSPHRASE: own }), node.db);
+    expect(keys.org.publicKey).toBe(first.org.publicKey);
+    expect(keys.notices).toEqual([`${path} was sealed under the settings file's placeholder passphrase; it is now sealed under STIGMEM_KEY_PASSPHRASE`]);
+    await expect(openSecret(readFileSync(path, 'utf8'), SHIPPED_KEY_PASSPHRASE_PLACEHOLDER, path)).rejects.toMatchObject({ code: 'passphrase_wrong' });
+    expect((await loadNodeKeys(node.config({ STIGMEM_KEY_PASSPHRASE: own }), node.db)).notices).toEqual([]);
+    await expect(loadNodeKeys(node.config({ STIGMEM_KEY_PASSPHRASE: 'another passphrase!' }), node.db)).rejects.toMatchObject({ code: 'passphrase_wrong' });
+  });
+
+  it('is the placeholder the shipped settings file holds', () => {
+    expect(readFileSync(join(REPO_ROOT, 'resources/systemd/stigmem.env'), 'utf8')).toContain(`\nSTIGMEM_KEY_PASSPHRASE=${SHIPPED_KEY_PASSPHRASE_PLACEHOLDER}\n`);
   });
 });
 

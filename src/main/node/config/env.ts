@@ -202,7 +202,10 @@ export function loadConfig(env: Env): { config: NodeConfig; warnings: string[] }
   }
   // The settings file shipped for servers holds placeholders for its secrets; a node never runs on them.
   for (const name of SECRET_VARIABLES) {
-    if (env[name]?.trim().toLowerCase().startsWith('change-me')) throw new ConfigError(`${name} is still the settings file's placeholder (${env[name]!.trim().slice(0, 60)}): set a secret of your own`);
+    if (env[name]?.trim().toLowerCase().startsWith('change-me')) {
+      const resealed = name === 'STIGMEM_KEY_PASSPHRASE' ? ' (a key file sealed under the placeholder is sealed again under it at the next start)' : '';
+      throw new ConfigError(`${name} is still the settings file's placeholder (${env[name]!.trim().slice(0, 60)}): set a secret of your own${resealed}`);
+    }
   }
   if (bool(env, 'STIGMEM_AT_REST_ENCRYPTION', false)) {
     throw new ConfigError('STIGMEM_AT_REST_ENCRYPTION=on is not supported by this node yet; unset it to start');

@@ -85,6 +85,9 @@ async function openRecordedIdentity(config: NodeConfig, opts: KeyLoadOptions, re
     const unlock = e.code === 'keychain_unavailable' ? 'make it reachable' : 'unlock it';
     throw new SecretStoreError(e.code, `this node's identity key is kept in ${where}, but ${e.reason}`, `${unlock} and start again (the node will not create a new identity in its place)`);
   }
+  if (store instanceof EncryptedFileStore && store.resealed.length > 0) {
+    notices.push(`${store.resealed.join(', ')} was sealed under the settings file's placeholder passphrase; it is now sealed under STIGMEM_KEY_PASSPHRASE`);
+  }
   if (signer === null) {
     // A locked or absent login keyring answers reads with "nothing here", so a missing item may just be locked away.
     const remedy = record.keyStore === 'keychain' ? 'unlock the keyring that holds it, or restore it from its encrypted backup' : 'restore it from its encrypted backup';
