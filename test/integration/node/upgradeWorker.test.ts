@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DatabaseUpgradeError } from '../../../src/main/node/db/connection.js';
 import { LATEST_SCHEMA_VERSION } from '../../../src/main/node/db/migrations/index.js';
 import { builtUpgradeWorker, pendingUpgrade, upgradeDatabase, type UpgradeStep } from '../../../src/main/node/db/upgrade.js';
-import { blockMigration7, oldDatabaseFile } from '../../helpers/oldDatabase.js';
+import { blockMigration7, oldDatabaseFile, RESERVED_004_005 } from '../../helpers/oldDatabase.js';
 import { REPO_ROOT } from '../../helpers/process.js';
 
 const WORKER = builtUpgradeWorker(join(REPO_ROOT, 'out/main'));
@@ -72,6 +72,18 @@ describe.each([
     // Nothing left to do: no step, no worker.
     expect(await upgradeDatabase(path, { workerFile, onStep: (s) => steps.push(s) })).toBe(0);
     expect(steps).toHaveLength(3);
+  });
+
+  it('completes a schema-5 file from a build whose 004 and 005 were empty before its steps', async () => {
+    const path = oldDatabaseFile(tempPath(), 5, 30, RESERVED_004_005);
+    const steps: UpgradeStep[] = [];
+    expect(await upgradeDatabase(path, { workerFile, onStep: (s) => steps.push(s) })).toBe(4);
+    expect(steps.map((s) => s.version)).toEqual([6, 7, 8, 9]);
+    expect(inspect(path)).toEqual({ version: LATEST_SCHEMA_VERSION, facts: 30, values: ['v0', 'v1', 'v2'] });
+    const db = new Database(path, { readonly: true });
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('node_settings', 'quarantine_decisions', 'capability_tokens', 'fact_provenance') ORDER BY name").pluck().all();
+    db.close();
+    expect(tables).toEqual(['capability_tokens', 'fact_provenance', 'node_settings', 'quarantine_decisions']);
   });
 
   it('stops at a failing step with its reason and leaves the file at the version it had', async () => {

@@ -5,10 +5,9 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DatabaseUpgradeError, migrate, schemaVersion } from '../../../src/main/node/db/connection.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from '../../../src/main/node/db/migrations/index.js';
+import { RESERVED_004_005 } from '../../helpers/oldDatabase.js';
 
 const empty = (m: Migration): Migration => ({ version: m.version, name: m.name, up() {} });
-/** The chain as builds of the time had it: 001 to 003 as shipped, 004 and 005 reserved and empty, then 006. */
-const RESERVED_004_005 = MIGRATIONS.map((m) => (m.version === 4 || m.version === 5 ? empty(m) : m));
 
 const tables = (db: Database.Database): string[] =>
   (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[]);
