@@ -61,6 +61,11 @@ describe('the Manifest and Tokens screens', () => {
     await page.getByTestId('manifest-publish-confirm').click();
     await page.getByTestId('manifest-current').waitFor();
     expect(await page.getByTestId('manifest-entities').textContent()).toBe(`${ORG}\n${ORG}/agent/assistant`);
+    // The form that published is replaced by one for the next update, its question gone with it.
+    await page.getByRole('heading', { name: 'Publish an update' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Publish the manifest' }).count()).toBe(0);
+    expect(await page.getByTestId('manifest-confirm-panel').count()).toBe(0);
+    expect(await page.getByTestId('manifest-publish-open').count()).toBe(1);
     // "Sign to a file" starts from the manifest now in force, not the one there was when the screen opened.
     expect(await page.getByTestId('export-entities').inputValue()).toBe(`${ORG}\n${ORG}/agent/assistant`);
     const wellKnown = (await (await fetch(`${s.node.url}/.well-known/stigmem-manifest.json`)).json()) as Record<string, unknown>;

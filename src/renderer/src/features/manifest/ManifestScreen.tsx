@@ -124,9 +124,9 @@ export function ManifestScreen() {
             <CurrentCard state={state.value} />
           </div>
           <div className="dashboard__column">
-            <PublishCard key={state.value.current?.logIndex ?? 'none'} state={state.value} />
-            {/* Keyed like the publish card, so its entities follow the manifest in force. */}
-            <ExportCard key={state.value.current?.logIndex ?? 'none'} state={state.value} />
+            {/* Keyed by the manifest in force, so each starts from it; the two keys differ, or React mistakes one card for the other. */}
+            <PublishCard key={`publish-${state.value.current?.logIndex ?? 'none'}`} state={state.value} />
+            <ExportCard key={`export-${state.value.current?.logIndex ?? 'none'}`} state={state.value} />
           </div>
         </div>
       ) : null}
