@@ -169,8 +169,11 @@ describe('the headless console', () => {
     await page.getByTestId('fact-cid-valid').waitFor();
     expect(JSON.parse((await page.getByTestId('fact-provenance').textContent())!)).toMatchObject({ fact_id: known.factId, cid_valid: true });
     await page.screenshot({ path: join(home, 'facts.png'), fullPage: true });
-    await page.getByTestId('fact-detail-close').click();
+    // Closed by keyboard, focus goes back to the row's button that opened it, which names the fact.
+    await page.getByTestId('fact-detail-close').focus();
+    await page.keyboard.press('Enter');
     expect(await page.getByTestId('fact-detail').count()).toBe(0);
+    await expect.poll(() => row.getByRole('button', { name: `Open ${FACT.entity} ${FACT.relation}` }).evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await page.close();
   });
 

@@ -14,9 +14,11 @@ import { TokensScreen } from './features/tokens/TokensScreen';
 import { TrustScreen } from './features/trust/TrustScreen';
 import { SignInScreen } from './features/signin/SignInScreen';
 import { StartupScreen } from './features/startup/StartupScreen';
-import { useNav, type Screen } from './stores/nav';
+import { SCREEN_LABELS, useNav, type Screen } from './stores/nav';
 import { resetNodeStores } from './stores/reset';
 import { useSession } from './stores/session';
+
+const PRODUCT = 'Stigmem Desktop';
 
 const SCREENS: Record<Screen, ComponentType> = {
   overview: DashboardScreen,
@@ -41,6 +43,11 @@ export function App() {
     void start();
   }, [start]);
 
+  const shown = phase === 'signed-in' ? SCREEN_LABELS[screen] : phase === 'signed-out' ? 'Sign in' : null;
+  useEffect(() => {
+    document.title = shown === null ? PRODUCT : `${shown} · ${PRODUCT}`;
+  }, [shown]);
+
   // Signed out (by the button or a key no longer accepted): the next operator must not see this one's data or secrets.
   useEffect(() => {
     if (phase === 'signed-out') resetNodeStores();
@@ -49,6 +56,10 @@ export function App() {
   return (
     <div className="app">
       <AppHeader />
+      {/* Says which screen a tab opened, for a screen reader: focus stays on the tab. */}
+      <p className="visually-hidden" role="status" data-testid="screen-announcer">
+        {phase === 'signed-in' ? `${SCREEN_LABELS[screen]} screen` : ''}
+      </p>
       {phase === 'checking' ? (
         <main className="centered">
           <Spinner label="Connecting to the node…" />

@@ -6,7 +6,7 @@ import { useData } from '../stores/data';
 import { useFacts } from '../stores/facts';
 import { useKeys } from '../stores/keys';
 import { useManifest } from '../stores/manifest';
-import { useNav, type Screen } from '../stores/nav';
+import { SCREEN_LABELS, useNav, type Screen } from '../stores/nav';
 import { usePeers } from '../stores/peers';
 import { useQuarantine } from '../stores/quarantine';
 import { useTokens } from '../stores/tokens';
@@ -25,18 +25,7 @@ export function AppHeader() {
   const isBusy = screen === 'overview' ? status.phase === 'loading' : screen === 'quarantine' ? isQuarantineBusy : false;
   const refreshers: Record<Screen, () => Promise<void>> = { overview: refresh, facts: () => useFacts.getState().search(useFacts.getState().filters), keys: useKeys.getState().refresh, manifest: useManifest.getState().refresh, peers: usePeers.getState().refresh, trust: useTrust.getState().refresh, quarantine: useQuarantine.getState().refresh, tokens: useTokens.getState().refresh, data: useData.getState().refresh, audit: useAudit.getState().refresh };
   const refreshScreen = (): Promise<void> => refreshers[screen]();
-  const tabs: [Screen, string][] = [
-    ['overview', 'Overview'],
-    ['facts', 'Facts'],
-    ['keys', 'Keys'],
-    ['manifest', 'Manifest'],
-    ['peers', 'Peers'],
-    ['trust', 'Trust'],
-    ['quarantine', 'Quarantine'],
-    ['tokens', 'Tokens'],
-    ['data', 'Data'],
-    ['audit', 'Audit'],
-  ];
+  const tabs = Object.entries(SCREEN_LABELS) as [Screen, string][];
 
   return (
     <header className="app-header">

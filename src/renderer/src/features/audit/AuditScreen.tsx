@@ -6,6 +6,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Spinner } from '../../components/Spinner';
 import { useAudit } from '../../stores/audit';
 import { EventsTable } from './EventsTable';
+import { ScreenMain } from '../../components/ScreenMain';
 
 const about = (e: AuditEvent): string => e.subject ?? (e.peerId !== null ? `peer ${e.peerId.slice(0, 8)}…` : '—');
 
@@ -17,7 +18,7 @@ export function AuditScreen() {
   }, [show]);
 
   return (
-    <main className="dashboard" data-testid="audit-screen">
+    <ScreenMain screen="audit" testId="audit-screen">
       <section className="card" aria-labelledby="audit-title">
         <div className="card__header">
           <h2 id="audit-title" className="card__title">
@@ -51,6 +52,6 @@ export function AuditScreen() {
           </button>
         ) : null}
       </section>
-    </main>
+    </ScreenMain>
   );
 }

@@ -7,6 +7,7 @@ import { AttentionCard } from './AttentionCard';
 import { IdentityKeyCard } from './IdentityKeyCard';
 import { NodeSummary } from './NodeSummary';
 import { RecentFactsTable } from './RecentFactsTable';
+import { ScreenMain } from '../../components/ScreenMain';
 
 export function DashboardScreen() {
   const { status, facts, refresh } = useDashboard();
@@ -20,7 +21,7 @@ export function DashboardScreen() {
   const factsError = facts.error && facts.error.code !== status.error?.code ? facts.error : null;
 
   return (
-    <main className="dashboard" data-testid="dashboard">
+    <ScreenMain screen="overview" testId="dashboard">
       {status.error ? <ErrorNotice error={status.error} onRetry={retry} /> : null}
       {status.value === null && status.phase !== 'error' ? <Spinner label="Loading node status…" /> : null}
       {status.value ? <AttentionCard items={status.value.attention} /> : null}
@@ -46,6 +47,6 @@ export function DashboardScreen() {
         {facts.value === null && facts.phase !== 'error' ? <Spinner label="Loading facts…" /> : null}
         {facts.value ? <RecentFactsTable facts={facts.value} /> : null}
       </section>
-    </main>
+    </ScreenMain>
   );
 }

@@ -1,7 +1,8 @@
 // Automatic database backups: a folder, how often and how many to keep, set here (or by STIGMEM_BACKUP_DIR, which
 // this card then only shows); the next run, and the last failure while there is one.
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { MAX_BACKUPS_KEPT, type DataOverview } from '../../../../shared/data';
+import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatTimestamp } from '../../components/format';
 import { useData } from '../../stores/data';
@@ -24,6 +25,7 @@ export function AutomaticCard({ data }: { data: DataOverview }) {
   const [interval, setIntervalMinutes] = useState(auto?.intervalMinutes ?? 1440);
   const [keep, setKeep] = useState(String(auto?.keep ?? 7));
   const [isConfirmingOff, setConfirmingOff] = useState(false);
+  const offButton = useRef<HTMLButtonElement>(null);
   const keepN = Number(keep);
   const keepIsValid = /^\s*\d+\s*$/.test(keep) && Number.isInteger(keepN) && keepN >= 1 && keepN <= MAX_BACKUPS_KEPT;
   const isValid = dir.trim() !== '' && keepIsValid;
@@ -89,16 +91,24 @@ export function AutomaticCard({ data }: { data: DataOverview }) {
               {auto ? 'Save' : 'Turn on'}
             </button>
             {auto && !isConfirmingOff ? (
-              <button type="button" className="button button--secondary" disabled={isSavingSchedule} onClick={() => setConfirmingOff(true)} data-testid="data-automatic-off-open">
+              <button ref={offButton} type="button" className="button button--secondary" disabled={isSavingSchedule} onClick={() => setConfirmingOff(true)} data-testid="data-automatic-off-open">
                 Turn off…
               </button>
             ) : null}
           </div>
           {auto && isConfirmingOff ? (
-            <div className="row-panel row-panel--danger" role="alertdialog" aria-label="Turn off automatic backups" data-testid="data-automatic-off-panel">
-              <p>
-                Turn off automatic backups? The node stops backing itself up into <span className="mono wrap">{auto.dir}</span>; the backups already there are kept.
-              </p>
+            <ConfirmPanel
+              label="Turn off automatic backups"
+              question={
+                <>
+                  Turn off automatic backups? The node stops backing itself up into <span className="mono wrap">{auto.dir}</span>; the backups already there are kept.
+                </>
+              }
+              onCancel={() => setConfirmingOff(false)}
+              returnFocus={() => offButton.current}
+              isDanger
+              testId="data-automatic-off-panel"
+            >
               <div className="row-panel__actions">
                 <button type="button" className="button button--secondary" onClick={() => setConfirmingOff(false)}>
                   Keep them on
@@ -113,7 +123,7 @@ export function AutomaticCard({ data }: { data: DataOverview }) {
                   Turn off
                 </button>
               </div>
-            </div>
+            </ConfirmPanel>
           ) : null}
         </form>
       )}

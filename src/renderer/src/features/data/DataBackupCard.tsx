@@ -1,6 +1,7 @@
 // Back up the node's database while it runs: a full path, a confirmation, the copy's progress, then what it holds.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { DataOverview } from '../../../../shared/data';
+import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { NewPassphrase, newPassphraseState } from '../../components/NewPassphrase';
 import { useConfirmStep } from '../../components/useConfirmStep';
@@ -35,6 +36,7 @@ export function DataBackupCard({ data }: { data: DataOverview }) {
   const [repeat, setRepeat] = useState('');
   const isReady = path.trim() !== '' && (!isSealing || newPassphraseState(passphrase, repeat).isAcceptable);
   const { isConfirming, setConfirming, edit, submit } = useConfirmStep(isReady, clearBackupError);
+  const openButton = useRef<HTMLButtonElement>(null);
   const write = async (): Promise<void> => {
     if (await backUp({ path: path.trim(), overwrite, ...(isSealing ? { passphrase } : {}) })) {
       setConfirming(false);
@@ -74,13 +76,20 @@ export function DataBackupCard({ data }: { data: DataOverview }) {
             <NewPassphrase passphrase={passphrase} repeat={repeat} onPassphrase={(v) => edit(() => setPassphrase(v))} onRepeat={(v) => edit(() => setRepeat(v))} testId="data-backup" />
           ) : null}
           {isConfirming ? (
-            <div className="row-panel" role="alertdialog" aria-label="Write the database backup" data-testid="data-backup-confirm-panel">
-              <p>
-                Copy the database ({formatCount(data.facts)} facts, {formatBytes(data.bytes)}) to <span className="mono">{path.trim()}</span>?{' '}
-                {isSealing
-                  ? 'It opens only with the passphrase: if the passphrase is lost, so is the copy.'
-                  : 'Anyone who can read the file can read every fact in it, whatever its scope.'}
-              </p>
+            <ConfirmPanel
+              label="Write the database backup"
+              question={
+                <>
+                  Copy the database ({formatCount(data.facts)} facts, {formatBytes(data.bytes)}) to <span className="mono">{path.trim()}</span>?{' '}
+                  {isSealing
+                    ? 'It opens only with the passphrase: if the passphrase is lost, so is the copy.'
+                    : 'Anyone who can read the file can read every fact in it, whatever its scope.'}
+                </>
+              }
+              onCancel={isBackingUp ? null : () => setConfirming(false)}
+              returnFocus={() => openButton.current}
+              testId="data-backup-confirm-panel"
+            >
               {isBackingUp ? (
                 <progress className="startup__progress" max={1} value={progress ?? 0} aria-label="Backup progress" data-testid="data-backup-progress" />
               ) : null}
@@ -93,9 +102,9 @@ export function DataBackupCard({ data }: { data: DataOverview }) {
                   {isBackingUp ? `Copying… ${Math.round((progress ?? 0) * 100)}%` : 'Write the backup'}
                 </button>
               </div>
-            </div>
+            </ConfirmPanel>
           ) : (
-            <button type="submit" className="button button--primary" disabled={!isReady} data-testid="data-backup-open">
+            <button ref={openButton} type="submit" className="button button--primary" disabled={!isReady} data-testid="data-backup-open">
               Back up…
             </button>
           )}

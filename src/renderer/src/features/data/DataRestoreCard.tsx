@@ -1,7 +1,8 @@
 // Put a database backup back: the file is read first (what it holds, whether this node can take it), then the operator
 // types the organisation's entity; the desktop stops its node, swaps the database (keeping the old one), restarts it.
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { DataOverview } from '../../../../shared/data';
+import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatCount, formatTimestamp } from '../../components/format';
 import { Spinner } from '../../components/Spinner';
@@ -35,6 +36,7 @@ function RestoreForm({ entityUri, passphrase }: { entityUri: string; passphrase:
   const inspected = useData((s) => s.inspected)!;
   const [typed, setTyped] = useState('');
   const [isConfirming, setConfirming] = useState(false);
+  const openButton = useRef<HTMLButtonElement>(null);
   const submit = (e: FormEvent<HTMLFormElement>): void => {
     e.preventDefault();
     if (typed.trim() === entityUri) setConfirming(true);
@@ -49,11 +51,19 @@ function RestoreForm({ entityUri, passphrase }: { entityUri: string; passphrase:
         <input className="field__input mono" value={typed} spellCheck={false} onChange={(e) => (setTyped(e.target.value), setConfirming(false))} data-testid="data-restore-entity" />
       </label>
       {isConfirming ? (
-        <div className="row-panel row-panel--danger" role="alertdialog" aria-label="Restore the database" data-testid="data-restore-confirm-panel">
-          <p>
-            Replace this node&apos;s database with the backup taken {formatTimestamp(inspected.takenAt)}? The node stops for a moment; everything written since the backup
-            leaves the node (the replaced database is kept beside it).
-          </p>
+        <ConfirmPanel
+          label="Restore the database"
+          question={
+            <>
+              Replace this node&apos;s database with the backup taken {formatTimestamp(inspected.takenAt)}? The node stops for a moment; everything written since the
+              backup leaves the node (the replaced database is kept beside it).
+            </>
+          }
+          onCancel={() => setConfirming(false)}
+          returnFocus={() => openButton.current}
+          isDanger
+          testId="data-restore-confirm-panel"
+        >
           {restoreError ? <ErrorNotice error={restoreError} /> : null}
           <div className="row-panel__actions">
             <button type="button" className="button button--secondary" onClick={() => setConfirming(false)}>
@@ -63,11 +73,11 @@ function RestoreForm({ entityUri, passphrase }: { entityUri: string; passphrase:
               Restore now
             </button>
           </div>
-        </div>
+        </ConfirmPanel>
       ) : (
         <>
           {restoreError ? <ErrorNotice error={restoreError} /> : null}
-          <button type="submit" className="button button--danger" disabled={typed.trim() !== entityUri} data-testid="data-restore-open">
+          <button ref={openButton} type="submit" className="button button--danger" disabled={typed.trim() !== entityUri} data-testid="data-restore-open">
             Restore…
           </button>
         </>

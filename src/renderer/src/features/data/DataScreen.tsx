@@ -9,6 +9,7 @@ import { formatBytes } from '../../../../shared/bytes';
 import { AutomaticCard } from './AutomaticCard';
 import { DataBackupCard } from './DataBackupCard';
 import { DataRestoreCard } from './DataRestoreCard';
+import { ScreenMain } from '../../components/ScreenMain';
 
 function DatabaseCard({ data }: { data: DataOverview }) {
   return (
@@ -68,7 +69,7 @@ export function DataScreen() {
 
   const data = overview.value;
   return (
-    <main className="dashboard" data-testid="data-screen">
+    <ScreenMain screen="data" testId="data-screen">
       {overview.error ? <ErrorNotice error={overview.error} onRetry={() => void refresh()} /> : null}
       {data === null && overview.phase !== 'error' ? <Spinner label="Loading…" /> : null}
       {data ? (
@@ -83,6 +84,6 @@ export function DataScreen() {
           </div>
         </div>
       ) : null}
-    </main>
+    </ScreenMain>
   );
 }

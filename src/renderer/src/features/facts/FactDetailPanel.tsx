@@ -2,6 +2,7 @@
 // serves them.
 import { useEffect, useRef } from 'react';
 import type { FactDetail } from '../../../../shared/facts';
+import { focusFirst, isFocusLost } from '../../components/focus';
 import { formatTimestamp } from '../../components/format';
 import { useFacts } from '../../stores/facts';
 
@@ -9,10 +10,15 @@ export function FactDetailPanel({ detail }: { detail: FactDetail }) {
   const close = useFacts((s) => s.close);
   const f = detail.fact;
   const heading = useRef<HTMLHeadingElement>(null);
-  // The panel opens below the results: bring it into view and give it focus, once per fact opened.
+  // The panel opens below the results: bring it into view and give it focus, once per fact opened; closed, focus goes
+  // back to the button that opened it.
   useEffect(() => {
+    const opener = isFocusLost() ? null : (document.activeElement as HTMLElement);
     heading.current?.scrollIntoView({ block: 'start' });
     heading.current?.focus({ preventScroll: true });
+    return () => {
+      if (isFocusLost()) focusFirst([opener]);
+    };
   }, [f.id]);
   return (
     <section className="card" aria-labelledby="fact-detail-title" data-testid="fact-detail">

@@ -7,6 +7,7 @@ import { FactRows } from '../../components/FactRows';
 import { formatCount } from '../../components/format';
 import { useFacts } from '../../stores/facts';
 import { FactDetailPanel } from './FactDetailPanel';
+import { ScreenMain } from '../../components/ScreenMain';
 
 function SearchForm() {
   const { filters, search, isLoading } = useFacts();
@@ -71,7 +72,7 @@ function Results() {
         rowTestId="facts-row"
         action={(f) => (
           <button type="button" className="button button--secondary" onClick={() => void open(f.id)} data-testid="facts-open">
-            Open
+            Open<span className="visually-hidden"> {f.entity} {f.relation}</span>
           </button>
         )}
       />
@@ -92,7 +93,7 @@ export function FactsScreen() {
   }, [search]);
 
   return (
-    <main className="dashboard" data-testid="facts-screen">
+    <ScreenMain screen="facts" testId="facts-screen">
       <section className="card" aria-labelledby="facts-title">
         <h2 id="facts-title" className="card__title">
           Facts
@@ -103,6 +104,6 @@ export function FactsScreen() {
       </section>
       {detailError ? <ErrorNotice error={detailError} /> : null}
       {detail ? <FactDetailPanel detail={detail} /> : null}
-    </main>
+    </ScreenMain>
   );
 }

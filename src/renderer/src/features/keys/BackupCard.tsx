@@ -1,7 +1,8 @@
 // Back up the identity key: a passphrase (typed twice, checked as the node checks it), a file path, a confirmation,
 // then the node seals the key, writes the file and opens it again before it says the backup is good.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { IdentityOverview } from '../../../../shared/identity';
+import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { NewPassphrase, newPassphraseState } from '../../components/NewPassphrase';
 import { useConfirmStep } from '../../components/useConfirmStep';
@@ -41,6 +42,7 @@ export function BackupCard({ identity }: { identity: IdentityOverview }) {
   const [overwrite, setOverwrite] = useState(false);
   const isReady = path.trim() !== '' && newPassphraseState(passphrase, repeat).isAcceptable;
   const { isConfirming, setConfirming, edit, submit } = useConfirmStep(isReady, clearBackupError);
+  const openButton = useRef<HTMLButtonElement>(null);
 
   const write = async (): Promise<void> => {
     if (await backUp({ path: path.trim(), passphrase, overwrite })) {
@@ -86,11 +88,18 @@ export function BackupCard({ identity }: { identity: IdentityOverview }) {
             <span>Replace an earlier backup file at this path (never any other kind of file)</span>
           </label>
           {isConfirming ? (
-            <div className="row-panel" role="alertdialog" aria-label="Write the backup" data-testid="backup-confirm-panel">
-              <p>
-                Seal the identity key <span className="mono">{identity.keyId.slice(0, 16)}…</span> under this passphrase and write it to{' '}
-                <span className="mono">{path.trim()}</span>? If you lose the passphrase the file cannot be opened; nobody can recover it.
-              </p>
+            <ConfirmPanel
+              label="Write the backup"
+              question={
+                <>
+                  Seal the identity key <span className="mono">{identity.keyId.slice(0, 16)}…</span> under this passphrase and write it to{' '}
+                  <span className="mono">{path.trim()}</span>? If you lose the passphrase the file cannot be opened; nobody can recover it.
+                </>
+              }
+              onCancel={isBackingUp ? null : () => setConfirming(false)}
+              returnFocus={() => openButton.current}
+              testId="backup-confirm-panel"
+            >
               {backupError ? <ErrorNotice error={backupError} /> : null}
               <div className="row-panel__actions">
                 <button type="button" className="button button--secondary" onClick={() => setConfirming(false)}>
@@ -100,9 +109,9 @@ export function BackupCard({ identity }: { identity: IdentityOverview }) {
                   {isBackingUp ? 'Sealing and checking…' : 'Write the backup'}
                 </button>
               </div>
-            </div>
+            </ConfirmPanel>
           ) : (
-            <button type="submit" className="button button--primary" disabled={!isReady} data-testid="backup-open">
+            <button ref={openButton} type="submit" className="button button--primary" disabled={!isReady} data-testid="backup-open">
               Back up…
             </button>
           )}

@@ -11,6 +11,7 @@ import { useKeys } from '../../stores/keys';
 import { BackupCard } from './BackupCard';
 import { QrCode } from './QrCode';
 import { RotateCard } from './RotateCard';
+import { ScreenMain } from '../../components/ScreenMain';
 
 const STEP_LABELS: Record<string, string> = {
   init: 'Key generated',
@@ -107,7 +108,7 @@ export function KeysScreen() {
 
   const identity = overview.value;
   return (
-    <main className="dashboard" data-testid="keys-screen">
+    <ScreenMain screen="keys" testId="keys-screen">
       {overview.error ? <ErrorNotice error={overview.error} onRetry={() => void refresh()} /> : null}
       {identity === null && overview.phase !== 'error' ? <Spinner label="Loading…" /> : null}
       {identity ? (
@@ -122,6 +123,6 @@ export function KeysScreen() {
           </div>
         </div>
       ) : null}
-    </main>
+    </ScreenMain>
   );
 }

@@ -1,7 +1,8 @@
 // Rotate the identity key: the operator types the organisation's entity to confirm; the desktop stops its node, the
 // old key signs the hand-over to a new one in the same store, manifests are re-signed and logged, the node restarts.
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { MIN_DUAL_TRUST_DAYS, type IdentityOverview } from '../../../../shared/identity';
+import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FingerprintBlock } from '../../components/Fingerprint';
 import { formatTimestamp } from '../../components/format';
@@ -37,6 +38,7 @@ export function RotateCard({ identity }: { identity: IdentityOverview }) {
   const [isConfirming, setConfirming] = useState(false);
   const isReady = typed.trim() === identity.entityUri && identity.rotation.isPossible;
   const isConsole = transport.adminKey !== null;
+  const openButton = useRef<HTMLButtonElement>(null);
 
   const submit = (e: FormEvent<HTMLFormElement>): void => {
     e.preventDefault();
@@ -79,11 +81,20 @@ export function RotateCard({ identity }: { identity: IdentityOverview }) {
             <input className="field__input mono" value={typed} spellCheck={false} onChange={(e) => (setTyped(e.target.value), setConfirming(false))} data-testid="rotate-confirm-entity" />
           </label>
           {isConfirming ? (
-            <div className="row-panel row-panel--danger" role="alertdialog" aria-label="Rotate the key" data-testid="rotate-confirm-panel">
-              <p>
-                Rotate the key of <span className="mono">{identity.entityUri}</span> now? The node stops for a moment. The key{' '}
-                <span className="mono">{identity.keyId.slice(0, 16)}…</span> is retired; tokens it signed keep verifying for {MIN_DUAL_TRUST_DAYS} days. This cannot be undone.
-              </p>
+            <ConfirmPanel
+              label="Rotate the key"
+              question={
+                <>
+                  Rotate the key of <span className="mono">{identity.entityUri}</span> now? The node stops for a moment. The key{' '}
+                  <span className="mono">{identity.keyId.slice(0, 16)}…</span> is retired; tokens it signed keep verifying for {MIN_DUAL_TRUST_DAYS} days. This cannot be
+                  undone.
+                </>
+              }
+              onCancel={() => setConfirming(false)}
+              returnFocus={() => openButton.current}
+              isDanger
+              testId="rotate-confirm-panel"
+            >
               {rotateError ? <ErrorNotice error={rotateError} /> : null}
               <div className="row-panel__actions">
                 <button type="button" className="button button--secondary" onClick={() => setConfirming(false)}>
@@ -93,11 +104,11 @@ export function RotateCard({ identity }: { identity: IdentityOverview }) {
                   Rotate now
                 </button>
               </div>
-            </div>
+            </ConfirmPanel>
           ) : (
             <>
               {rotateError ? <ErrorNotice error={rotateError} /> : null}
-              <button type="submit" className="button button--primary" disabled={!isReady} data-testid="rotate-open">
+              <button ref={openButton} type="submit" className="button button--primary" disabled={!isReady} data-testid="rotate-open">
                 Rotate…
               </button>
             </>

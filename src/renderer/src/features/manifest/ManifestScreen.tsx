@@ -1,7 +1,8 @@
 // The org manifest: which key speaks for this organisation and which entities it covers, signed by this node and
 // appended to its transparency log. Tokens are issued, and peers verify this node by entity, only under one.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ManifestState } from '../../../../shared/manifest';
+import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FingerprintBlock } from '../../components/Fingerprint';
 import { formatTimestamp } from '../../components/format';
@@ -9,6 +10,7 @@ import { Spinner } from '../../components/Spinner';
 import { useManifest } from '../../stores/manifest';
 import { ExportCard } from './ExportCard';
 import { entityLines, ManifestFields, type ValidDays } from './ManifestFields';
+import { ScreenMain } from '../../components/ScreenMain';
 
 const DAY_MS = 86_400_000;
 
@@ -62,6 +64,7 @@ function PublishCard({ state }: { state: ManifestState }) {
   };
   const list = entityLines(entities);
   const until = formatTimestamp(new Date(Date.now() + validDays * DAY_MS).toISOString());
+  const openButton = useRef<HTMLButtonElement>(null);
 
   const send = async (): Promise<void> => {
     if (await publish({ entities: list, validDays })) setConfirmingOnly(false);
@@ -82,11 +85,18 @@ function PublishCard({ state }: { state: ManifestState }) {
           testIds={{ entities: 'manifest-entities-input', validity: 'manifest-validity' }}
         />
         {isConfirming ? (
-          <div className="row-panel" role="alertdialog" aria-label="Publish the manifest" data-testid="manifest-confirm-panel">
-            <p>
-              Sign with the org key a manifest for <span className="mono">{state.entityUri}</span> covering {list.length} {list.length === 1 ? 'entity' : 'entities'}, valid
-              until {until}? It is appended to this node&apos;s transparency log for good, and replaces the current one for everyone who fetches it.
-            </p>
+          <ConfirmPanel
+            label="Publish the manifest"
+            question={
+              <>
+                Sign with the org key a manifest for <span className="mono">{state.entityUri}</span> covering {list.length} {list.length === 1 ? 'entity' : 'entities'},
+                valid until {until}? It is appended to this node&apos;s transparency log for good, and replaces the current one for everyone who fetches it.
+              </>
+            }
+            onCancel={() => setConfirming(false)}
+            returnFocus={() => openButton.current}
+            testId="manifest-confirm-panel"
+          >
             {publishError ? <ErrorNotice error={publishError} /> : null}
             <div className="row-panel__actions">
               <button type="button" className="button button--secondary" onClick={() => setConfirming(false)}>
@@ -96,9 +106,9 @@ function PublishCard({ state }: { state: ManifestState }) {
                 {isPublishing ? 'Signing…' : 'Sign and publish'}
               </button>
             </div>
-          </div>
+          </ConfirmPanel>
         ) : (
-          <button type="button" className="button button--primary" disabled={list.length === 0} onClick={() => setConfirming(true)} data-testid="manifest-publish-open">
+          <button ref={openButton} type="button" className="button button--primary" disabled={list.length === 0} onClick={() => setConfirming(true)} data-testid="manifest-publish-open">
             Sign and publish…
           </button>
         )}
@@ -115,7 +125,7 @@ export function ManifestScreen() {
   }, [refresh]);
 
   return (
-    <main className="dashboard" data-testid="manifest-screen">
+    <ScreenMain screen="manifest" testId="manifest-screen">
       {state.error ? <ErrorNotice error={state.error} onRetry={() => void refresh()} /> : null}
       {state.value === null && state.phase !== 'error' ? <Spinner label="Loading…" /> : null}
       {state.value ? (
@@ -130,6 +140,6 @@ export function ManifestScreen() {
           </div>
         </div>
       ) : null}
-    </main>
+    </ScreenMain>
   );
 }

@@ -1,8 +1,10 @@
 // One peer: where it is, the pinned key, how replication goes, and the two changes an operator makes to it.
 import { useState } from 'react';
 import type { PeerSummary } from '../../../../shared/peers';
+import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatCount, formatTimestamp, formatUptime } from '../../components/format';
+import { usePanelFocus } from '../../components/usePanelFocus';
 import { usePeers } from '../../stores/peers';
 import { KeyCheck, useFingerprint } from './KeyCheck';
 
@@ -19,8 +21,9 @@ function RepinPanel({ peer, onDone }: { peer: PeerSummary; onDone: () => void })
   const send = async (): Promise<void> => {
     if ((await repin(peer.id, publicKey.trim())) !== null) onDone();
   };
+  const { ref, onKeyDown } = usePanelFocus<HTMLDivElement>(onDone);
   return (
-    <div className="row-panel" data-testid="repin-panel">
+    <div ref={ref} className="row-panel" role="group" aria-label={`Re-pin ${peer.url}`} onKeyDown={onKeyDown} data-testid="repin-panel">
       <label className="field">
         <span className="field__label">The new federation public key of {peer.url}</span>
         <input className="field__input" value={publicKey} onChange={(e) => (setPublicKey(e.target.value), setMatches(false))} spellCheck={false} data-testid="repin-key" />
@@ -51,22 +54,24 @@ function RemovePanel({ peer, onDone }: { peer: PeerSummary; onDone: () => void }
   const send = async (): Promise<void> => {
     if ((await remove(peer.id)) !== null) onDone();
   };
+  const question = (
+    <>
+      Stop replicating with <span className="mono">{peer.url}</span>? Its pull stops at once. The {formatCount(peer.factsReceived)} facts it sent stay in this
+      node, and it can be added again later.
+    </>
+  );
   return (
-    <div className="row-panel row-panel--danger" role="alertdialog" aria-label={`Remove ${peer.url}`} data-testid="remove-panel">
-      <p>
-        Stop replicating with <span className="mono">{peer.url}</span>? Its pull stops at once. The {formatCount(peer.factsReceived)} facts it sent
-        stay in this node, and it can be added again later.
-      </p>
+    <ConfirmPanel label={`Remove ${peer.url}`} question={question} onCancel={onDone} isDanger testId="remove-panel">
       {error ? <ErrorNotice error={error} /> : null}
       <div className="row-panel__actions">
-        <button type="button" className="button button--secondary" onClick={onDone} autoFocus>
+        <button type="button" className="button button--secondary" onClick={onDone}>
           Keep it
         </button>
         <button type="button" className="button button--danger" disabled={busy !== null} onClick={() => void send()} data-testid="remove-confirm">
           {busy === 'remove' ? 'Removing…' : 'Remove peer'}
         </button>
       </div>
-    </div>
+    </ConfirmPanel>
   );
 }
 
@@ -109,10 +114,10 @@ export function PeerRow({ peer }: { peer: PeerSummary }) {
         <td className="nowrap">
           <div className="row-actions">
             <button type="button" className="button button--ghost" onClick={() => setPanel('repin')} data-testid="repin-open">
-              Re-pin…
+              Re-pin…<span className="visually-hidden"> {peer.url}</span>
             </button>
             <button type="button" className="button button--ghost" onClick={() => setPanel('remove')} data-testid="remove-open">
-              Remove…
+              Remove…<span className="visually-hidden"> {peer.url}</span>
             </button>
           </div>
         </td>

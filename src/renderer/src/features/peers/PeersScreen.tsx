@@ -7,6 +7,7 @@ import { AddPeerCard } from './AddPeerCard';
 import { PeerEvents } from './PeerEvents';
 import { PeerRow } from './PeerRow';
 import { ShareCard } from './ShareCard';
+import { ScreenMain } from '../../components/ScreenMain';
 
 export function PeersScreen() {
   const { peers, self, refresh } = usePeers();
@@ -19,7 +20,7 @@ export function PeersScreen() {
   }, [refresh]);
 
   return (
-    <main className="dashboard" data-testid="peers-screen">
+    <ScreenMain screen="peers" testId="peers-screen">
       <div className="dashboard__grid">
         <div className="dashboard__column">
           <ShareCard status={self.value} />
@@ -52,6 +53,6 @@ export function PeersScreen() {
         </ListState>
       </section>
       <PeerEvents />
-    </main>
+    </ScreenMain>
   );
 }

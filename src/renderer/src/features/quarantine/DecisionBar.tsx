@@ -1,7 +1,11 @@
 // Promote or reject the chosen facts: the operator says why, sees what it does, and confirms.
 import { useState } from 'react';
+import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useQuarantine } from '../../stores/quarantine';
+
+/** The decision's outcome, where focus goes once the decided facts (and their buttons) are gone. */
+export const DECISION_OUTCOME_ID = 'decision-outcome';
 
 const EFFECT = {
   promote: 'They join this node\'s facts: recall and queries return them, and contradictions with existing facts are recorded.',
@@ -25,7 +29,7 @@ export function DecisionBar() {
   return (
     <div className="decision-bar" data-testid="decision-bar">
       <div className="decision-bar__buttons">
-        <span className="muted">{count === 0 ? 'Choose facts to decide on.' : `${count} chosen`}</span>
+        <span className="muted" aria-live="polite">{count === 0 ? 'Choose facts to decide on.' : `${count} chosen`}</span>
         <button type="button" className="button button--secondary" disabled={count === 0 || isDeciding} onClick={() => setAction('promote')} data-testid="promote-open">
           Promote…
         </button>
@@ -34,10 +38,14 @@ export function DecisionBar() {
         </button>
       </div>
       {action !== null && count > 0 ? (
-        <div className={`row-panel ${action === 'reject' ? 'row-panel--danger' : ''}`} role="alertdialog" aria-label={`${action} ${count} facts`} data-testid="decision-panel">
-          <p>
-            {action === 'promote' ? 'Promote' : 'Reject'} {count} {count === 1 ? 'fact' : 'facts'}? {EFFECT[action]} A decision is final and recorded with your reason.
-          </p>
+        <ConfirmPanel
+          label={`${action === 'promote' ? 'Promote' : 'Reject'} ${count} ${count === 1 ? 'fact' : 'facts'}`}
+          question={`${action === 'promote' ? 'Promote' : 'Reject'} ${count} ${count === 1 ? 'fact' : 'facts'}? ${EFFECT[action]} A decision is final and recorded with your reason.`}
+          onCancel={() => setAction(null)}
+          returnFocus={() => document.getElementById(DECISION_OUTCOME_ID)}
+          isDanger={action === 'reject'}
+          testId="decision-panel"
+        >
           <label className="field">
             <span className="field__label">Reason {action === 'reject' ? '(required)' : '(optional)'}</span>
             <input className="field__input" value={reason} maxLength={1000} onChange={(e) => setReason(e.target.value)} data-testid="decision-reason" />
@@ -51,7 +59,7 @@ export function DecisionBar() {
               {isDeciding ? 'Recording…' : action === 'promote' ? `Promote ${count}` : `Reject ${count}`}
             </button>
           </div>
-        </div>
+        </ConfirmPanel>
       ) : null}
     </div>
   );

@@ -5,7 +5,8 @@ import { formatCount, formatTimestamp } from '../../components/format';
 import { ListState } from '../../components/ListState';
 import { Table } from '../../components/Table';
 import { QUARANTINE_PAGE, useQuarantine } from '../../stores/quarantine';
-import { DecisionBar } from './DecisionBar';
+import { DECISION_OUTCOME_ID, DecisionBar } from './DecisionBar';
+import { ScreenMain } from '../../components/ScreenMain';
 
 // The node's codes for a fact it left alone, in the words an operator needs.
 const LEFT_ALONE: Record<string, string> = {
@@ -43,7 +44,7 @@ function Outcome() {
   if (outcome === null) return null;
   const { decided, refused } = outcome.result;
   return (
-    <div className="outcome" role="status" data-testid="decision-outcome">
+    <div id={DECISION_OUTCOME_ID} className="outcome" role="status" tabIndex={-1} data-testid="decision-outcome">
       <p className="form__done">
         {formatCount(decided.length)} {outcome.action === 'promote' ? 'promoted' : 'rejected'}.
       </p>
@@ -68,7 +69,7 @@ export function QuarantineScreen() {
   const allChosen = items !== null && items.length > 0 && items.every((i) => selected.has(i.factId));
 
   return (
-    <main className="dashboard" data-testid="quarantine-screen">
+    <ScreenMain screen="quarantine" testId="quarantine-screen">
       <section className="card" aria-labelledby="quarantine-title">
         <div className="card__header">
           <h2 id="quarantine-title" className="card__title">
@@ -159,6 +160,6 @@ export function QuarantineScreen() {
           )}
         </ListState>
       </section>
-    </main>
+    </ScreenMain>
   );
 }

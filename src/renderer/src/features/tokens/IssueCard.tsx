@@ -1,6 +1,7 @@
 // Issuing a capability token: who may write, under what, for how long; the signed token is shown once, to hand over.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { tokenObjectProblem, tokenSubjectProblem } from '../../../../shared/tokens';
+import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatTimestamp } from '../../components/format';
 import { useConfirmStep } from '../../components/useConfirmStep';
@@ -29,7 +30,18 @@ function IssuedToken() {
       <p className="form__done">
         Token issued to <span className="mono">{issued.token.subject}</span>, valid until {formatTimestamp(issued.token.expiry)}.
       </p>
-      <textarea className="field__input token-json" readOnly value={issued.tokenJson} rows={5} onFocus={(e) => e.target.select()} data-testid="issued-token-json" />
+      {/* Focused (and so selected) as it appears, ready to copy; a new token takes focus again. */}
+      <textarea
+        key={issued.token.tokenId}
+        className="field__input token-json"
+        aria-label="The signed token"
+        readOnly
+        value={issued.tokenJson}
+        rows={5}
+        autoFocus
+        onFocus={(e) => e.target.select()}
+        data-testid="issued-token-json"
+      />
       <p className="card__note">
         Hand this to the subject&apos;s operator; whoever holds it may write as it allows until it expires or is revoked. Copy it now: it is not shown again.
       </p>
@@ -62,6 +74,7 @@ export function IssueCard({ issuer }: { issuer: string | null }) {
   const problem = grantProblem(subject, object);
   const { isConfirming, setConfirming, edit, submit } = useConfirmStep(problem === null, clearChangeError);
   const until = formatTimestamp(new Date(Date.now() + ttlSeconds * 1000).toISOString());
+  const openButton = useRef<HTMLButtonElement>(null);
 
   const send = async (): Promise<void> => {
     if (await issue({ subject: subject.trim(), verb: 'write', object: object.trim(), ttlSeconds })) {
@@ -105,11 +118,18 @@ export function IssueCard({ issuer }: { issuer: string | null }) {
           </p>
         ) : null}
         {isConfirming ? (
-          <div className="row-panel" role="alertdialog" aria-label="Sign the write token" data-testid="issue-confirm-panel">
-            <p>
-              Sign a write token for <span className="mono">{subject.trim()}</span> under <span className="mono">{object.trim()}</span>, valid until {until}? Whoever holds it
-              may write there until then, unless it is revoked.
-            </p>
+          <ConfirmPanel
+            label="Sign the write token"
+            question={
+              <>
+                Sign a write token for <span className="mono">{subject.trim()}</span> under <span className="mono">{object.trim()}</span>, valid until {until}? Whoever holds
+                it may write there until then, unless it is revoked.
+              </>
+            }
+            onCancel={() => edit(() => undefined)}
+            returnFocus={() => openButton.current}
+            testId="issue-confirm-panel"
+          >
             {error ? <ErrorNotice error={error} /> : null}
             <div className="row-panel__actions">
               <button type="button" className="button button--secondary" onClick={() => edit(() => undefined)}>
@@ -119,9 +139,9 @@ export function IssueCard({ issuer }: { issuer: string | null }) {
                 {busy === 'issue' ? 'Signing…' : 'Sign the token'}
               </button>
             </div>
-          </div>
+          </ConfirmPanel>
         ) : (
-          <button type="submit" className="button button--primary" disabled={problem !== null || busy !== null} data-testid="issue-submit">
+          <button ref={openButton} type="submit" className="button button--primary" disabled={problem !== null || busy !== null} data-testid="issue-submit">
             Issue and sign…
           </button>
         )}

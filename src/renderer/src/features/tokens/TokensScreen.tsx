@@ -3,11 +3,13 @@ import { Table } from '../../components/Table';
 import { ListState } from '../../components/ListState';
 import { useEffect, useState } from 'react';
 import type { IssuedToken } from '../../../../shared/tokens';
+import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatTimestamp } from '../../components/format';
 import { useDashboard } from '../../stores/dashboard';
 import { useTokens } from '../../stores/tokens';
 import { IssueCard } from './IssueCard';
+import { ScreenMain } from '../../components/ScreenMain';
 
 const STATUS_CLASS: Record<string, string> = { active: 'badge--on', revoked: 'badge--bad' };
 
@@ -15,12 +17,14 @@ function RevokePanel({ token, onDone }: { token: IssuedToken; onDone: () => void
   const { revoke, busy, changeError } = useTokens();
   const [reason, setReason] = useState('');
   const error = changeError?.kind === 'revoke' ? changeError.error : null;
+  const question = (
+    <>
+      Revoke this token of <span className="mono">{token.subject}</span>? Writes with it are refused from now on, and the signed revocation is published for
+      other nodes. It cannot be undone.
+    </>
+  );
   return (
-    <div className="row-panel row-panel--danger" role="alertdialog" aria-label={`Revoke the token of ${token.subject}`} data-testid="revoke-panel">
-      <p>
-        Revoke this token of <span className="mono">{token.subject}</span>? Writes with it are refused from now on, and the signed revocation is published for
-        other nodes. It cannot be undone.
-      </p>
+    <ConfirmPanel label={`Revoke the token of ${token.subject}`} question={question} onCancel={onDone} isDanger testId="revoke-panel">
       <label className="field">
         <span className="field__label">Reason (required; published with the revocation)</span>
         <input className="field__input" value={reason} maxLength={1024} onChange={(e) => setReason(e.target.value)} data-testid="revoke-reason" />
@@ -34,7 +38,7 @@ function RevokePanel({ token, onDone }: { token: IssuedToken; onDone: () => void
           {busy === 'revoke' ? 'Revoking…' : 'Revoke token'}
         </button>
       </div>
-    </div>
+    </ConfirmPanel>
   );
 }
 
@@ -64,7 +68,7 @@ function TokenRow({ t }: { t: IssuedToken }) {
         <td className="nowrap">
           {t.status === 'active' ? (
             <button type="button" className="button button--ghost" onClick={() => setRevoking(true)} data-testid="revoke-open">
-              Revoke…
+              Revoke…<span className="visually-hidden"> the token of {t.subject}</span>
             </button>
           ) : null}
         </td>
@@ -91,7 +95,7 @@ export function TokensScreen() {
   }, [refresh, clearChangeError]);
 
   return (
-    <main className="dashboard" data-testid="tokens-screen">
+    <ScreenMain screen="tokens" testId="tokens-screen">
       <IssueCard issuer={status.value?.orgEntityUri ?? null} />
       <section className="card" aria-labelledby="tokens-title">
         <h2 id="tokens-title" className="card__title">
@@ -107,6 +111,6 @@ export function TokensScreen() {
           )}
         </ListState>
       </section>
-    </main>
+    </ScreenMain>
   );
 }

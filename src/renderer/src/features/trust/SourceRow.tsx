@@ -1,8 +1,10 @@
 // One scored source: the score in use and how it was reached, and the operator's override of it.
 import { useState } from 'react';
 import type { TrustedSource } from '../../../../shared/trust';
+import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatCount, formatTimestamp } from '../../components/format';
+import { usePanelFocus } from '../../components/usePanelFocus';
 import { useTrust } from '../../stores/trust';
 import { ScoreForm } from './ScoreForm';
 
@@ -18,6 +20,16 @@ function How({ s }: { s: TrustedSource }) {
   }
   if (s.origin === 'strict_unverified') return <>strict mode: no verified manifest covers this source</>;
   return <>computed</>;
+}
+
+/** The row's score form, opened in place: it takes focus, and Escape closes it. */
+function SetPanel({ s, onDone }: { s: TrustedSource; onDone: () => void }) {
+  const { ref, onKeyDown } = usePanelFocus<HTMLDivElement>(onDone);
+  return (
+    <div ref={ref} className="row-panel" role="group" aria-label={`Set the score of ${s.source}`} onKeyDown={onKeyDown} data-testid="trust-set-panel">
+      <ScoreForm source={s.source} initial={s.score} onDone={onDone} />
+    </div>
+  );
 }
 
 export function SourceRow({ s }: { s: TrustedSource }) {
@@ -55,11 +67,11 @@ export function SourceRow({ s }: { s: TrustedSource }) {
         <td className="nowrap">
           <div className="row-actions">
             <button type="button" className="button button--ghost" onClick={() => setPanel('set')} data-testid="trust-set-open">
-              Set score…
+              Set score…<span className="visually-hidden"> of {s.source}</span>
             </button>
             {ownOverride ? (
               <button type="button" className="button button--ghost" onClick={() => setPanel('clear')} data-testid="trust-clear-open">
-                Remove override…
+                Remove override…<span className="visually-hidden"> of {s.source}</span>
               </button>
             ) : null}
           </div>
@@ -69,15 +81,20 @@ export function SourceRow({ s }: { s: TrustedSource }) {
         <tr className="row-panel-row">
           <td colSpan={6}>
             {panel === 'set' ? (
-              <div className="row-panel">
-                <ScoreForm source={s.source} initial={s.score} onDone={() => setPanel(null)} />
-              </div>
+              <SetPanel s={s} onDone={() => setPanel(null)} />
             ) : (
-              <div className="row-panel row-panel--danger" role="alertdialog" aria-label={`Remove the override of ${s.source}`} data-testid="trust-clear-panel">
-                <p>
-                  Remove the operator score of <span className="mono">{s.source}</span>? Facts from it are then scored by the formula ({s.computedScore}
-                  {s.origin === 'override' ? '' : ' now'}) or by a prefix override that covers it.
-                </p>
+              <ConfirmPanel
+                label={`Remove the override of ${s.source}`}
+                question={
+                  <>
+                    Remove the operator score of <span className="mono">{s.source}</span>? Facts from it are then scored by the formula ({s.computedScore}
+                    {s.origin === 'override' ? '' : ' now'}) or by a prefix override that covers it.
+                  </>
+                }
+                onCancel={() => setPanel(null)}
+                isDanger
+                testId="trust-clear-panel"
+              >
                 {clearError ? <ErrorNotice error={clearError} /> : null}
                 <div className="row-panel__actions">
                   <button type="button" className="button button--secondary" onClick={() => setPanel(null)}>
@@ -87,7 +104,7 @@ export function SourceRow({ s }: { s: TrustedSource }) {
                     Remove override
                   </button>
                 </div>
-              </div>
+              </ConfirmPanel>
             )}
           </td>
         </tr>

@@ -5,6 +5,7 @@ import { useEffect } from 'react';
 import { useTrust } from '../../stores/trust';
 import { ScoreForm } from './ScoreForm';
 import { SourceRow } from './SourceRow';
+import { ScreenMain } from '../../components/ScreenMain';
 
 export function TrustScreen() {
   const { overview, refresh } = useTrust();
@@ -16,7 +17,7 @@ export function TrustScreen() {
   const settings = overview.value?.settings ?? null;
   const sources = overview.value?.sources ?? null;
   return (
-    <main className="dashboard" data-testid="trust-screen">
+    <ScreenMain screen="trust" testId="trust-screen">
       <div className="dashboard__grid">
         <section className="card" aria-labelledby="trust-settings-title">
           <h2 id="trust-settings-title" className="card__title">
@@ -68,6 +69,6 @@ export function TrustScreen() {
           )}
         </ListState>
       </section>
-    </main>
+    </ScreenMain>
   );
 }
