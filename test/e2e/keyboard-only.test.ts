@@ -2,7 +2,7 @@
 // processes, reading what a screen reader is told: node B's operator signs in, adds and re-pins node A after confirming
 // its fingerprint, reviews what B holds in quarantine, sets and removes a trust override, publishes the manifest, issues
 // and revokes a token, and backs up the key and the database. Every question opens as a named dialog that takes focus,
-// closes on Escape and gives focus back; each screen says which it is.
+// closes on Escape and gives focus back; field problems are tied to their fields; each screen says which it is.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,7 +86,7 @@ describe('the console by keyboard alone', () => {
 
   const dialog = (page: Page, name: string) => page.getByRole('alertdialog', { name });
 
-  it.skipIf(!hasChromium)('signs in by keyboard, and names each screen in its title and one h1', async () => {
+  it.skipIf(!hasChromium)('signs in by keyboard with a refusal tied to the key field, and names each screen in its title and one h1', async () => {
     const page = await browser.newPage();
     watchPageProblems(page, problems);
     await page.goto(`${b.url}/console`);
@@ -96,6 +96,10 @@ describe('the console by keyboard alone', () => {
     await page.keyboard.type('not-the-admin-key');
     await page.keyboard.press('Enter');
     await page.getByRole('alert').waitFor();
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    const refusal = await description(field);
+    expect(refusal.isAlert).toBe(true);
+    expect(refusal.text).toContain('The admin key was not accepted');
 
     await retype(page, E2E_ADMIN_KEY);
     await page.keyboard.press('Enter');
@@ -129,8 +133,14 @@ describe('the console by keyboard alone', () => {
     await page.keyboard.press('Tab');
     const keyField = page.getByRole('textbox', { name: 'Its federation public key' });
     expect(await isFocused(keyField)).toBe(true);
-    await page.keyboard.type(keyA);
+    // A mistyped key: the field says it is invalid, described by the message, which is announced.
+    await page.keyboard.type('not-a-key');
+    await page.getByTestId('peer-key-error').waitFor();
+    expect(await keyField.getAttribute('aria-invalid')).toBe('true');
+    expect(await description(keyField)).toEqual({ text: 'That is not a 32-byte Ed25519 public key in base64url (43 characters).', isAlert: true });
+    await retype(page, keyA);
     await page.getByTestId('key-check').waitFor();
+    expect(await keyField.getAttribute('aria-invalid')).toBeNull();
     // Nothing is pinned until the fingerprint is confirmed, by Space on its checkbox.
     const confirm = page.getByRole('checkbox', { name: 'The fingerprint matches, group for group' });
     await tabTo(page, confirm);
@@ -222,18 +232,23 @@ describe('the console by keyboard alone', () => {
     await page.close();
   }, 60_000);
 
-  it.skipIf(!hasChromium)('sets a trust override by keyboard, and removes it in a dialog that Escape cancels', async () => {
+  it.skipIf(!hasChromium)('sets a trust override with its problems tied to the fields, and removes it in a dialog that Escape cancels', async () => {
     const page = await signIn();
     await open(page, 'trust', 'Trust');
     const source = page.getByRole('textbox', { name: 'Source URI, or a prefix for every source under it' });
     await tabTo(page, source);
     await page.keyboard.type('not a uri');
     await page.getByTestId('score-source-error').waitFor();
+    expect(await source.getAttribute('aria-invalid')).toBe('true');
+    expect((await description(source)).text).toContain('no spaces');
     await retype(page, 'stigmem://org-a.example/agent/');
+    expect(await source.getAttribute('aria-invalid')).toBeNull();
     await page.keyboard.press('Tab');
     const score = page.getByRole('spinbutton', { name: 'Score (0 to 1)' });
     expect(await isFocused(score)).toBe(true);
     await retype(page, '2');
+    expect(await score.getAttribute('aria-invalid')).toBe('true');
+    expect(await description(score)).toEqual({ text: 'A score is a number from 0 to 1.', isAlert: true });
     await retype(page, '0.9');
     await tabTo(page, page.getByRole('button', { name: 'Set this score' }));
     await page.keyboard.press('Enter');
@@ -278,8 +293,14 @@ describe('the console by keyboard alone', () => {
     await tabTo(page, subject);
     await page.keyboard.type(BOT);
     await page.keyboard.press('Tab');
+    const object = page.getByRole('textbox', { name: 'Object: what it may write under' });
     await page.keyboard.type('scope:public');
+    await page.getByTestId('issue-problem').waitFor();
+    expect(await object.getAttribute('aria-invalid')).toBe('true');
+    expect(await subject.getAttribute('aria-invalid')).toBeNull();
+    expect((await description(object)).isAlert).toBe(true);
     await retype(page, 'stigmem://facts/scope:public');
+    expect(await object.getAttribute('aria-invalid')).toBeNull();
     const issue = page.getByRole('button', { name: 'Issue and sign…' });
     await tabTo(page, issue);
     await page.keyboard.press('Enter');
@@ -317,7 +338,7 @@ describe('the console by keyboard alone', () => {
     await page.close();
   }, 60_000);
 
-  it.skipIf(!hasChromium)('backs up the key and the database by keyboard, each after a dialog', async () => {
+  it.skipIf(!hasChromium)('backs up the key and the database by keyboard, passphrase problems tied to their fields', async () => {
     const page = await signIn();
     await open(page, 'keys', 'Keys');
     const path = join(dirs[1]!, 'org-key.backup');
@@ -328,9 +349,15 @@ describe('the console by keyboard alone', () => {
     expect(await isFocused(passphrase)).toBe(true);
     await page.keyboard.type('password1234');
     await page.getByTestId('backup-weak').waitFor();
+    expect(await passphrase.getAttribute('aria-invalid')).toBe('true');
+    expect(await description(passphrase)).toMatchObject({ text: expect.stringContaining('Too weak'), isAlert: true });
     await retype(page, PASSPHRASE);
+    expect(await passphrase.getAttribute('aria-invalid')).toBeNull();
     await page.keyboard.press('Tab');
+    const repeat = page.getByLabel('The passphrase again');
     await page.keyboard.type(`${PASSPHRASE}!`);
+    expect(await repeat.getAttribute('aria-invalid')).toBe('true');
+    expect(await description(repeat)).toEqual({ text: 'The two passphrases differ.', isAlert: true });
     await retype(page, PASSPHRASE);
     const open_ = page.getByRole('button', { name: 'Back up…' });
     await tabTo(page, open_);

@@ -2,10 +2,11 @@
 import type { ContractError } from '../../../shared/result';
 import { describeError } from './errorMessages';
 
-export function ErrorNotice({ error, onRetry }: { error: ContractError; onRetry?: () => void }) {
+/** `id`: for the field the error is about to point at (aria-describedby). */
+export function ErrorNotice({ error, onRetry, id }: { error: ContractError; onRetry?: () => void; id?: string }) {
   const { title, hint } = describeError(error);
   return (
-    <div className="notice notice--error" role="alert" data-testid="error-notice" data-code={error.code}>
+    <div id={id} className="notice notice--error" role="alert" data-testid="error-notice" data-code={error.code}>
       <div className="notice__body">
         <strong className="notice__title">{title}</strong>
         <p className="notice__hint">{hint}</p>

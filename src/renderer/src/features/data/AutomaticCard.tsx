@@ -5,6 +5,7 @@ import { MAX_BACKUPS_KEPT, type DataOverview } from '../../../../shared/data';
 import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatTimestamp } from '../../components/format';
+import { useFieldProblem } from '../../components/useFieldProblem';
 import { useData } from '../../stores/data';
 
 const INTERVALS: [number, string][] = [
@@ -29,6 +30,7 @@ export function AutomaticCard({ data }: { data: DataOverview }) {
   const keepN = Number(keep);
   const keepIsValid = /^\s*\d+\s*$/.test(keep) && Number.isInteger(keepN) && keepN >= 1 && keepN <= MAX_BACKUPS_KEPT;
   const isValid = dir.trim() !== '' && keepIsValid;
+  const keepProblem = useFieldProblem(keepIsValid ? null : `Keep a whole number of backups, from 1 to ${MAX_BACKUPS_KEPT}.`, { testId: 'data-automatic-keep-error' });
   const save = (e: FormEvent<HTMLFormElement>): void => {
     e.preventDefault();
     if (isValid) void setSchedule({ dir: dir.trim(), intervalMinutes: interval, keep: keepN });
@@ -78,13 +80,9 @@ export function AutomaticCard({ data }: { data: DataOverview }) {
           </label>
           <label className="field">
             <span className="field__label">Backups to keep</span>
-            <input className="field__input" inputMode="numeric" value={keep} onChange={(e) => setKeep(e.target.value)} aria-invalid={!keepIsValid} data-testid="data-automatic-keep" />
+            <input className="field__input" inputMode="numeric" value={keep} onChange={(e) => setKeep(e.target.value)} {...keepProblem.fieldProps} data-testid="data-automatic-keep" />
           </label>
-          {!keepIsValid ? (
-            <p className="field__error" data-testid="data-automatic-keep-error">
-              Keep a whole number of backups, from 1 to {MAX_BACKUPS_KEPT}.
-            </p>
-          ) : null}
+          {keepProblem.message}
           {scheduleError ? <ErrorNotice error={scheduleError} /> : null}
           <div className="form__action">
             <button type="submit" className="button button--primary" disabled={!isValid || isSavingSchedule} data-testid="data-automatic-save">

@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { PEER_SCOPES, type PeerScope, type PeerSummary } from '../../../../shared/peers';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { useFieldProblem } from '../../components/useFieldProblem';
 import { usePeers } from '../../stores/peers';
 import { KeyCheck, useFingerprint } from './KeyCheck';
 
@@ -32,6 +33,7 @@ export function AddPeerCard() {
   const { fingerprint, isChecked } = useFingerprint(publicKey.trim());
   const error = changeError?.kind === 'add' ? changeError.error : null;
   const keyIsWrong = publicKey.trim() !== '' && isChecked && fingerprint === null;
+  const keyProblem = useFieldProblem(keyIsWrong ? 'That is not a 32-byte Ed25519 public key in base64url (43 characters).' : null, { testId: 'peer-key-error' });
 
   const toggle = (s: PeerScope): void => setScopes((now) => (now.includes(s) ? now.filter((x) => x !== s) : [...now, s]));
   const submit = async (e: FormEvent<HTMLFormElement>): Promise<void> => {
@@ -56,9 +58,9 @@ export function AddPeerCard() {
         </label>
         <label className="field">
           <span className="field__label">Its federation public key</span>
-          <input className="field__input" value={publicKey} onChange={(e) => (setPublicKey(e.target.value), setMatches(false), setAddedId(null))} spellCheck={false} data-testid="peer-key" />
+          <input className="field__input" value={publicKey} onChange={(e) => (setPublicKey(e.target.value), setMatches(false), setAddedId(null))} spellCheck={false} {...keyProblem.fieldProps} data-testid="peer-key" />
         </label>
-        {keyIsWrong ? <p className="field__error">That is not a 32-byte Ed25519 public key in base64url (43 characters).</p> : null}
+        {keyProblem.message}
         <fieldset className="scopes">
           <legend className="field__label">Scopes exchanged (it pulls facts of these scopes, and sends only these)</legend>
           {PEER_SCOPES.map((s) => (

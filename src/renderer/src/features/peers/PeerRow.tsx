@@ -4,6 +4,7 @@ import type { PeerSummary } from '../../../../shared/peers';
 import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatCount, formatTimestamp, formatUptime } from '../../components/format';
+import { useFieldProblem } from '../../components/useFieldProblem';
 import { usePanelFocus } from '../../components/usePanelFocus';
 import { usePeers } from '../../stores/peers';
 import { KeyCheck, useFingerprint } from './KeyCheck';
@@ -17,6 +18,7 @@ function RepinPanel({ peer, onDone }: { peer: PeerSummary; onDone: () => void })
   const { fingerprint, isChecked } = useFingerprint(publicKey.trim());
   const error = changeError?.kind === 'repin' ? changeError.error : null;
   const keyIsWrong = publicKey.trim() !== '' && isChecked && fingerprint === null;
+  const keyProblem = useFieldProblem(keyIsWrong ? 'That is not a 32-byte Ed25519 public key in base64url (43 characters).' : null, { testId: 'repin-key-error' });
   const isSameKey = publicKey.trim() !== '' && publicKey.trim().replace(/=+$/, '') === peer.publicKey;
   const send = async (): Promise<void> => {
     if ((await repin(peer.id, publicKey.trim())) !== null) onDone();
@@ -26,9 +28,9 @@ function RepinPanel({ peer, onDone }: { peer: PeerSummary; onDone: () => void })
     <div ref={ref} className="row-panel" role="group" aria-label={`Re-pin ${peer.url}`} onKeyDown={onKeyDown} data-testid="repin-panel">
       <label className="field">
         <span className="field__label">The new federation public key of {peer.url}</span>
-        <input className="field__input" value={publicKey} onChange={(e) => (setPublicKey(e.target.value), setMatches(false))} spellCheck={false} data-testid="repin-key" />
+        <input className="field__input" value={publicKey} onChange={(e) => (setPublicKey(e.target.value), setMatches(false))} spellCheck={false} {...keyProblem.fieldProps} data-testid="repin-key" />
       </label>
-      {keyIsWrong ? <p className="field__error" data-testid="repin-key-error">That is not a 32-byte Ed25519 public key in base64url (43 characters).</p> : null}
+      {keyProblem.message}
       {isSameKey ? (
         <p className="muted" data-testid="repin-same-key">
           This is the key pinned now: pinning it again checks the peer against it once more.

@@ -1,11 +1,12 @@
 // The console's sign-in: the operator pastes the node's admin key; it stays in this tab's session storage only.
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useSession } from '../../stores/session';
 
 export function SignInScreen() {
   const { signIn, isSigningIn, error } = useSession();
   const [key, setKey] = useState('');
+  const errorId = useId();
 
   const submit = (e: FormEvent<HTMLFormElement>): void => {
     e.preventDefault();
@@ -33,10 +34,11 @@ export function SignInScreen() {
             autoFocus
             value={key}
             onChange={(e) => setKey(e.target.value)}
+            {...(error ? { 'aria-invalid': true, 'aria-describedby': errorId } : {})}
             data-testid="admin-key-input"
           />
         </label>
-        {error ? <ErrorNotice error={error} /> : null}
+        {error ? <ErrorNotice error={error} id={errorId} /> : null}
         <button className="button button--primary signin__submit" type="submit" disabled={isSigningIn} data-testid="signin-submit">
           {isSigningIn ? 'Checking…' : 'Sign in'}
         </button>

@@ -5,6 +5,7 @@ import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatTimestamp } from '../../components/format';
 import { useConfirmStep } from '../../components/useConfirmStep';
+import { useFieldProblem } from '../../components/useFieldProblem';
 import { useTokens } from '../../stores/tokens';
 
 const VALIDITY: [string, number][] = [
@@ -72,6 +73,10 @@ export function IssueCard({ issuer }: { issuer: string | null }) {
   const [ttlSeconds, setTtl] = useState(86_400);
   const error = changeError?.kind === 'issue' ? changeError.error : null;
   const problem = grantProblem(subject, object);
+  // Said under the fields once either is typed in, and tied to the one it is about.
+  const shownProblem = problem !== null && (subject !== '' || object !== '') ? problem : null;
+  const isSubjectProblem = shownProblem !== null && tokenSubjectProblem(subject) !== null;
+  const problemMessage = useFieldProblem(shownProblem, { testId: 'issue-problem' });
   const { isConfirming, setConfirming, edit, submit } = useConfirmStep(problem === null, clearChangeError);
   const until = formatTimestamp(new Date(Date.now() + ttlSeconds * 1000).toISOString());
   const openButton = useRef<HTMLButtonElement>(null);
@@ -96,11 +101,11 @@ export function IssueCard({ issuer }: { issuer: string | null }) {
         </p>
         <label className="field">
           <span className="field__label">Subject: who may use it</span>
-          <input className="field__input" value={subject} onChange={(e) => edit(() => setSubject(e.target.value))} placeholder="stigmem://partner.example/agent/bot" data-testid="token-subject" />
+          <input className="field__input" value={subject} onChange={(e) => edit(() => setSubject(e.target.value))} placeholder="stigmem://partner.example/agent/bot" {...(isSubjectProblem ? problemMessage.fieldProps : {})} data-testid="token-subject" />
         </label>
         <label className="field">
           <span className="field__label">Object: what it may write under</span>
-          <input className="field__input" value={object} onChange={(e) => edit(() => setObject(e.target.value))} placeholder="stigmem://facts/scope:public" data-testid="token-object" />
+          <input className="field__input" value={object} onChange={(e) => edit(() => setObject(e.target.value))} placeholder="stigmem://facts/scope:public" {...(isSubjectProblem ? {} : problemMessage.fieldProps)} data-testid="token-object" />
         </label>
         <label className="field">
           <span className="field__label">Valid for</span>
@@ -112,11 +117,7 @@ export function IssueCard({ issuer }: { issuer: string | null }) {
             ))}
           </select>
         </label>
-        {problem !== null && (subject !== '' || object !== '') ? (
-          <p className="field__error" data-testid="issue-problem">
-            {problem}
-          </p>
-        ) : null}
+        {problemMessage.message}
         {isConfirming ? (
           <ConfirmPanel
             label="Sign the write token"

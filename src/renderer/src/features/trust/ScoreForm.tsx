@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { sourceUriProblem } from '../../../../shared/trust';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { useFieldProblem } from '../../components/useFieldProblem';
 import { useTrust } from '../../stores/trust';
 
 /** What a score does to facts from the source, against the quarantine threshold. */
@@ -19,7 +20,10 @@ export function ScoreForm({ source: fixedSource, initial, onDone }: { source?: s
   const [note, setNote] = useState('');
   const value = Number(score);
   const sourceProblem = fixedSource === undefined ? sourceUriProblem(source) : null;
-  const isValid = score.trim() !== '' && Number.isFinite(value) && value >= 0 && value <= 1 && sourceProblem === null;
+  const isScoreValid = score.trim() !== '' && Number.isFinite(value) && value >= 0 && value <= 1;
+  const isValid = isScoreValid && sourceProblem === null;
+  const sourceMessage = useFieldProblem(source.trim() !== '' ? sourceProblem : null, { testId: 'score-source-error' });
+  const scoreMessage = useFieldProblem(isScoreValid ? null : 'A score is a number from 0 to 1.', { testId: 'score-value-error' });
   const settings = overview.value?.settings;
   const error = changeError !== null && changeError.source === source.trim() ? changeError.error : null;
 
@@ -38,18 +42,15 @@ export function ScoreForm({ source: fixedSource, initial, onDone }: { source?: s
       {fixedSource === undefined ? (
         <label className="field">
           <span className="field__label">Source URI, or a prefix for every source under it</span>
-          <input className="field__input" value={source} onChange={(e) => setSource(e.target.value)} placeholder="stigmem://partner.example/agent/" data-testid="score-source" />
+          <input className="field__input" value={source} onChange={(e) => setSource(e.target.value)} placeholder="stigmem://partner.example/agent/" {...sourceMessage.fieldProps} data-testid="score-source" />
         </label>
       ) : null}
-      {source.trim() !== '' && sourceProblem !== null ? (
-        <p className="field__error" data-testid="score-source-error">
-          {sourceProblem}
-        </p>
-      ) : null}
+      {sourceMessage.message}
       <label className="field">
         <span className="field__label">Score (0 to 1)</span>
-        <input className="field__input" type="number" min={0} max={1} step={0.05} value={score} onChange={(e) => setScore(e.target.value)} data-testid="score-value" />
+        <input className="field__input" type="number" min={0} max={1} step={0.05} value={score} onChange={(e) => setScore(e.target.value)} {...scoreMessage.fieldProps} data-testid="score-value" />
       </label>
+      {scoreMessage.message}
       {isValid && settings ? (
         <p className="card__note" data-testid="score-effect">
           {scoreEffect(value, settings.threshold, settings.mode)}
