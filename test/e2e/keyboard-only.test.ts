@@ -194,6 +194,10 @@ describe('the console by keyboard alone', () => {
     const page = await signIn();
     await open(page, 'quarantine', 'Quarantine');
     await page.getByTestId('quarantine-table').waitFor();
+    // Which facts are shown is a group of toggle buttons, the chosen one pressed.
+    const views = page.getByRole('group', { name: 'Which facts' });
+    expect(await views.getByRole('button', { name: 'pending' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await views.getByRole('button', { name: 'rejected' }).getAttribute('aria-pressed')).toBe('false');
 
     const alpha = page.getByRole('checkbox', { name: 'Choose stigmem://org-a.example/claim/alpha memory:status' });
     await tabTo(page, alpha);
@@ -392,6 +396,28 @@ describe('the console by keyboard alone', () => {
     expect(await focusedDescription(page)).not.toBe('the body');
     await page.close();
   }, 90_000);
+
+  it.skipIf(!hasChromium)('chooses an area of the audit log and an event type by keyboard', async () => {
+    const page = await signIn();
+    await open(page, 'audit', 'Audit');
+    // The area is chosen among toggle buttons, by Tab and Enter.
+    const areas = page.getByRole('group', { name: 'Which events' });
+    expect(await areas.getByRole('button', { name: 'all' }).getAttribute('aria-pressed')).toBe('true');
+    const federation = areas.getByRole('button', { name: 'federation' });
+    await tabTo(page, federation);
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid=event-row][data-category=federation]').first().waitFor();
+    expect(await federation.getAttribute('aria-pressed')).toBe('true');
+    expect(await areas.getByRole('button', { name: 'all' }).getAttribute('aria-pressed')).toBe('false');
+    // An event's name is a button that shows only events of its type.
+    const pick = page.locator('[data-testid=event-row][data-event=peer_registered]').first().getByRole('button', { name: 'peer_registered' });
+    await tabTo(page, pick);
+    expect(await hasVisibleFocus(pick)).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('audit-type-filter').waitFor();
+    await page.screenshot({ path: join(home, 'keyboard-audit.png') });
+    await page.close();
+  }, 60_000);
 
   it.skipIf(!hasChromium)('loaded without script errors or CSP violations', () => {
     expect(problems).toEqual([]);

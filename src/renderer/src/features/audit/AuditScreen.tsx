@@ -4,6 +4,7 @@ import { AUDIT_CATEGORIES, type AuditEvent } from '../../../../shared/audit';
 import { useEffect } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Spinner } from '../../components/Spinner';
+import { ViewSwitch } from '../../components/ViewSwitch';
 import { useAudit } from '../../stores/audit';
 import { EventsTable } from './EventsTable';
 import { ScreenMain } from '../../components/ScreenMain';
@@ -24,13 +25,7 @@ export function AuditScreen() {
           <h2 id="audit-title" className="card__title">
             Audit log
           </h2>
-          <div className="nav" role="tablist" aria-label="Which events">
-            {[null, ...AUDIT_CATEGORIES].map((c) => (
-              <button key={c ?? 'all'} type="button" role="tab" className="nav__tab" aria-selected={category === c} aria-current={category === c ? 'page' : undefined} onClick={() => void show(c)} data-testid={`audit-${c ?? 'all'}`}>
-                {c ?? 'all'}
-              </button>
-            ))}
-          </div>
+          <ViewSwitch label="Which events" options={[null, ...AUDIT_CATEGORIES]} chosen={category} onChoose={(c) => void show(c)} nameOf={(c) => c ?? 'all'} testIdOf={(c) => `audit-${c ?? 'all'}`} />
         </div>
         {eventType !== null ? (
           <p className="card__note" data-testid="audit-type-filter">

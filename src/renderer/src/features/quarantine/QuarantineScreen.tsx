@@ -4,6 +4,7 @@ import { QUARANTINE_VIEWS } from '../../../../shared/quarantine';
 import { formatCount, formatTimestamp } from '../../components/format';
 import { ListState } from '../../components/ListState';
 import { Table } from '../../components/Table';
+import { ViewSwitch } from '../../components/ViewSwitch';
 import { QUARANTINE_PAGE, useQuarantine } from '../../stores/quarantine';
 import { DECISION_OUTCOME_ID, DecisionBar } from './DecisionBar';
 import { ScreenMain } from '../../components/ScreenMain';
@@ -75,13 +76,7 @@ export function QuarantineScreen() {
           <h2 id="quarantine-title" className="card__title">
             Quarantine
           </h2>
-          <div className="nav" role="tablist" aria-label="Which facts">
-            {QUARANTINE_VIEWS.map((v) => (
-              <button key={v} type="button" role="tab" className="nav__tab" aria-selected={view === v} aria-current={view === v ? 'page' : undefined} onClick={() => void show(v)} data-testid={`view-${v}`}>
-                {v}
-              </button>
-            ))}
-          </div>
+          <ViewSwitch label="Which facts" options={QUARANTINE_VIEWS} chosen={view} onChoose={(v) => void show(v)} nameOf={(v) => v} testIdOf={(v) => `view-${v}`} />
         </div>
         <p className="card__note">
           Facts from peers and token holders whose source trust is below the threshold wait here. Nothing here is recalled until it is promoted.
