@@ -9,6 +9,20 @@ const ALARMING = new Set([
   'database_backup_failed', 'san_mismatch', 'api_key_refused',
 ]);
 
+/** An event's name, marked by more than its colour when it is a refusal or failure. */
+function EventName({ eventType }: { eventType: string }) {
+  if (!ALARMING.has(eventType)) return <>{eventType}</>;
+  return (
+    <>
+      <span className="badge__mark" aria-hidden="true">
+        !
+      </span>
+      <span className="visually-hidden">refused or failed: </span>
+      {eventType}
+    </>
+  );
+}
+
 /** `{"status": "active", "node_id": "…"}` → `status active · node_id …` (values as they are, objects as JSON). */
 function describeDetail(detail: Record<string, unknown> | null): string {
   if (detail === null) return '';
@@ -28,10 +42,12 @@ export function EventsTable({ events, about, aboutLabel, showCategory = false, t
           <td>
             {onPickType ? (
               <button type="button" className={`badge badge--pick ${ALARMING.has(e.eventType) ? 'badge--bad' : 'badge--off'}`} title={`Show only ${e.eventType} events`} onClick={() => onPickType(e.eventType)} data-testid="event-type-pick">
-                {e.eventType}
+                <EventName eventType={e.eventType} />
               </button>
             ) : (
-              <span className={`badge ${ALARMING.has(e.eventType) ? 'badge--bad' : 'badge--off'}`}>{e.eventType}</span>
+              <span className={`badge ${ALARMING.has(e.eventType) ? 'badge--bad' : 'badge--off'}`}>
+                <EventName eventType={e.eventType} />
+              </span>
             )}
           </td>
           <td className="mono wrap">{about(e)}</td>
