@@ -107,6 +107,12 @@ describe('the console by keyboard alone', () => {
     const overview = page.getByRole('heading', { level: 1, name: 'Overview' });
     await waitForFocus(page, overview);
     expect(await page.title()).toBe('Overview · Stigmem Desktop');
+    // Refreshing keeps focus on the button while it works.
+    const refresh = page.getByRole('button', { name: 'Refresh' });
+    await tabTo(page, refresh, { backwards: true });
+    await Promise.all([page.waitForResponse((r) => r.url().includes('/console/api/')), page.keyboard.press('Enter')]);
+    await page.getByRole('button', { name: 'Refresh', exact: true }).waitFor();
+    expect(await isFocused(refresh), await focusedDescription(page)).toBe(true);
 
     // Every screen: one h1 naming it, then h2s (and h3s) without a level skipped; the tab says it is the current one.
     for (const [screen, label] of [['facts', 'Facts'], ['keys', 'Keys'], ['manifest', 'Manifest'], ['peers', 'Peers'], ['trust', 'Trust'], ['quarantine', 'Quarantine'], ['tokens', 'Tokens'], ['data', 'Data'], ['audit', 'Audit']] as const) {
@@ -150,6 +156,8 @@ describe('the console by keyboard alone', () => {
     await tabTo(page, page.getByRole('button', { name: 'Pin this key and add the peer' }));
     await page.keyboard.press('Enter');
     await page.locator('[data-testid=peer-added][data-status=active]').waitFor();
+    // The button went disabled while the node checked the peer: focus stayed in the form, on its first field.
+    expect(await isFocused(page.getByRole('textbox', { name: 'Peer URL' })), await focusedDescription(page)).toBe(true);
 
     // Re-pin: the row's button names its peer; the panel takes focus at its key field; Escape closes it, focus returns.
     const repin = page.getByRole('button', { name: `Re-pin… ${a.url}` });
@@ -377,13 +385,25 @@ describe('the console by keyboard alone', () => {
     expect(statSync(path).size).toBeGreaterThan(0);
 
     await open(page, 'data', 'Data');
-    const dbPath = join(dirs[1]!, 'node.backup.db');
+    // Refused (no such folder): the question stays with the refusal in it, and so does focus.
     await tabTo(page, page.getByTestId('data-backup-path'));
-    await retype(page, dbPath);
+    await retype(page, join(dirs[1]!, 'no-such-folder', 'node.backup.db'));
     const backUp = page.getByTestId('data-backup-open');
     await tabTo(page, backUp);
     await page.keyboard.press('Enter');
     const copying = dialog(page, 'Write the database backup');
+    await tabTo(page, copying.getByRole('button', { name: 'Write the backup' }));
+    await page.keyboard.press('Enter');
+    await copying.getByRole('alert').waitFor();
+    await page.waitForFunction((d) => d !== null && d.contains(d.ownerDocument.activeElement), await copying.elementHandle());
+    await page.keyboard.press('Escape');
+    await waitForFocus(page, backUp);
+
+    const dbPath = join(dirs[1]!, 'node.backup.db');
+    await tabTo(page, page.getByTestId('data-backup-path'), { backwards: true });
+    await retype(page, dbPath);
+    await tabTo(page, backUp);
+    await page.keyboard.press('Enter');
     await waitForFocus(page, copying.getByRole('button', { name: 'Cancel' }));
     await page.keyboard.press('Escape');
     await waitForFocus(page, backUp);

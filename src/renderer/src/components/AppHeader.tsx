@@ -45,7 +45,8 @@ export function AppHeader() {
       ) : null}
       {isSignedIn ? (
         <div className="app-header__actions">
-          <button type="button" className="button button--secondary" onClick={() => void refreshScreen()} disabled={isBusy} data-testid="header-refresh">
+          {/* aria-disabled rather than disabled while busy: a disabled button loses the keyboard's focus in Chromium. */}
+          <button type="button" className="button button--secondary" onClick={() => (isBusy ? undefined : void refreshScreen())} aria-disabled={isBusy} data-testid="header-refresh">
             {isBusy ? 'Refreshing…' : 'Refresh'}
           </button>
           {transport.adminKey ? (

@@ -17,10 +17,10 @@ interface Props {
 }
 
 export function ConfirmPanel({ label, question, onCancel, returnFocus, isDanger = false, testId, children }: Props) {
-  const { ref, onKeyDown } = usePanelFocus<HTMLDivElement>(onCancel, returnFocus);
+  const focusProps = usePanelFocus<HTMLDivElement>(onCancel, returnFocus);
   const questionId = useId();
   return (
-    <div ref={ref} className={`row-panel${isDanger ? ' row-panel--danger' : ''}`} role="alertdialog" aria-label={label} aria-describedby={questionId} onKeyDown={onKeyDown} data-testid={testId}>
+    <div {...focusProps} className={`row-panel${isDanger ? ' row-panel--danger' : ''}`} role="alertdialog" aria-label={label} aria-describedby={questionId} data-testid={testId}>
       <p id={questionId}>{question}</p>
       {children}
     </div>

@@ -24,6 +24,21 @@ export function isFocusLost(): boolean {
   return document.activeElement === null || document.activeElement === document.body;
 }
 
+/**
+ * For a form's or panel's onBlur: Chromium drops focus from a control that turns disabled while focused (a button while
+ * its request runs), which leaves a keyboard on the page's body; focus goes to the container's first usable control
+ * instead, or the container itself.
+ */
+export function keepFocusInside(e: { currentTarget: HTMLElement; target: EventTarget; relatedTarget: EventTarget | null }): void {
+  const container = e.currentTarget;
+  if (e.relatedTarget !== null || !(e.target instanceof Element) || !e.target.matches(':disabled')) return;
+  setTimeout(() => {
+    if (!container.isConnected || !isFocusLost()) return;
+    if (!container.hasAttribute('tabindex')) container.tabIndex = -1;
+    focusFirst([container.querySelector<HTMLElement>(FOCUSABLE), container]);
+  }, 0);
+}
+
 /** The heading of the card (a section labelled by its heading) that holds `el`, found again by id when asked. */
 export function cardHeadingOf(el: HTMLElement): () => HTMLElement | null {
   const id = el.closest('section[aria-labelledby]')?.getAttribute('aria-labelledby') ?? null;

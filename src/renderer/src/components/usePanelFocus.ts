@@ -1,7 +1,7 @@
 // A panel that opens in place (a confirmation, a row's editor): focus moves into it, Escape closes it, and focus goes
 // back to what opened it (or, when that is gone or disabled, to `returnFocus`, then the card's heading).
 import { useEffect, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
-import { cardHeadingOf, FOCUSABLE, focusFirst, isFocusLost, SCREEN_HEADING_ID } from './focus';
+import { cardHeadingOf, FOCUSABLE, focusFirst, isFocusLost, keepFocusInside, SCREEN_HEADING_ID } from './focus';
 
 export function usePanelFocus<T extends HTMLElement>(onCancel: (() => void) | null, returnFocus?: () => HTMLElement | null) {
   const ref = useRef<T>(null);
@@ -30,5 +30,5 @@ export function usePanelFocus<T extends HTMLElement>(onCancel: (() => void) | nu
     e.stopPropagation();
     onCancel();
   };
-  return { ref, onKeyDown };
+  return { ref, onKeyDown, onBlur: keepFocusInside };
 }

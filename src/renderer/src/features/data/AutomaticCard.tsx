@@ -4,6 +4,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { MAX_BACKUPS_KEPT, type DataOverview } from '../../../../shared/data';
 import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { keepFocusInside } from '../../components/focus';
 import { formatTimestamp } from '../../components/format';
 import { useFieldProblem } from '../../components/useFieldProblem';
 import { useData } from '../../stores/data';
@@ -63,7 +64,7 @@ export function AutomaticCard({ data }: { data: DataOverview }) {
           <span className="mono">STIGMEM_BACKUP_KEEP</span>); change them there.
         </p>
       ) : (
-        <form className="form" onSubmit={save} data-testid="data-automatic-form">
+        <form className="form" onSubmit={save} onBlur={keepFocusInside} data-testid="data-automatic-form">
           <label className="field">
             <span className="field__label">Folder (full path)</span>
             <input className="field__input mono" value={dir} spellCheck={false} onChange={(e) => setDir(e.target.value)} data-testid="data-automatic-dir" />

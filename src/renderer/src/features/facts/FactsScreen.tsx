@@ -4,6 +4,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { SCOPES, type FactScope } from '../../../../shared/facts';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FactRows } from '../../components/FactRows';
+import { keepFocusInside } from '../../components/focus';
 import { formatCount } from '../../components/format';
 import { useFacts } from '../../stores/facts';
 import { FactDetailPanel } from './FactDetailPanel';
@@ -20,7 +21,7 @@ function SearchForm() {
     void search({ ...(entity.trim() ? { entity: entity.trim() } : {}), ...(relation.trim() ? { relation: relation.trim() } : {}), ...(source.trim() ? { source: source.trim() } : {}), ...(scope ? { scope } : {}) });
   };
   return (
-    <form className="form form--row" onSubmit={submit} data-testid="facts-search">
+    <form className="form form--row" onSubmit={submit} onBlur={keepFocusInside} data-testid="facts-search">
       <label className="field">
         <span className="field__label">Entity</span>
         <input className="field__input mono" value={entity} spellCheck={false} onChange={(e) => setEntity(e.target.value)} data-testid="facts-entity" />

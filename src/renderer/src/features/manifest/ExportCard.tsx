@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import type { ManifestState } from '../../../../shared/manifest';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { keepFocusInside } from '../../components/focus';
 import { formatTimestamp } from '../../components/format';
 import { useManifest } from '../../stores/manifest';
 import { entityLines, ManifestFields, type ValidDays } from './ManifestFields';
@@ -50,7 +51,7 @@ export function ExportCard({ state }: { state: ManifestState }) {
       <h2 id="export-title" className="card__title">
         Sign to a file
       </h2>
-      <form className="form" onSubmit={submit} data-testid="export-form">
+      <form className="form" onSubmit={submit} onBlur={keepFocusInside} data-testid="export-form">
         <p className="card__note">
           For a key kept offline: sign a manifest for <span className="mono">{state.entityUri}</span> with the org key and write it to a file, to carry to the
           node that publishes it. Nothing is published from here; the step is added to the ceremony record.

@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { PEER_SCOPES, type PeerScope, type PeerSummary } from '../../../../shared/peers';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { keepFocusInside } from '../../components/focus';
 import { useFieldProblem } from '../../components/useFieldProblem';
 import { usePeers } from '../../stores/peers';
 import { KeyCheck, useFingerprint } from './KeyCheck';
@@ -51,7 +52,7 @@ export function AddPeerCard() {
       <h2 id="add-peer-title" className="card__title">
         Add a peer
       </h2>
-      <form className="form" onSubmit={(e) => void submit(e)} data-testid="add-peer-form">
+      <form className="form" onSubmit={(e) => void submit(e)} onBlur={keepFocusInside} data-testid="add-peer-form">
         <label className="field">
           <span className="field__label">Peer URL</span>
           <input className="field__input" value={url} onChange={(e) => (setUrl(e.target.value), setAddedId(null), clearChangeError())} placeholder="https://stigmem.partner.example" data-testid="peer-url" />

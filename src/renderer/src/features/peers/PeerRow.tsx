@@ -23,9 +23,9 @@ function RepinPanel({ peer, onDone }: { peer: PeerSummary; onDone: () => void })
   const send = async (): Promise<void> => {
     if ((await repin(peer.id, publicKey.trim())) !== null) onDone();
   };
-  const { ref, onKeyDown } = usePanelFocus<HTMLDivElement>(onDone);
+  const focusProps = usePanelFocus<HTMLDivElement>(onDone);
   return (
-    <div ref={ref} className="row-panel" role="group" aria-label={`Re-pin ${peer.url}`} onKeyDown={onKeyDown} data-testid="repin-panel">
+    <div {...focusProps} className="row-panel" role="group" aria-label={`Re-pin ${peer.url}`} data-testid="repin-panel">
       <label className="field">
         <span className="field__label">The new federation public key of {peer.url}</span>
         <input className="field__input" value={publicKey} onChange={(e) => (setPublicKey(e.target.value), setMatches(false))} spellCheck={false} {...keyProblem.fieldProps} data-testid="repin-key" />

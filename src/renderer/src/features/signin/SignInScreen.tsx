@@ -1,6 +1,7 @@
 // The console's sign-in: the operator pastes the node's admin key; it stays in this tab's session storage only.
 import { useId, useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { keepFocusInside } from '../../components/focus';
 import { useSession } from '../../stores/session';
 
 export function SignInScreen() {
@@ -15,7 +16,7 @@ export function SignInScreen() {
 
   return (
     <main className="signin">
-      <form className="card signin__card" onSubmit={submit} aria-labelledby="signin-title" data-testid="signin-form">
+      <form className="card signin__card" onSubmit={submit} aria-labelledby="signin-title" onBlur={keepFocusInside} data-testid="signin-form">
         <h1 id="signin-title" className="signin__title">
           Sign in to this node
         </h1>

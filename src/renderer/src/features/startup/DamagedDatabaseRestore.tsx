@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import type { NodeStartup } from '../../../../shared/contract';
 import type { ContractError } from '../../../../shared/result';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { keepFocusInside } from '../../components/focus';
 import { transport } from '../../transport';
 
 type Damaged = NonNullable<Extract<NodeStartup, { phase: 'failed' }>['damagedDatabase']>;
@@ -33,7 +34,7 @@ export function DamagedDatabaseRestore({ damaged }: { damaged: Damaged }) {
       <h2 id="damaged-restore-title" className="card__title">
         Restore a database backup over it
       </h2>
-      <form className="form" onSubmit={(e) => void submit(e)} data-testid="damaged-restore-form">
+      <form className="form" onSubmit={(e) => void submit(e)} onBlur={keepFocusInside} data-testid="damaged-restore-form">
         <p className="card__note">
           The damaged file <span className="mono wrap">{damaged.dbPath}</span> is kept beside the restored one. Facts written since the backup
           are not in it; peers send theirs again from where they left off.

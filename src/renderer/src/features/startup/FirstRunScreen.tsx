@@ -5,6 +5,7 @@ import type { NodeStartup } from '../../../../shared/contract';
 import type { FirstRunChoice } from '../../../../shared/identity';
 import type { ContractError } from '../../../../shared/result';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { keepFocusInside } from '../../components/focus';
 import { transport } from '../../transport';
 
 const KEY_STORES: Record<string, string> = {
@@ -54,7 +55,7 @@ export function FirstRunScreen({ startup }: { startup: FirstRun }) {
           <h2 id="first-run-new" className="card__title">
             A new identity
           </h2>
-          <div className="form">
+          <div className="form" onBlur={keepFocusInside}>
             <p className="card__note">For a new node. Back the key up on the Keys screen right after: nobody can recover a lost key.</p>
             {error?.choice === 'new' ? <ErrorNotice error={error.error} /> : null}
             <button type="button" className="button button--primary form__action" disabled={busy !== null} onClick={() => void choose({ choice: 'new' })} data-testid="first-run-new">
@@ -66,7 +67,7 @@ export function FirstRunScreen({ startup }: { startup: FirstRun }) {
           <h2 id="first-run-restore" className="card__title">
             Restore from a backup
           </h2>
-          <form className="form" onSubmit={restore} data-testid="first-run-restore-form">
+          <form className="form" onSubmit={restore} onBlur={keepFocusInside} data-testid="first-run-restore-form">
             <p className="card__note">For a replacement machine: the node comes back as the organisation it was, with the key its peers pinned.</p>
             <label className="field">
               <span className="field__label">Backup file (full path)</span>

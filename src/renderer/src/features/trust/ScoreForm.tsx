@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { sourceUriProblem } from '../../../../shared/trust';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { keepFocusInside } from '../../components/focus';
 import { useFieldProblem } from '../../components/useFieldProblem';
 import { useTrust } from '../../stores/trust';
 
@@ -38,7 +39,7 @@ export function ScoreForm({ source: fixedSource, initial, onDone }: { source?: s
   };
 
   return (
-    <form className="form" onSubmit={(e) => void submit(e)} data-testid="score-form">
+    <form className="form" onSubmit={(e) => void submit(e)} onBlur={keepFocusInside} data-testid="score-form">
       {fixedSource === undefined ? (
         <label className="field">
           <span className="field__label">Source URI, or a prefix for every source under it</span>

@@ -24,9 +24,9 @@ function How({ s }: { s: TrustedSource }) {
 
 /** The row's score form, opened in place: it takes focus, and Escape closes it. */
 function SetPanel({ s, onDone }: { s: TrustedSource; onDone: () => void }) {
-  const { ref, onKeyDown } = usePanelFocus<HTMLDivElement>(onDone);
+  const focusProps = usePanelFocus<HTMLDivElement>(onDone);
   return (
-    <div ref={ref} className="row-panel" role="group" aria-label={`Set the score of ${s.source}`} onKeyDown={onKeyDown} data-testid="trust-set-panel">
+    <div {...focusProps} className="row-panel" role="group" aria-label={`Set the score of ${s.source}`} data-testid="trust-set-panel">
       <ScoreForm source={s.source} initial={s.score} onDone={onDone} />
     </div>
   );
