@@ -440,6 +440,24 @@ describe('the console by keyboard alone', () => {
     await page.screenshot({ path: join(home, 'keyboard-audit.png') });
     await page.keyboard.press('Enter');
     await page.getByTestId('audit-type-filter').filter({ hasText: 'rejected_token' }).waitFor();
+
+    // The whole log, older pages loaded by Enter until there are none: focus then rests on the last row, not the body.
+    await tabTo(page, page.getByTestId('audit-type-clear'), { backwards: true });
+    await page.keyboard.press('Enter');
+    await tabTo(page, areas.getByRole('button', { name: 'all' }), { backwards: true });
+    await page.keyboard.press('Enter');
+    const older = page.getByTestId('audit-older');
+    await older.waitFor();
+    let pages = 1;
+    for (; (await older.count()) > 0 && pages < 20; pages++) {
+      const shown = await page.getByTestId('event-row').count();
+      await tabTo(page, older);
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid=event-row]').length > n, shown);
+    }
+    expect(pages).toBeGreaterThan(1);
+    await older.waitFor({ state: 'detached' });
+    await waitForFocus(page, page.getByTestId('event-row').last().getByTestId('event-type-pick'));
     await page.close();
   }, 60_000);
 

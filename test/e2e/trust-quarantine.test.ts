@@ -11,6 +11,7 @@ import { spawnNode, type NodeProcess } from '../helpers/process.js';
 import { ensureCliBuilt, ensureRendererBuilt } from './build.js';
 import { CHROMIUM_MISSING, hasChromium, launchChromium, signedInConsole } from './chromium.js';
 import { adminApi, E2E_ADMIN_KEY, orgEnv } from './orgs.js';
+import { waitForFocus } from './keyboard.js';
 
 if (!hasChromium) console.warn(`trust and quarantine e2e skipped: ${CHROMIUM_MISSING}`);
 
@@ -238,8 +239,11 @@ describe('the Quarantine and Trust screens', () => {
     expect(await page.getByTestId('quarantine-showing').textContent()).toBe(`Showing 1–${PAGE} of ${PAGE + 1} pending`);
     expect(await page.getByTestId('choose-all-label').textContent()).toBe(`all ${PAGE} shown`);
     expect(await page.getByTestId('quarantine-newer').count()).toBe(0);
-    await page.getByTestId('quarantine-older').click();
+    // By keyboard: the last page takes "Older" away, and focus moves to "Newer" rather than the page's body.
+    await page.getByTestId('quarantine-older').focus();
+    await page.keyboard.press('Enter');
     await page.getByTestId('quarantine-showing').filter({ hasText: `Showing ${PAGE + 1}–${PAGE + 1} of ${PAGE + 1} pending` }).waitFor();
+    await waitForFocus(page, page.getByTestId('quarantine-newer'));
     const oldest = page.getByTestId('quarantine-row');
     expect(await oldest.count()).toBe(1);
     expect(await oldest.locator('td').nth(2).textContent()).toBe('delta');

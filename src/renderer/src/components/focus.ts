@@ -44,3 +44,8 @@ export function cardHeadingOf(el: HTMLElement): () => HTMLElement | null {
   const id = el.closest('section[aria-labelledby]')?.getAttribute('aria-labelledby') ?? null;
   return () => (id === null ? null : document.getElementById(id));
 }
+
+/** The first control in a table's last row: where a keyboard continues once a list has no older page to load. */
+export function lastRowControl(tableTestId: string): () => HTMLElement | null {
+  return () => document.querySelector<HTMLElement>(`[data-testid="${tableTestId}"] tbody tr:last-child :is(button, a, input)`);
+}

@@ -8,6 +8,8 @@ import { ViewSwitch } from '../../components/ViewSwitch';
 import { useAudit } from '../../stores/audit';
 import { EventsTable } from './EventsTable';
 import { ScreenMain } from '../../components/ScreenMain';
+import { PageButton } from '../../components/PageButton';
+import { lastRowControl } from '../../components/focus';
 
 const about = (e: AuditEvent): string => e.subject ?? (e.peerId !== null ? `peer ${e.peerId.slice(0, 8)}…` : '—');
 
@@ -42,9 +44,9 @@ export function AuditScreen() {
         {events !== null && events.length === 0 ? <p className="empty">No events here yet.</p> : null}
         {events !== null && events.length > 0 ? <EventsTable events={events} about={about} aboutLabel="About" showCategory={category === null} testId="audit-table" onPickType={(t) => void onlyType(t)} /> : null}
         {cursor ? (
-          <button type="button" className="button button--secondary" disabled={isLoading} onClick={() => void loadOlder()} data-testid="audit-older">
+          <PageButton isBusy={isLoading} onClick={() => void loadOlder()} fallback={lastRowControl('audit-table')} testId="audit-older">
             {isLoading ? 'Loading…' : 'Show older events'}
-          </button>
+          </PageButton>
         ) : null}
       </section>
     </ScreenMain>

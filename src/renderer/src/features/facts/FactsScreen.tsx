@@ -9,6 +9,8 @@ import { formatCount } from '../../components/format';
 import { useFacts } from '../../stores/facts';
 import { FactDetailPanel } from './FactDetailPanel';
 import { ScreenMain } from '../../components/ScreenMain';
+import { PageButton } from '../../components/PageButton';
+import { lastRowControl } from '../../components/focus';
 
 function SearchForm() {
   const { filters, search, isLoading } = useFacts();
@@ -78,9 +80,9 @@ function Results() {
         )}
       />
       {cursor !== null ? (
-        <button type="button" className="button button--secondary" disabled={isLoading} onClick={() => void more()} data-testid="facts-more">
+        <PageButton isBusy={isLoading} onClick={() => void more()} fallback={lastRowControl('facts-results')} testId="facts-more">
           Older facts
-        </button>
+        </PageButton>
       ) : null}
     </>
   );

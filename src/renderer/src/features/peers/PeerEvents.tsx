@@ -5,6 +5,7 @@ import type { PeerSummary } from '../../../../shared/peers';
 import { ListState } from '../../components/ListState';
 import { usePeers } from '../../stores/peers';
 import { EventsTable } from '../audit/EventsTable';
+import { PageButton } from '../../components/PageButton';
 
 function peerName(e: AuditEvent, peers: PeerSummary[] | null): string {
   if (e.peerId === null) return '—';
@@ -22,9 +23,9 @@ export function PeerEvents() {
         {(rows) => <EventsTable events={rows} about={(e) => peerName(e, peers.value)} aboutLabel="Peer" testId="events-table" />}
       </ListState>
       {events.value?.cursor && eventsLimit < MAX_AUDIT_LIMIT ? (
-        <button type="button" className="button button--secondary" onClick={() => void showMoreEvents()} data-testid="events-more">
+        <PageButton isBusy={events.phase === 'loading'} onClick={() => void showMoreEvents()} testId="events-more">
           Show older events
-        </button>
+        </PageButton>
       ) : null}
     </section>
   );

@@ -8,12 +8,16 @@ import { ViewSwitch } from '../../components/ViewSwitch';
 import { QUARANTINE_PAGE, useQuarantine } from '../../stores/quarantine';
 import { DECISION_OUTCOME_ID, DecisionBar } from './DecisionBar';
 import { ScreenMain } from '../../components/ScreenMain';
+import { PageButton } from '../../components/PageButton';
 
 // The node's codes for a fact it left alone, in the words an operator needs.
 const LEFT_ALONE: Record<string, string> = {
   fact_not_quarantine_pending: 'it was already decided (by someone else, or in another window) before this decision arrived.',
   quarantined_fact_not_found: 'no held fact has this id any more.',
 };
+
+/** The pager's remaining button, where focus goes when the first or last page takes the other away. */
+const otherPageButton = (): HTMLElement | null => document.querySelector<HTMLElement>('[data-testid=quarantine-pager] button');
 
 /** "Showing 101–200 of 340 pending", with the newer and older pages a click away. */
 function Pager() {
@@ -27,14 +31,14 @@ function Pager() {
         Showing {formatCount(offset + 1)}–{formatCount(offset + value.items.length)} of {formatCount(value.total)} {view}
       </span>
       {offset > 0 ? (
-        <button type="button" className="button button--ghost" disabled={isBusy} onClick={() => void goTo(offset - QUARANTINE_PAGE)} data-testid="quarantine-newer">
+        <PageButton className="button button--ghost" isBusy={isBusy} onClick={() => void goTo(offset - QUARANTINE_PAGE)} fallback={otherPageButton} testId="quarantine-newer">
           Newer
-        </button>
+        </PageButton>
       ) : null}
       {offset + value.items.length < value.total ? (
-        <button type="button" className="button button--ghost" disabled={isBusy} onClick={() => void goTo(offset + QUARANTINE_PAGE)} data-testid="quarantine-older">
+        <PageButton className="button button--ghost" isBusy={isBusy} onClick={() => void goTo(offset + QUARANTINE_PAGE)} fallback={otherPageButton} testId="quarantine-older">
           Older
-        </button>
+        </PageButton>
       ) : null}
     </div>
   );
