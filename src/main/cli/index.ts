@@ -17,7 +17,10 @@ export function buildCli(): Command {
     .name('stigmem')
     .description('Stigmem Desktop: a node of the Stigmem federated fact-memory protocol')
     .version(`stigmem-desktop ${PRODUCT_VERSION} (protocol ${PROTOCOL_VERSION}, spec ${SPEC_VERSION})`, '-V, --version')
-    .showHelpAfterError();
+    .showHelpAfterError('(add --help for usage)')
+    // A command line that cannot run exits 2, as each command's own refusals of its input do; 1 means a check failed.
+    // Set before the commands are added, which inherit it.
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
   program.command('serve').description('run the node headless (configured by STIGMEM_* variables and ./.env)').action(serveCommand);
   configureConformanceCommand(program.command('conformance'));
   configureFactsCommand(program.command('facts'));

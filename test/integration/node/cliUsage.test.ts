@@ -1,0 +1,52 @@
+// The `stigmem` command line itself: help and version exit 0; a command line that cannot run (an unknown command or
+// option, a missing or malformed value, a missing subcommand) says so in one line and exits 2, never 1, which the
+// commands keep for "a check failed" (`stigmem status`: something needs attention).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureCliBuilt } from '../../e2e/build.js';
+import { runCli } from '../../helpers/process.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'stigmem-cli-usage-'));
+const cli = (args: string[]) => runCli(args, { cwd: dir, env: { STIGMEM_ADMIN_KEY: 'usage-admin-key-0123456789abcdef0123' } });
+
+beforeAll(() => ensureCliBuilt(), 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('stigmem usage errors', () => {
+  it('exits 0 for --help, help COMMAND and --version', { timeout: 120_000 }, async () => {
+    for (const args of [['--help'], ['status', '--help'], ['help', 'data'], ['data', 'backup', '--help'], ['--version']]) {
+      const r = await cli(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout, args.join(' ')).not.toBe('');
+    }
+  });
+
+  it('exits 2 with the reason and a pointer to --help, not the whole help, for a command line that cannot run', { timeout: 180_000 }, async () => {
+    const cases: [string[], string][] = [
+      [['bogus'], "error: unknown command 'bogus'"],
+      [['status', '--bogus'], "error: unknown option '--bogus'"],
+      [['audit', '--limit'], "error: option '--limit <n>' argument missing"],
+      [['facts', 'write', '--to', 'notaurl'], "error: option '--to <url>' argument 'notaurl' is invalid. must be an http(s) URL"],
+      [['identity', 'rotate-key', '--dual-trust-days', 'abc'], "error: option '--dual-trust-days <days>' argument 'abc' is invalid. must be a whole number of days"],
+      [['ceremony', 'backup'], "error: required option '--out <file>' not specified"],
+      [['data', 'backup'], "error: missing required argument 'file'"],
+      [['conformance', '--spawn'], "error: required option '--vectors <dir>' not specified"],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toBe(`${message}\n(add --help for usage)\n`);
+      expect(r.stdout).toBe('');
+    }
+  });
+
+  it('exits 2 with the command list when a command needs a subcommand', { timeout: 120_000 }, async () => {
+    for (const args of [[], ['data'], ['ceremony']]) {
+      const r = await cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain('Commands:');
+    }
+  });
+});
