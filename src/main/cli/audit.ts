@@ -3,7 +3,8 @@
 import Database from 'better-sqlite3';
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { AUDIT_CATEGORIES, listAudit, type AuditCategory, type AuditEntry } from '../node/audit/log.js';
+import { AUDIT_CATEGORIES, listAudit, type AuditCategory, type AuditEntry, type AuditQuery } from '../node/audit/log.js';
+import { databaseOpenProblem } from '../node/db/openFailure.js';
 import { wrapDatabase } from '../node/db/sql.js';
 import { action, CliInputError, cliConfig, printOutcome } from './ceremony.js';
 
@@ -30,6 +31,17 @@ function limitOf(raw: string | undefined): number {
   return n;
 }
 
+/** One page of the log; a database that cannot be read is said as `stigmem serve` would say it. */
+function readPage(raw: Database.Database, path: string, query: AuditQuery): ReturnType<typeof listAudit> {
+  try {
+    return listAudit(wrapDatabase(raw), query);
+  } catch (e) {
+    const problem = databaseOpenProblem(e, path);
+    if (problem !== null) throw new CliInputError('database_unreadable', problem);
+    throw e;
+  }
+}
+
 async function auditAction(opts: AuditOpts): Promise<void> {
   const cli = cliConfig('audit');
   if (!cli) return;
@@ -40,7 +52,7 @@ async function auditAction(opts: AuditOpts): Promise<void> {
   if (path === ':memory:' || !existsSync(path)) throw new CliInputError('no_database', `there is no node database at ${path} (STIGMEM_DB_PATH): run the command in the node's folder`);
   const raw = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    const page = listAudit(wrapDatabase(raw), { categories: category ? [category] : undefined, eventType: opts.type, peerId: opts.peer, cursor: opts.cursor, limit });
+    const page = readPage(raw, path, { categories: category ? [category] : undefined, eventType: opts.type, peerId: opts.peer, cursor: opts.cursor, limit });
     printOutcome('audit', { ok: true, value: page }, opts.json, (v) => [
       ...(v.entries.length === 0 ? ['stigmem audit: no events'] : v.entries.map(line)),
       ...(v.cursor !== null ? [`(older events: stigmem audit --cursor ${v.cursor}${category ? ` --category ${category}` : ''})`] : []),

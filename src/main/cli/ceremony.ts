@@ -8,7 +8,7 @@ import { CeremonyError } from '../node/ceremony/errors.js';
 import { initCeremony } from '../node/ceremony/init.js';
 import { verifyCeremonyRecordFile } from '../node/ceremony/record.js';
 import { restoreIdentity } from '../node/ceremony/restore.js';
-import type { Result } from '../node/errors.js';
+import { HttpError, type Result } from '../node/errors.js';
 
 type Env = Record<string, string | undefined>;
 const MAX_PASSPHRASE_FILE_BYTES = 4096;
@@ -110,6 +110,8 @@ export function action<A extends unknown[]>(command: string, run: (...args: A) =
       await run(...args);
     } catch (e) {
       if (e instanceof CliInputError || e instanceof CeremonyError) return reportFailure(command, { code: e.code, message: e.message });
+      // The node's own checks of a value the command passed on (a cursor, a filter) refuse it as they would over HTTP.
+      if (e instanceof HttpError && e.status < 500) return reportFailure(command, { code: e.code, message: e.message });
       throw e;
     }
   };

@@ -82,7 +82,8 @@ async function writeAction(opts: WriteOptions): Promise<void> {
   } catch (e) {
     if (e instanceof RemoteWriteError || e instanceof ConfigError) return fail(e.message);
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT' || err.code === 'EACCES') return fail(err.message);
+    // A file that cannot be read (missing, a folder, no permission) is the operator's to fix, said in one line.
+    if (typeof err.code === 'string' && typeof err.syscall === 'string') return fail(err.message);
     if (e instanceof Error && /PEM|key/i.test(e.message)) return fail(`cannot use the key: ${e.message}`);
     throw e;
   }

@@ -1,6 +1,6 @@
 // `stigmem audit` beside a running `stigmem serve`: every area of the log (not only federation, which the HTTP route
 // serves), filtered and paged, as text or JSON; refusals for a bad option or a folder without a node.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,5 +67,16 @@ describe('stigmem audit', () => {
     const elsewhere = await cli([], { STIGMEM_DB_PATH: join(dir, 'nowhere', 'node.db') });
     expect(elsewhere.code).toBe(2);
     expect(elsewhere.stderr).toMatch(/no node database at .*nowhere.*\[no_database\]/);
+  });
+
+  it('refuses a cursor it did not print, and a database it cannot read, in one line', async () => {
+    const cursor = await cli(['--cursor', 'not-a-cursor']);
+    expect(cursor.code).toBe(2);
+    expect(cursor.stderr).toBe('stigmem audit: cursor is not one this node issued [invalid_cursor]\n');
+    const notDb = join(dir, 'not-a-database.db');
+    writeFileSync(notDb, 'these bytes are not SQLite\n'.repeat(200));
+    const damaged = await cli([], { STIGMEM_DB_PATH: notDb });
+    expect(damaged.code).toBe(2);
+    expect(damaged.stderr).toMatch(/^stigmem audit: the database .*not-a-database\.db is damaged \(SQLITE_NOTADB: .*\[database_unreadable\]\n$/);
   });
 });

@@ -50,3 +50,12 @@ describe('stigmem usage errors', () => {
     }
   });
 });
+
+describe('stigmem input it cannot use', () => {
+  it('says in one line, exit 2, that a file it was given cannot be read', { timeout: 60_000 }, async () => {
+    const r = await cli(['facts', 'write', '--to', 'http://127.0.0.1:1', '--token', dir, '--entity', 'stigmem://org-a.example/x', '--relation', 'memory:status',
+      '--value-type', 'string', '--value', 'v', '--source', 'stigmem://org-a.example']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('stigmem facts write: EISDIR: illegal operation on a directory, read\n');
+  });
+});
