@@ -1,7 +1,7 @@
 // The `stigmem` command line itself: help and version exit 0; a command line that cannot run (an unknown command or
 // option, a missing or malformed value, a missing subcommand) says so in one line and exits 2, never 1, which the
 // commands keep for "a check failed" (`stigmem status`: something needs attention).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,5 +57,19 @@ describe('stigmem input it cannot use', () => {
       '--value-type', 'string', '--value', 'v', '--source', 'stigmem://org-a.example']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('stigmem facts write: EISDIR: illegal operation on a directory, read\n');
+  });
+
+  it('leaves a folder without a node as it was when a command that needs one refuses', { timeout: 180_000 }, async () => {
+    const empty = join(dir, 'not-a-node');
+    mkdirSync(empty);
+    const env = { STIGMEM_KEY_STORE: 'file', STIGMEM_ENTITY_URI: 'stigmem://org-a.example', STIGMEM_KEY_PASSPHRASE: 'Twelve brass Bells 60', STIGMEM_BACKUP_PASSPHRASE: 'Twelve brass Bells 60' };
+    for (const args of [['data', 'backup', join(dir, 'data.sqlite')], ['data', 'restore', join(dir, 'data.sqlite')], ['ceremony', 'backup', '--out', join(dir, 'key.backup')],
+      ['manifest', 'sign', '--out', join(dir, 'manifest.json')], ['identity', 'rotate-key']]) {
+      const r = await runCli(args, { cwd: empty, env });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/has no identity yet; .*\[no_identity\]\n$/);
+      expect(readdirSync(empty), args.join(' ')).toEqual([]);
+    }
+    expect(readdirSync(dir)).toEqual(['not-a-node']);
   });
 });

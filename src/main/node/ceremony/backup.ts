@@ -8,7 +8,7 @@ import { exportEncryptedBackup } from '../secrets/identityKeys.js';
 import { backupFileText, openBackupPublicKey, parseBackupFile, readBackupFile } from './backupFile.js';
 import { asResult, CeremonyError } from './errors.js';
 import { writeOutputFile } from './files.js';
-import { ceremonyRecordPath, keySummary, nowOf, openOwnKeyStore, withDatabase, type CeremonyContext, type KeySummary } from './folder.js';
+import { ceremonyRecordPath, keySummary, nowOf, openOwnKeyStore, requireIdentityFolder, withDatabase, type CeremonyContext, type KeySummary } from './folder.js';
 import { checkBackupPassphrase } from './passphrase.js';
 import { appendCeremonyRecord, isoZ } from './record.js';
 
@@ -62,6 +62,7 @@ export async function verifyWrittenBackup(io: BackupIo, path: string, passphrase
 export function backupIdentity(opts: BackupOptions): Promise<Result<BackupReport>> {
   return asResult(async () => {
     const passphrase = checkBackupPassphrase(opts.passphrase);
+    requireIdentityFolder(opts.config);
     const path = resolve(opts.outPath);
     const io = opts.io ?? fileBackupIo;
     return withDatabase(opts.config, async (db) => {

@@ -45,6 +45,20 @@ export function requireFileDatabase(config: NodeConfig): void {
   if (config.dbPath === ':memory:') throw new CeremonyError('config_invalid', 'a key ceremony needs a data folder: STIGMEM_DB_PATH=:memory: keeps nothing');
 }
 
+const noIdentity = (config: NodeConfig, remedy: string): CeremonyError =>
+  new CeremonyError('no_identity', `the data folder ${dataDirOf(config)} has no identity yet; ${remedy}`);
+const INIT_FIRST = 'run `stigmem ceremony init` or `stigmem ceremony restore` first';
+
+/**
+ * Refuse a step that needs this folder's identity before anything is made in the folder: with no database, key file or
+ * configured key it has none, and opening the database would create an empty node's there.
+ */
+export function requireIdentityFolder(config: NodeConfig, remedy = INIT_FIRST): void {
+  requireFileDatabase(config);
+  if (existsSync(config.dbPath) || hasConfiguredKey(config) || existsSync(identityPemPath(config.dbPath))) return;
+  throw noIdentity(config, remedy);
+}
+
 /**
  * Run `work` with the folder's node lock held: refused while a node runs on it (it would keep signing with the key the
  * step replaces), and no node can start on it until the step has finished.
@@ -102,9 +116,7 @@ export function folderHasIdentity(config: NodeConfig): boolean {
 
 /** The node's signing key as `stigmem serve` would load it here; never creates one. */
 export async function loadExistingSigner(ctx: CeremonyContext, db: WriteDb): Promise<{ signer: Signer; nodeId: string }> {
-  if (!hasConfiguredKey(ctx.config) && !hasIdentity(ctx.config, db)) {
-    throw new CeremonyError('no_identity', `the data folder ${dataDirOf(ctx.config)} has no identity yet; run \`stigmem ceremony init\` or \`stigmem ceremony restore\` first`);
-  }
+  if (!hasConfiguredKey(ctx.config) && !hasIdentity(ctx.config, db)) throw noIdentity(ctx.config, INIT_FIRST);
   const keys = await loadNodeKeys(ctx.config, db, ctx.keys);
   return { signer: keys.org, nodeId: keys.nodeId };
 }

@@ -10,7 +10,7 @@ import { checkValidityWindow } from '../manifests/validity.js';
 import { rotationChainTo } from '../rotation/store.js';
 import { asResult, CeremonyError } from './errors.js';
 import { writeOutputFile } from './files.js';
-import { ceremonyRecordPath, keySummary, loadExistingSigner, nowOf, withDatabase, type CeremonyContext, type KeySummary } from './folder.js';
+import { ceremonyRecordPath, keySummary, loadExistingSigner, nowOf, requireIdentityFolder, withDatabase, type CeremonyContext, type KeySummary } from './folder.js';
 import { appendCeremonyRecord } from './record.js';
 
 export const DEFAULT_MANIFEST_VALIDITY = '+365d';
@@ -108,6 +108,7 @@ export function signManifestOffline(opts: SignOptions): Promise<Result<SignRepor
     const issuedAt = opts.issuedAt ?? isoSeconds(nowMs);
     const expiresAt = resolveExpiry(opts.expires ?? DEFAULT_MANIFEST_VALIDITY, timestampMs(issuedAt, '--issued-at'));
     const path = resolve(opts.outPath);
+    requireIdentityFolder(opts.config);
     return withDatabase(opts.config, async (db) => {
       const { signer, nodeId } = await loadExistingSigner(opts, db);
       // A key that replaced others carries the signed chain, so a node holding an earlier manifest accepts this one.

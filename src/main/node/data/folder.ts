@@ -5,14 +5,14 @@ import type { DataBackupDone } from '../../../shared/data.js';
 import { recordAudit } from '../audit/log.js';
 import { isoFromMs } from '../clock.js';
 import { asResult } from '../ceremony/errors.js';
-import { ceremonyRecordPath, dataDirOf, loadExistingSigner, nowOf, requireFileDatabase, withDatabase, type CeremonyContext } from '../ceremony/folder.js';
+import { ceremonyRecordPath, dataDirOf, loadExistingSigner, nowOf, requireIdentityFolder, withDatabase, type CeremonyContext } from '../ceremony/folder.js';
 import type { Result } from '../errors.js';
 import { orgEntityFor } from '../config/orgEntity.js';
 import { writeDataBackup } from './backupFile.js';
 
 export function backupFolderDatabase(ctx: CeremonyContext, outPath: string, overwrite: boolean, passphrase?: string): Promise<Result<DataBackupDone>> {
   return asResult(async () => {
-    requireFileDatabase(ctx.config);
+    requireIdentityFolder(ctx.config);
     const path = resolve(outPath);
     return withDatabase(ctx.config, async (db) => {
       const { signer, nodeId } = await loadExistingSigner(ctx, db);

@@ -37,8 +37,6 @@ async function identityIn(ctx: CeremonyContext, db: WriteDb): Promise<Present> {
 
 /** The node as its database says it is, or 'damaged' when that database cannot be read (the backup then says). */
 async function presentIdentity(ctx: CeremonyContext): Promise<Present | 'damaged'> {
-  // Nothing is created for a refusal: a folder without a database has no identity for the backup to belong to.
-  if (!existsSync(ctx.config.dbPath) && !hasConfiguredKey(ctx.config)) throw new CeremonyError('no_identity', `the data folder ${dataDirOf(ctx.config)} has no identity yet; restore the identity key first (stigmem ceremony restore, or the desktop's first start), then the data`);
   try {
     return await withDatabase(ctx.config, (db) => identityIn(ctx, db));
   } catch (e) {
@@ -147,6 +145,8 @@ async function unsealed(info: DataBackupInfo, passphrase: string | undefined, db
 export function restoreData(ctx: CeremonyContext, backupPath: string, passphrase?: string, checker: BackupChecker = inlineBackupChecker): Promise<Result<DataRestoreDone>> {
   return asResult(async () => {
     requireFileDatabase(ctx.config);
+    // Nothing is created for a refusal, not even the lock: a folder without a database has no identity for the backup to belong to.
+    if (!existsSync(ctx.config.dbPath) && !hasConfiguredKey(ctx.config)) throw new CeremonyError('no_identity', `the data folder ${dataDirOf(ctx.config)} has no identity yet; restore the identity key first (stigmem ceremony restore, or the desktop's first start), then the data`);
     return whileNodeStopped(ctx.config, 'restore its database', () => restoreStopped(ctx, backupPath, passphrase, checker));
   });
 }

@@ -4,7 +4,7 @@
 import { recordAudit } from '../audit/log.js';
 import { orgEntityFor } from '../config/orgEntity.js';
 import { CeremonyError, asResult } from '../ceremony/errors.js';
-import { ceremonyRecordPath, keySummary, nowOf, openOwnKeyStore, whileNodeStopped, withDatabase, type CeremonyContext, type KeySummary } from '../ceremony/folder.js';
+import { ceremonyRecordPath, keySummary, nowOf, openOwnKeyStore, requireIdentityFolder, whileNodeStopped, withDatabase, type CeremonyContext, type KeySummary } from '../ceremony/folder.js';
 import { buildSignedManifest, isoSeconds, type SignedManifestFile } from '../ceremony/manifestSign.js';
 import { parseManifestFile } from '../ceremony/publish.js';
 import { appendCeremonyRecord, isoZ } from '../ceremony/record.js';
@@ -152,6 +152,7 @@ export function rotateIdentityKey(opts: RotateOptions): Promise<Result<RotationR
     const dualTrustDays = wholeDays(opts.dualTrustDays ?? DEFAULT_DUAL_TRUST_DAYS, MIN_DUAL_TRUST_DAYS, MAX_DUAL_TRUST_DAYS, 'the dual-trust window', 'dual_trust_too_short');
     const validityDays = wholeDays(opts.manifestValidityDays ?? DEFAULT_ROTATED_MANIFEST_DAYS, 1, MAX_VALIDITY_DAYS, 'the manifest validity', 'invalid_argument');
     const fromFile = opts.baseManifestText === undefined ? null : parseManifestFile(opts.baseManifestText);
+    requireIdentityFolder(opts.config);
     return whileNodeStopped(opts.config, 'rotate its key', () => withDatabase(opts.config, async (db) => {
       const { store, account, signer } = await openOwnKeyStore(opts, db, 'rotate');
       const nowMs = nowOf(opts);
