@@ -8,6 +8,7 @@ import { CeremonyError } from '../node/ceremony/errors.js';
 import { initCeremony } from '../node/ceremony/init.js';
 import { verifyCeremonyRecordFile } from '../node/ceremony/record.js';
 import { restoreIdentity } from '../node/ceremony/restore.js';
+import { interruptible } from './interrupt.js';
 import { HttpError, type Result } from '../node/errors.js';
 
 type Env = Record<string, string | undefined>;
@@ -23,7 +24,7 @@ export class CliInputError extends Error {
 
 export function reportFailure(command: string, error: { code: string; message: string }): void {
   process.stderr.write(`stigmem ${command}: ${error.message} [${error.code}]\n`);
-  process.exitCode = CHECK_FAILURES.has(error.code) ? 1 : 2;
+  process.exitCode = error.code === 'interrupted' ? 130 : CHECK_FAILURES.has(error.code) ? 1 : 2;
 }
 
 /** This folder's configuration as `stigmem serve` reads it (environment over ./.env); null after reporting a bad one. */
@@ -71,7 +72,7 @@ function promptHidden(question: string): Promise<string> {
     const onData = (chunk: string): void => {
       for (const ch of chunk) {
         if (ch === '\r' || ch === '\n' || ch === '\u0004') return void (finish(), resolve(text));
-        if (ch === '\u0003') return void (finish(), reject(new CliInputError('invalid_argument', 'interrupted')));
+        if (ch === '\u0003') return void (finish(), reject(new CliInputError('interrupted', 'interrupted at the passphrase prompt; nothing was written')));
         if (ch === '\u007f' || ch === '\b') text = [...text].slice(0, -1).join('');
         else text += ch;
       }
@@ -138,7 +139,7 @@ async function backupAction(opts: BackupOpts): Promise<void> {
   const cli = cliConfig('ceremony backup');
   if (!cli) return;
   const passphrase = await readPassphrase(opts.passphraseFile, cli.env, true);
-  const result = await backupIdentity({ config: cli.config, outPath: opts.out, passphrase, force: opts.force === true });
+  const result = await interruptible('no backup was written', (signal) => backupIdentity({ config: cli.config, outPath: opts.out, passphrase, force: opts.force === true, signal }));
   printOutcome('ceremony backup', result, opts.json, (v) => [
     `stigmem ceremony backup: wrote and verified ${v.path} (mode 0600)`,
     row('node id', v.nodeId), row('key id', v.keyId), row('fingerprint', v.fingerprint), row('file', v.sha256), row('ceremony record', v.recordPath),

@@ -11,6 +11,7 @@ import { restoreData } from '../node/data/restore.js';
 import { inlineBackupChecker } from '../node/data/backupCheck.js';
 import { asResult } from '../node/ceremony/errors.js';
 import { action, CliInputError, cliConfig, printOutcome, readPassphrase, row } from './ceremony.js';
+import { interruptible } from './interrupt.js';
 
 interface JsonOpt { json?: boolean }
 interface SealOpts { passphraseFile?: string }
@@ -44,7 +45,7 @@ async function backupAction(file: string, opts: JsonOpt & SealOpts & { force?: b
   const passphrase = opts.seal ? await readPassphrase(opts.passphraseFile, cli.env, true, PASSPHRASE_ENV) : undefined;
   const weakness = passphrase === undefined ? null : passphraseWeakness(passphrase);
   if (weakness !== null) throw new CliInputError('passphrase_too_weak', `the passphrase is too weak: ${weakness}`);
-  const result = await backupFolderDatabase({ config: cli.config }, file, opts.force === true, passphrase);
+  const result = await interruptible(`the partial copy was removed and ${file} left as it was`, (signal) => backupFolderDatabase({ config: cli.config }, file, opts.force === true, passphrase, signal));
   printOutcome('data backup', result, opts.json, (v) => ['stigmem data backup: wrote a copy of the node database', ...infoRows(v), row('sha256', v.sha256),
     'The identity key is not in it: keep its own sealed backup (stigmem ceremony backup) beside this one.']);
 }

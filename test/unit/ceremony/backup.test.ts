@@ -4,6 +4,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupIdentity, fileBackupIo, type BackupIo } from '../../../src/main/node/ceremony/backup.js';
+import { CeremonyError } from '../../../src/main/node/ceremony/errors.js';
 import { initCeremony, type InitReport } from '../../../src/main/node/ceremony/init.js';
 import { verifyCeremonyRecordFile } from '../../../src/main/node/ceremony/record.js';
 import { restoreIdentity } from '../../../src/main/node/ceremony/restore.js';
@@ -99,6 +100,19 @@ describe('backupIdentity', () => {
     expect(existsSync(out)).toBe(false);
     const renamed: BackupIo = { write: fileBackupIo.write, read: (p) => ({ ...fileBackupIo.read(p), text: fileBackupIo.read(p).text.replace(identity.publicKey, 'A6EHv_POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg') }) };
     expectFailure(await backupIdentity({ config: source.config, clock, outPath: out, passphrase: GOOD_PASSPHRASE, io: renamed }), 'backup_verify_failed');
+  });
+
+  it('stops before the file is written when told to; once it is written, finishes and verifies it', async () => {
+    const stopped = join(source.dir, 'stopped.json');
+    const early = new AbortController();
+    early.abort(new CeremonyError('interrupted', 'interrupted'));
+    expectFailure(await backupIdentity({ config: source.config, clock, outPath: stopped, passphrase: GOOD_PASSPHRASE, signal: early.signal }), 'interrupted');
+    expect(existsSync(stopped)).toBe(false);
+    const late = new AbortController();
+    const stopAfterWrite: BackupIo = { write: (p, text, overwrite) => (fileBackupIo.write(p, text, overwrite), late.abort(new CeremonyError('interrupted', 'interrupted'))), read: fileBackupIo.read };
+    const written = join(source.dir, 'written.json');
+    expect(expectOk(await backupIdentity({ config: source.config, clock, outPath: written, passphrase: GOOD_PASSPHRASE, io: stopAfterWrite, signal: late.signal })).path).toBe(written);
+    expect(existsSync(written)).toBe(true);
   });
 
   it('refuses a folder without an identity', async () => {

@@ -29,6 +29,8 @@ export interface BackupOptions extends CeremonyContext {
   /** Replace an existing file at outPath. */
   force?: boolean;
   io?: BackupIo;
+  /** Stops the step before the file is written (Ctrl-C); once it is, the step finishes and verifies it. */
+  signal?: AbortSignal;
 }
 
 export interface BackupReport extends KeySummary {
@@ -71,6 +73,7 @@ export function backupIdentity(opts: BackupOptions): Promise<Result<BackupReport
       const sealed = JSON.parse(await exportEncryptedBackup(store, account, passphrase)) as Record<string, unknown>;
       const createdAt = isoZ(nowMs);
       const text = backupFileText({ node_id: account, public_key: signer.publicKey, key_id: signer.keyId, fingerprint: signer.fingerprint, created_at: createdAt, sealed });
+      opts.signal?.throwIfAborted();
       io.write(path, text, opts.force === true);
       const sha256 = await verifyWrittenBackup(io, path, passphrase, signer.publicKey);
       const recordPath = ceremonyRecordPath(opts.config);

@@ -29,7 +29,8 @@ export type CeremonyErrorCode =
   | 'dual_trust_too_short'
   | 'node_running'
   | 'recently_rotated'
-  | 'no_space';
+  | 'no_space'
+  | 'interrupted';
 
 /** A refusal or failure a ceremony step reports as `{ok: false, error: {code, message}}`. */
 export class CeremonyError extends Error {

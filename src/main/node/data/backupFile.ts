@@ -41,6 +41,8 @@ export interface WriteBackupOptions {
   onProgress?: (fraction: number) => void;
   /** How free space is read before copying (the file system's own figures unless a test says otherwise). */
   diskSpace?: DiskSpaceProbe;
+  /** Stops the copy between steps (Ctrl-C on the command line): the partial copies are removed and nothing is placed. */
+  signal?: AbortSignal;
 }
 
 const countOf = (db: Database.Database, table: 'facts' | 'peers'): number => db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
@@ -100,6 +102,7 @@ export async function writeDataBackup(source: Database.Database, opts: WriteBack
     closeSync(openSync(plain, 'wx', 0o600));
     await source.backup(plain, {
       progress: ({ totalPages, remainingPages }) => {
+        opts.signal?.throwIfAborted();
         opts.onProgress?.(totalPages > 0 ? (totalPages - remainingPages) / totalPages : 0);
         return Number.isFinite(step) ? step : Math.max(totalPages, 1);
       },
@@ -108,20 +111,21 @@ export async function writeDataBackup(source: Database.Database, opts: WriteBack
     chmodSync(plain, 0o600);
     if (opts.passphrase !== undefined) {
       const { path: _path, bytes: _bytes, sealed: _sealed, ...summary } = readDataBackup(plain);
-      await sealBackup(plain, tmp, opts.passphrase, summary);
+      await sealBackup(plain, tmp, opts.passphrase, summary, opts.signal);
     }
     fsyncFile(tmp);
+    opts.signal?.throwIfAborted(); // the last moment at which stopping leaves nothing behind
     if (opts.overwrite) renameSync(tmp, opts.path);
     else {
       placeWithoutReplacing(tmp, opts.path); // fails if the name was taken meanwhile
       rmSync(tmp, { force: true });
     }
   } catch (e) {
-    rmSync(tmp, { force: true });
+    for (const side of ['', '-journal']) rmSync(`${tmp}${side}`, { force: true });
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new CeremonyError('file_exists', `${opts.path} already exists; choose another name or pass --force to replace it`);
     throw e;
   } finally {
-    if (plain !== tmp) rmSync(plain, { force: true });
+    if (plain !== tmp) for (const side of ['', '-journal']) rmSync(`${plain}${side}`, { force: true });
   }
   opts.onProgress?.(1);
   const info = readDataBackup(opts.path);

@@ -1,5 +1,6 @@
 // The CLI's database backup of the node in this folder: the same copy the Data screen takes, whether or not the node
-// runs (a reader beside a running node sees one consistent moment; the copy is taken in one step).
+// runs (a reader beside a running node sees one consistent moment: the copy is taken inside one read transaction).
+import type Database from 'better-sqlite3';
 import { resolve } from 'node:path';
 import type { DataBackupDone } from '../../../shared/data.js';
 import { recordAudit } from '../audit/log.js';
@@ -10,7 +11,8 @@ import type { Result } from '../errors.js';
 import { orgEntityFor } from '../config/orgEntity.js';
 import { writeDataBackup } from './backupFile.js';
 
-export function backupFolderDatabase(ctx: CeremonyContext, outPath: string, overwrite: boolean, passphrase?: string): Promise<Result<DataBackupDone>> {
+/** `signal` stops the copy and removes what it had written (Ctrl-C); the result is then `interrupted`. */
+export function backupFolderDatabase(ctx: CeremonyContext, outPath: string, overwrite: boolean, passphrase?: string, signal?: AbortSignal): Promise<Result<DataBackupDone>> {
   return asResult(async () => {
     requireIdentityFolder(ctx.config);
     const path = resolve(outPath);
@@ -19,9 +21,23 @@ export function backupFolderDatabase(ctx: CeremonyContext, outPath: string, over
       const entityUri = orgEntityFor(ctx.config);
       const mark = { takenAt: isoFromMs(nowOf(ctx)), nodeId, entityUri, keyId: signer.keyId };
       const sealing = passphrase === undefined ? {} : { passphrase, workDir: dataDirOf(ctx.config) };
-      const done = await writeDataBackup(db.raw, { path, overwrite, mark, pagesPerStep: Infinity, ceremonyRecordPath: ceremonyRecordPath(ctx.config), ...sealing });
+      const done = await inOneSnapshot(db.raw, () => writeDataBackup(db.raw, { path, overwrite, mark, signal, ceremonyRecordPath: ceremonyRecordPath(ctx.config), ...sealing }));
       recordAudit(db, { category: 'admin', eventType: 'database_backup', actor: entityUri, subject: nodeId, detail: { path, bytes: done.bytes, sha256: done.sha256, facts: done.facts, sealed: done.sealed } }, nowOf(ctx));
       return done;
     });
   });
+}
+
+/**
+ * Run `work` inside one read transaction on this process's own connection: a node's writes meanwhile (another
+ * connection) neither show in the copy nor restart it, so it is taken in steps, between which it can be stopped.
+ */
+async function inOneSnapshot<T>(raw: Database.Database, work: () => Promise<T>): Promise<T> {
+  raw.exec('BEGIN');
+  try {
+    raw.prepare('SELECT COUNT(*) FROM node_meta').pluck().get(); // the snapshot starts at the first read
+    return await work();
+  } finally {
+    raw.exec('COMMIT');
+  }
 }

@@ -50,8 +50,8 @@ function readAt(fd: number, position: number, length: number): Buffer {
   return got === length ? buf : buf.subarray(0, got);
 }
 
-/** Seal the database file at `plainPath` into `outPath` (created new). */
-export async function sealBackup(plainPath: string, outPath: string, passphrase: string, summary: SealedSummary): Promise<void> {
+/** Seal the database file at `plainPath` into `outPath` (created new); `signal` stops it between chunks. */
+export async function sealBackup(plainPath: string, outPath: string, passphrase: string, summary: SealedSummary, signal?: AbortSignal): Promise<void> {
   const salt = randomBytes(16);
   const header: Header = { kdf: { name: 'scrypt', ...DEFAULT_SCRYPT, salt: salt.toString('base64url') }, cipher: 'aes-256-gcm', chunk_bytes: CHUNK_BYTES, summary };
   const headerBytes = Buffer.from(`${SEALED_MAGIC}${JSON.stringify(header)}\n`, 'utf8');
@@ -73,6 +73,7 @@ export async function sealBackup(plainPath: string, outPath: string, passphrase:
       len.writeUInt32BE(body.length, 0);
       writeSync(out, Buffer.concat([len, iv, body, cipher.getAuthTag()]));
       await nextTurn();
+      signal?.throwIfAborted();
     }
     fsyncSync(out);
   } finally {
