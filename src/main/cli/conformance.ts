@@ -13,6 +13,7 @@ import {
   urlNodeFactory,
   type NodeFactory,
 } from '../node/conformance/index.js';
+import { parseHttpUrl } from './options.js';
 
 interface ConformanceOptions {
   vectors: string;
@@ -26,11 +27,6 @@ interface ConformanceOptions {
 function parseConcurrency(v: string): number {
   if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 64) throw new InvalidArgumentError('must be a whole number from 1 to 64');
   return Number(v);
-}
-
-function parseHttpUrl(v: string): string {
-  if (!URL.canParse(v) || !/^https?:$/.test(new URL(v).protocol)) throw new InvalidArgumentError('must be an http(s) URL');
-  return v.replace(/\/+$/, '');
 }
 
 function usageError(message: string): void {

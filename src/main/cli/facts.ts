@@ -11,6 +11,7 @@ import { loadNodeKeys } from '../node/identity/keys.js';
 import { signerFromSeed, type Signer } from '../node/identity/signer.js';
 import { orgEntityFor } from '../node/config/orgEntity.js';
 import { RemoteWriteError, tokenFromFile, writeFactToPeer } from '../node/tokens/remoteWrite.js';
+import { parseHttpUrl } from './options.js';
 
 interface WriteOptions {
   to: string;
@@ -26,11 +27,6 @@ interface WriteOptions {
   garden?: string;
   signer?: string;
   keyFile?: string;
-}
-
-function parseUrl(v: string): string {
-  if (!URL.canParse(v) || !/^https?:$/.test(new URL(v).protocol)) throw new InvalidArgumentError('must be an http(s) URL');
-  return v.replace(/\/+$/, '');
 }
 
 function parseConfidence(v: string): number {
@@ -95,7 +91,7 @@ export function configureFactsCommand(cmd: Command): Command {
   cmd
     .command('write')
     .description("write a fact to a peer under a capability token it issued, signed with this organisation's key")
-    .requiredOption('--to <url>', "the peer's node URL", parseUrl)
+    .requiredOption('--to <url>', "the peer's node URL", parseHttpUrl)
     .requiredOption('--token <file>', 'file holding the token JSON (or the whole issue response)')
     .requiredOption('--entity <uri>', 'what the fact is about')
     .requiredOption('--relation <relation>', 'e.g. memory:status')

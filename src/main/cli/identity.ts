@@ -9,6 +9,7 @@ import { DEFAULT_ROTATED_MANIFEST_DAYS, rotateIdentityKey, type RotationReport }
 import { DEFAULT_DUAL_TRUST_DAYS } from '../node/rotation/store.js';
 import { action, CliInputError, cliConfig, printOutcome, reportFailure, row } from './ceremony.js';
 import { readAdminKey, readManifestFile } from './manifest.js';
+import { parseHttpUrl } from './options.js';
 
 interface RotateOpts {
   dualTrustDays: number;
@@ -79,7 +80,7 @@ export function configureIdentityCommand(cmd: Command): Command {
     .option('--manifest <file>', 'the current signed manifest, when this folder stores none (an offline workstation)')
     .option('--out <file>', 'also write the re-signed manifest to this file')
     .option('--force', 'replace an existing --out file')
-    .option('--url <url>', 'republish the re-signed manifests on this node (PUT /v1/federation/manifest)')
+    .option('--url <url>', 'republish the re-signed manifests on this node (PUT /v1/federation/manifest)', parseHttpUrl)
     .option('--admin-key-file <file>', 'file holding that node\'s admin key (else STIGMEM_ADMIN_KEY)')
     .option('--again', 'rotate even though the key was rotated within the last hour')
     .option('--json', 'print the result as JSON')

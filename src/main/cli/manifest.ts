@@ -5,6 +5,7 @@ import { readEnvironment } from '../node/config/env.js';
 import { signManifestOffline } from '../node/ceremony/manifestSign.js';
 import { publishManifestToNode } from '../node/ceremony/publish.js';
 import { action, CliInputError, cliConfig, printOutcome, row } from './ceremony.js';
+import { parseHttpUrl } from './options.js';
 
 const MAX_MANIFEST_FILE_BYTES = 1024 * 1024;
 
@@ -81,7 +82,7 @@ export function configureManifestCommand(cmd: Command): Command {
   cmd.command('publish')
     .description('PUT a signed manifest file to a node and check the inclusion proof it returns')
     .argument('<file>', 'the manifest file (from `stigmem manifest sign`)')
-    .requiredOption('--url <url>', 'the node\'s URL')
+    .requiredOption('--url <url>', 'the node\'s URL', parseHttpUrl)
     .option('--admin-key-file <file>', 'file holding the node\'s admin key (else STIGMEM_ADMIN_KEY)')
     .option('--json', 'print the result as JSON')
     .action(action('manifest publish', publishAction));

@@ -10,6 +10,7 @@ import { PeerHttpError, peerRequest, usePeerTls } from '../node/federation/http.
 import { loadTlsMaterial } from '../node/server/tls.js';
 import { readAdminKey } from './manifest.js';
 import { action, CliInputError, cliConfig, reportFailure, row } from './ceremony.js';
+import { parseHttpUrl } from './options.js';
 
 interface StatusOpts {
   adminKeyFile?: string;
@@ -69,7 +70,7 @@ export function configureStatusCommand(cmd: Command): Command {
   return cmd
     .description("the running node of this folder and what needs attention (exit 0: nothing, 1: something, 2: the node could not be asked)")
     .option('--admin-key-file <file>', 'file holding the admin key (default: STIGMEM_ADMIN_KEY)')
-    .option('--url <url>', "the node's local URL (default: this folder's port on 127.0.0.1)")
+    .option('--url <url>', "the node's local URL (default: this folder's port on 127.0.0.1)", parseHttpUrl)
     .option('--json', 'print the status as JSON')
     .action(action('status', statusAction));
 }

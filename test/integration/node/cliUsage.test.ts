@@ -1,7 +1,7 @@
 // The `stigmem` command line itself: help and version exit 0; a command line that cannot run (an unknown command or
 // option, a missing or malformed value, a missing subcommand) says so in one line and exits 2, never 1, which the
 // commands keep for "a check failed" (`stigmem status`: something needs attention).
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,26 @@ describe('stigmem usage errors', () => {
   });
 });
 
+describe('stigmem --url', () => {
+  it('is refused as a usage error unless it is an http(s) URL, before a key rotation begins', { timeout: 180_000 }, async () => {
+    for (const args of [['status', '--url', 'notaurl'], ['manifest', 'publish', 'm.json', '--url', 'ftp://node.example']]) {
+      const r = await cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/^error: option '--url <url>' argument '.*' is invalid\. must be an http\(s\) URL\n/);
+    }
+    const folder = join(dir, 'offline-workstation');
+    mkdirSync(folder);
+    const env = { STIGMEM_KEY_STORE: 'file', STIGMEM_ENTITY_URI: 'stigmem://org-a.example' };
+    for (const args of [['ceremony', 'init'], ['manifest', 'sign', '--out', 'manifest.json']]) expect((await runCli(args, { cwd: folder, env })).code, args.join(' ')).toBe(0);
+    writeFileSync(join(folder, 'admin.key'), 'usage-admin-key-0123456789abcdef0123\n');
+    const key = readFileSync(join(folder, 'stigmem.identity.pem'));
+    const r = await runCli(['identity', 'rotate-key', '--manifest', 'manifest.json', '--url', 'notaurl', '--admin-key-file', 'admin.key'], { cwd: folder, env });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(readFileSync(join(folder, 'stigmem.identity.pem')).equals(key)).toBe(true);
+  });
+});
+
 describe('stigmem input it cannot use', () => {
   it('says in one line, exit 2, that a file it was given cannot be read', { timeout: 60_000 }, async () => {
     const r = await cli(['facts', 'write', '--to', 'http://127.0.0.1:1', '--token', dir, '--entity', 'stigmem://org-a.example/x', '--relation', 'memory:status',
@@ -70,6 +90,6 @@ describe('stigmem input it cannot use', () => {
       expect(r.stderr, args.join(' ')).toMatch(/has no identity yet; .*\[no_identity\]\n$/);
       expect(readdirSync(empty), args.join(' ')).toEqual([]);
     }
-    expect(readdirSync(dir)).toEqual(['not-a-node']);
+    expect(readdirSync(dir).filter((n) => ['data.sqlite', 'key.backup', 'manifest.json'].includes(n))).toEqual([]);
   });
 });
