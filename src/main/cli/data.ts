@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { passphraseWeakness } from '../../shared/passphrase.js';
+import { ConfigError, readEnvironment } from '../node/config/env.js';
 import { openSealedBackup, readDataBackup } from '../node/data/backupFile.js';
 import { backupFolderDatabase } from '../node/data/folder.js';
 import { restoreData } from '../node/data/restore.js';
@@ -51,7 +52,15 @@ async function backupAction(file: string, opts: JsonOpt & SealOpts & { force?: b
 }
 
 async function inspectAction(file: string, opts: JsonOpt & SealOpts): Promise<void> {
-  const passphrase = await passphraseFor(file, opts, process.env, false);
+  // Any folder will do (no node needed), but its ./.env is read as the other commands read it, for the passphrase.
+  let env: Record<string, string | undefined>;
+  try {
+    env = readEnvironment(process.cwd(), process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CliInputError('config_invalid', e.message);
+    throw e;
+  }
+  const passphrase = await passphraseFor(file, opts, env, false);
   const result = await asResult(() => (passphrase === undefined ? readDataBackup(file, { check: true }) : inspectSealed(file, passphrase)));
   printOutcome('data inspect', result, opts.json, (v) => [
     v.sealed && passphrase === undefined ? 'stigmem data inspect: a sealed Stigmem database backup; its header says (give the passphrase to check it):' : 'stigmem data inspect: a Stigmem database backup, intact',
@@ -91,7 +100,7 @@ export function configureDataCommand(cmd: Command): Command {
     .action(action('data backup', backupAction));
   cmd.command('inspect <file>')
     .description('check a database backup and say what it holds (a sealed one is opened when a passphrase is given)')
-    .option('--passphrase-file <file>', 'file holding the passphrase of a sealed backup')
+    .option('--passphrase-file <file>', 'file holding the passphrase of a sealed backup (else STIGMEM_BACKUP_PASSPHRASE)')
     .option('--json', 'print the result as JSON')
     .action(action('data inspect', inspectAction));
   cmd.command('restore <file>')

@@ -2,7 +2,7 @@
 // HTTP, refusals (an existing file, a restore under a running node), then a restore on the stopped node and a restart
 // that serves exactly the backup's facts.
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +105,11 @@ describe('stigmem data', () => {
     // Without the passphrase, inspect reports the header; with it, the opened copy.
     expect((await cli(['data', 'inspect', sealed])).stdout).toContain('give the passphrase to check it');
     expect((await cli(['data', 'inspect', sealed, '--passphrase-file', pass])).stdout).toContain('intact');
+    // As every command does, inspect takes STIGMEM_BACKUP_PASSPHRASE from the ./.env of the folder it runs in.
+    const elsewhere = join(dir, 'elsewhere');
+    mkdirSync(elsewhere);
+    writeFileSync(join(elsewhere, '.env'), 'STIGMEM_BACKUP_PASSPHRASE=Eleven silver Lamps 77\n', { mode: 0o600 });
+    expect((await runCli(['data', 'inspect', sealed], { cwd: elsewhere })).stdout).toContain('intact');
     expect(await write(node, 'after-sealed')).toBe(201);
     expect(await node.stop()).toBe(0);
     const refused = await cli(['data', 'restore', sealed, '--passphrase-file', wrong]);
