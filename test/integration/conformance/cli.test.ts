@@ -1,9 +1,10 @@
 // `stigmem conformance` as an operator runs it: output lines, the summary line, exit codes, --json and --url.
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, spawnNode } from '../../helpers/process.js';
+import { runCli, spawnNode, STIGMEM_BIN } from '../../helpers/process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stigmem-cli-vectors-'));
 mkdirSync(join(dir, 'v1.0'));
@@ -63,6 +64,27 @@ describe('stigmem conformance', () => {
     } finally {
       await node.cleanup();
       rmSync(passing, { recursive: true, force: true });
+    }
+  });
+
+  it('Ctrl-C: exit 130 with one line, and the cases it cut short are not reported as failures', { timeout: 180_000 }, async () => {
+    const many = mkdtempSync(join(tmpdir(), 'stigmem-cli-vectors-'));
+    for (let i = 0; i < 8; i++) writeFileSync(join(many, `${i}.json`), JSON.stringify({ vectors: [{ id: `health-${i}`, method: 'GET', path: '/healthz', body: null, expected_status: 200 }] }));
+    const child = spawn(process.execPath, [STIGMEM_BIN, 'conformance', '--spawn', '--vectors', many, '--concurrency', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((res) => child.once('exit', (c) => res(c)));
+    // Interrupted once the first case has reported, while others are still queued.
+    await new Promise<void>((res) => child.stdout.on('data', (d: Buffer) => ((stdout += d.toString()), stdout.includes('\n') && res())));
+    child.kill('SIGINT');
+    try {
+      expect(await exited).toBe(130);
+      expect(stderr).toBe('stigmem conformance: interrupted before every case ran; stopping the nodes it started [interrupted]\n');
+      expect(stdout).not.toContain('FAIL');
+      expect(stdout).not.toContain('conformance:');
+    } finally {
+      rmSync(many, { recursive: true, force: true });
     }
   });
 
