@@ -27,7 +27,8 @@ function line(e: AuditEntry): string {
 function limitOf(raw: string | undefined): number {
   if (raw === undefined) return 50;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 500) throw new CliInputError('invalid_argument', `--limit takes a whole number from 1 to 500 (got ${raw})`);
+  // Digits only: Number() would also take 1e2, 0x10 or " 5".
+  if (!/^\d{1,3}$/.test(raw) || n < 1 || n > 500) throw new CliInputError('invalid_argument', `--limit takes a whole number from 1 to 500 (got ${raw})`);
   return n;
 }
 

@@ -59,7 +59,7 @@ describe('stigmem audit', () => {
   });
 
   it('refuses a bad option, and a folder without a node database', async () => {
-    for (const args of [['--category', 'everything'], ['--limit', '0'], ['--limit', 'ten']]) {
+    for (const args of [['--category', 'everything'], ['--limit', '0'], ['--limit', 'ten'], ['--limit', '1e2'], ['--limit', '0x10'], ['--limit', '-1'], ['--limit', '501']]) {
       const r = await cli(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/\[invalid_argument\]/);
