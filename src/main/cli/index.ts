@@ -33,4 +33,13 @@ export function buildCli(): Command {
   return program;
 }
 
+// A reader that stops early (`stigmem … | head`): a step under way stops and cleans up as on Ctrl-C, and the command ends
+// without a stack trace (141, as a process ended by SIGPIPE, when no step was under way).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    if (!process.emit('SIGINT', 'SIGINT')) process.exit(141);
+  });
+}
+
 await buildCli().parseAsync(process.argv);

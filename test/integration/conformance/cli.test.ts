@@ -1,6 +1,6 @@
 // `stigmem conformance` as an operator runs it: output lines, the summary line, exit codes, --json and --url.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,25 @@ describe('stigmem conformance', () => {
       expect(stdout).not.toContain('conformance:');
     } finally {
       rmSync(many, { recursive: true, force: true });
+    }
+  });
+
+  it('a reader that stops early (| head): no stack trace, and the nodes and folders it started are gone', { timeout: 180_000 }, async () => {
+    const many = mkdtempSync(join(tmpdir(), 'stigmem-cli-vectors-'));
+    const tmp = mkdtempSync(join(tmpdir(), 'stigmem-cli-tmp-'));
+    for (let i = 0; i < 8; i++) writeFileSync(join(many, `${i}.json`), JSON.stringify({ vectors: [{ id: `health-${i}`, method: 'GET', path: '/healthz', body: null, expected_status: 200 }] }));
+    const child = spawn(process.execPath, [STIGMEM_BIN, 'conformance', '--spawn', '--vectors', many, '--concurrency', '2'], { env: { ...process.env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((res) => child.once('exit', (c) => res(c)));
+    child.stdout.once('data', () => child.stdout.destroy());
+    try {
+      expect(await exited).toBe(130);
+      expect(stderr).not.toMatch(/EPIPE|at /);
+      expect(readdirSync(tmp).filter((n) => n.startsWith('stigmem-conformance-'))).toEqual([]);
+    } finally {
+      rmSync(many, { recursive: true, force: true });
+      rmSync(tmp, { recursive: true, force: true });
     }
   });
 
