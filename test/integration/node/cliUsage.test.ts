@@ -1,12 +1,14 @@
 // The `stigmem` command line itself: help and version exit 0; a command line that cannot run (an unknown command or
 // option, a missing or malformed value, a missing subcommand) says so in one line and exits 2, never 1, which the
-// commands keep for "a check failed" (`stigmem status`: something needs attention).
+// commands keep for "a check failed" (`stigmem status`: something needs attention); input a command cannot use is
+// refused in one line without leaving files behind; Ctrl-C at a passphrase prompt exits 130.
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCliBuilt } from '../../e2e/build.js';
-import { runCli } from '../../helpers/process.js';
+import { runCli, STIGMEM_BIN } from '../../helpers/process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stigmem-cli-usage-'));
 const cli = (args: string[]) => runCli(args, { cwd: dir, env: { STIGMEM_ADMIN_KEY: 'usage-admin-key-0123456789abcdef0123' } });
@@ -91,5 +93,34 @@ describe('stigmem input it cannot use', () => {
       expect(readdirSync(empty), args.join(' ')).toEqual([]);
     }
     expect(readdirSync(dir).filter((n) => ['data.sqlite', 'key.backup', 'manifest.json'].includes(n))).toEqual([]);
+  });
+});
+
+// A terminal for the prompt: util-linux `script` runs the command on a pseudo-terminal.
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+describe('stigmem passphrase prompt', () => {
+  it.skipIf(!hasScript)('Ctrl-C at the prompt: exit 130 with one line, nothing written', { timeout: 60_000 }, async () => {
+    const folder = join(dir, 'prompted');
+    mkdirSync(folder);
+    const settings = { STIGMEM_KEY_STORE: 'file', STIGMEM_ENTITY_URI: 'stigmem://org-a.example' };
+    expect((await runCli(['ceremony', 'init'], { cwd: folder, env: settings })).code).toBe(0);
+    const env: Record<string, string> = { ...settings };
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('STIGMEM_')) env[k] = v;
+    const command = `${process.execPath} ${STIGMEM_BIN} ceremony backup --out key.backup`;
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: folder, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let asked = false;
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (!asked && out.includes('Backup passphrase')) {
+        asked = true;
+        child.stdin.write('half a pass\u0003');
+      }
+    });
+    const code = await new Promise<number | null>((res) => child.once('exit', (c) => res(c)));
+    expect(code).toBe(130);
+    expect(out).toContain('stigmem ceremony backup: interrupted at the passphrase prompt; nothing was written [interrupted]');
+    expect(readdirSync(folder)).not.toContain('key.backup');
   });
 });
