@@ -127,13 +127,15 @@ describe('publishManifestToNode', () => {
   });
 
   it('reports the node\'s refusal, a bad file and an unreachable node', async () => {
-    expect(expectFailure(await publishManifestToNode({ url: 'http://node.test', manifestText, adminKey: 'wrong-key-0123456789', fetch: nodeFetch() }), 'manifest_rejected')).toContain('401');
+    expect(expectFailure(await publishManifestToNode({ url: 'http://node.test', manifestText, adminKey: 'wrong-key-0123456789', fetch: nodeFetch() }), 'manifest_rejected'))
+      .toMatch(/answered 401: .*; check the admin key \(--admin-key-file FILE or STIGMEM_ADMIN_KEY\)$/);
     const tampered = manifestText.replace('"entities": [', '"entities": [\n    "stigmem://org-a.example/extra",');
     expect(expectFailure(await publishManifestToNode({ url: 'http://node.test', manifestText: tampered, adminKey: ADMIN_KEY, fetch: nodeFetch() }), 'manifest_invalid')).toContain('self-signature');
     const down: typeof fetch = async () => {
-      throw new TypeError('fetch failed');
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8765'), { code: 'ECONNREFUSED' }) });
     };
-    expectFailure(await publishManifestToNode({ url: 'http://node.test', manifestText, adminKey: ADMIN_KEY, fetch: down }), 'publish_failed');
+    expect(expectFailure(await publishManifestToNode({ url: 'http://node.test', manifestText, adminKey: ADMIN_KEY, fetch: down }), 'publish_failed'))
+      .toBe('cannot reach http://node.test/v1/federation/manifest (ECONNREFUSED): is the node running there?');
     expectFailure(await publishManifestToNode({ url: 'ftp://node.test', manifestText, adminKey: ADMIN_KEY, fetch: down }), 'invalid_argument');
   });
 });

@@ -75,7 +75,10 @@ async function put(opts: PublishOptions, target: string): Promise<Record<string,
       signal: AbortSignal.timeout(PUBLISH_TIMEOUT_MS),
     });
   } catch (e) {
-    throw new CeremonyError('publish_failed', `cannot reach ${target}: ${(e as Error).message}`);
+    // fetch says only "fetch failed"; why (ECONNREFUSED, ENOTFOUND, a certificate) is its cause.
+    const cause = (e as { cause?: { code?: unknown; message?: unknown } }).cause;
+    const why = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : (e as Error).message;
+    throw new CeremonyError('publish_failed', `cannot reach ${target} (${why}): is the node running there?`);
   }
   const text = (await res.text()).slice(0, MAX_RESPONSE_CHARS);
   let body: unknown = null;
@@ -86,7 +89,8 @@ async function put(opts: PublishOptions, target: string): Promise<Record<string,
   }
   if (res.status !== 200) {
     const detail = isJsonObject(body) && body['detail'] !== undefined ? JSON.stringify(body['detail']) : text.slice(0, 300);
-    throw new CeremonyError('manifest_rejected', `${target} answered ${res.status}: ${detail}`);
+    const hint = res.status === 401 ? '; check the admin key (--admin-key-file FILE or STIGMEM_ADMIN_KEY)' : '';
+    throw new CeremonyError('manifest_rejected', `${target} answered ${res.status}: ${detail}${hint}`);
   }
   if (!isJsonObject(body)) throw new CeremonyError('publish_failed', `${target} answered 200 without a JSON object`);
   return body;
