@@ -453,7 +453,7 @@ describe('the console by keyboard alone', () => {
       const shown = await page.getByTestId('event-row').count();
       await tabTo(page, older);
       await page.keyboard.press('Enter');
-      await page.waitForFunction((n) => document.querySelectorAll('[data-testid=event-row]').length > n, shown);
+      await page.getByTestId('event-row').nth(shown).waitFor();
     }
     expect(pages).toBeGreaterThan(1);
     await older.waitFor({ state: 'detached' });
