@@ -97,6 +97,44 @@ describe('restoring a database backup', () => {
     expect(readFileSync(config.dbPath).equals(before)).toBe(true);
   });
 
+  it('refuses while another program has the database open (a CLI backup beside it), and leaves the database alone', async () => {
+    const path = await nodeWithBackup();
+    // Another process reading the database in WAL mode, as `stigmem data backup` does; it has written nothing.
+    const other = new Database(config.dbPath);
+    other.prepare('SELECT COUNT(*) FROM facts').pluck().get();
+    const before = readFileSync(config.dbPath);
+    try {
+      const r = await restoreData({ config }, path);
+      expect(r).toMatchObject({ ok: false, error: { code: 'node_running' } });
+      expect(r.ok ? '' : r.error.message).toContain('another program has');
+    } finally {
+      other.close();
+    }
+    expect(readFileSync(config.dbPath).equals(before)).toBe(true);
+    // Once it is done, the restore goes ahead.
+    expect((await restoreData({ config }, path)).ok).toBe(true);
+  });
+
+  it('folds a log a crashed node left into the database it keeps, so the kept copy is whole', async () => {
+    const path = await nodeWithBackup();
+    // A node killed before its log was folded in: its last write lives only in the -wal file.
+    const crashed = new Database(config.dbPath);
+    crashed.pragma('wal_autocheckpoint = 0');
+    crashed.exec("INSERT INTO node_meta (key, value) VALUES ('last_write', 'in the log')");
+    const walBytes = readFileSync(`${config.dbPath}-wal`);
+    const mainBytes = readFileSync(config.dbPath);
+    crashed.close(); // folds the log in; the crash is rebuilt below from the bytes taken before
+    writeFileSync(config.dbPath, mainBytes);
+    writeFileSync(`${config.dbPath}-wal`, walBytes);
+    const r = await restoreData({ config }, path);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(existsSync(`${r.value.previousSavedAs}-wal`)).toBe(false);
+    const previous = new Database(r.value.previousSavedAs, { readonly: true });
+    expect(previous.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(previous.prepare("SELECT value FROM node_meta WHERE key = 'last_write'").pluck().get()).toBe('in the log');
+    previous.close();
+  });
+
   it('refuses a backup of another node, one from before a key rotation, and a damaged one', async () => {
     const path = await nodeWithBackup();
     const cases: [string, (p: string) => void, string][] = [

@@ -169,8 +169,38 @@ async function restoreStopped(ctx: CeremonyContext, backupPath: string, passphra
 /** `damaged`: the database it replaces could not be read; it is kept as `<db>.damaged-<time>`, with its log. */
 function swapIn(ctx: CeremonyContext, present: Present, info: DataBackupInfo, plainPath: string, damaged = false): DataRestoreDone {
   const dbPath = ctx.config.dbPath;
-  // The node closed cleanly, so its log was folded in; a log left now belongs to someone still writing (or, beside a
-  // damaged database, to the crash that left it, and it goes with that database).
+  // Held until the copy is in place: no program that has the database open (a `data backup` beside it) outlives the swap.
+  const claim = damaged ? null : claimDatabase(dbPath);
+  try {
+    return swapClaimed(ctx, present, info, plainPath, damaged);
+  } finally {
+    claim?.close();
+  }
+}
+
+/**
+ * Leave the write-ahead log and take the database for this process alone: SQLite refuses that while any other
+ * connection has the file open (its close would later remove the log of whatever opens the restored copy). The log is
+ * folded into the file, so the copy kept of it is whole.
+ */
+function claimDatabase(dbPath: string): Database.Database {
+  const db = new Database(dbPath, { timeout: 0 });
+  try {
+    db.pragma('journal_mode = DELETE');
+    db.exec('BEGIN EXCLUSIVE');
+    return db;
+  } catch (e) {
+    db.close();
+    if ((e as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+      throw new CeremonyError('node_running', `another program has ${dbPath} open (a stigmem data backup, or a node): let it finish or stop it, then restore`);
+    }
+    throw e;
+  }
+}
+
+function swapClaimed(ctx: CeremonyContext, present: Present, info: DataBackupInfo, plainPath: string, damaged: boolean): DataRestoreDone {
+  const dbPath = ctx.config.dbPath;
+  // Beside a damaged database, a log left belongs to the crash that left it, and it goes with that database.
   if (!damaged && existsSync(`${dbPath}-wal`) && statSync(`${dbPath}-wal`).size > 0) {
     throw new CeremonyError('node_running', `${dbPath}-wal is not empty: something still has the database open; stop it first`);
   }
