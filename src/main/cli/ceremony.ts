@@ -1,7 +1,7 @@
 // `stigmem ceremony …`: the offline key ceremony on the node in this folder (init, backup, restore, verify-record).
 // None of these commands opens a network connection.
 import type { Command } from 'commander';
-import { readFileSync, statSync } from 'node:fs';
+import { FileTooLargeError, readTextUpTo } from './files.js';
 import { ConfigError, loadConfig, readEnvironment, type NodeConfig } from '../node/config/env.js';
 import { backupIdentity } from '../node/ceremony/backup.js';
 import { CeremonyError } from '../node/ceremony/errors.js';
@@ -88,10 +88,9 @@ function promptHidden(question: string): Promise<string> {
 export async function readPassphrase(file: string | undefined, env: Env, isNew: boolean, envName = 'STIGMEM_KEY_PASSPHRASE'): Promise<string> {
   if (file !== undefined) {
     try {
-      if (statSync(file).size > MAX_PASSPHRASE_FILE_BYTES) throw new CliInputError('invalid_argument', `${file} is larger than ${MAX_PASSPHRASE_FILE_BYTES} bytes; it should hold one passphrase`);
-      return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+      return readTextUpTo(file, MAX_PASSPHRASE_FILE_BYTES).replace(/\r?\n$/, '');
     } catch (e) {
-      if (e instanceof CliInputError) throw e;
+      if (e instanceof FileTooLargeError) throw new CliInputError('invalid_argument', `${e.message}; it should hold one passphrase`);
       throw new CliInputError('file_unreadable', `cannot read the passphrase file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
   }

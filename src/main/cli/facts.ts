@@ -1,7 +1,7 @@
 // `stigmem facts write --to URL --token FILE …`: write a fact to a peer under the capability token it issued, signed
 // by this organisation's key (the one `stigmem serve` uses here, or --key-file).
 import { InvalidArgumentError, type Command } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig, readEnvironment, type NodeConfig } from '../node/config/env.js';
 import { usePeerTls } from '../node/federation/http.js';
 import { loadTlsMaterial } from '../node/server/tls.js';
@@ -12,6 +12,10 @@ import { signerFromSeed, type Signer } from '../node/identity/signer.js';
 import { orgEntityFor } from '../node/config/orgEntity.js';
 import { RemoteWriteError, tokenFromFile, writeFactToPeer } from '../node/tokens/remoteWrite.js';
 import { parseHttpUrl } from './options.js';
+import { FileTooLargeError, readTextUpTo } from './files.js';
+
+/** A key file or a token (or the whole issue response) is a few kilobytes. */
+const MAX_SMALL_FILE_BYTES = 256 * 1024;
 
 interface WriteOptions {
   to: string;
@@ -42,7 +46,7 @@ function fail(message: string): void {
 
 /** This organisation's signing key: --key-file, else the key `stigmem serve` would use in this folder. */
 async function orgSigner(config: NodeConfig, keyFile: string | undefined): Promise<Signer> {
-  if (keyFile) return signerFromSeed(seedFromPkcs8Pem(readFileSync(keyFile, 'utf8')), `PEM file ${keyFile}`);
+  if (keyFile) return signerFromSeed(seedFromPkcs8Pem(readTextUpTo(keyFile, MAX_SMALL_FILE_BYTES)), `PEM file ${keyFile}`);
   const configured = config.nodePrivateKeyFile || config.nodePrivateKey || (config.federationPrivkey && config.federationPubkey);
   // Without a configured key the node's own stored key is used; never create a new node just to sign one fact.
   if (!configured && !existsSync(config.dbPath)) {
@@ -62,7 +66,7 @@ async function writeAction(opts: WriteOptions): Promise<void> {
     const { config } = loadConfig(readEnvironment(process.cwd(), process.env));
     // With this folder's mTLS files, the peer's certificate verifies against its CA and ours is presented.
     if (config.tls !== null) usePeerTls(loadTlsMaterial(config.tls));
-    const tokenJson = tokenFromFile(readFileSync(opts.token, 'utf8'));
+    const tokenJson = tokenFromFile(readTextUpTo(opts.token, MAX_SMALL_FILE_BYTES));
     const signer = await orgSigner(config, opts.keyFile);
     const signerEntity = opts.signer ?? config.entityUri ?? orgEntityFor(config);
     if (opts.valueType !== 'null' && opts.value === undefined) return fail('--value is required unless --value-type is null');
@@ -76,7 +80,7 @@ async function writeAction(opts: WriteOptions): Promise<void> {
     process.stdout.write(`${res.body === undefined ? res.text : JSON.stringify(res.body, null, 2)}\n`);
     if (res.status < 200 || res.status >= 300) process.exitCode = 1;
   } catch (e) {
-    if (e instanceof RemoteWriteError || e instanceof ConfigError) return fail(e.message);
+    if (e instanceof RemoteWriteError || e instanceof ConfigError || e instanceof FileTooLargeError) return fail(e.message);
     const err = e as NodeJS.ErrnoException;
     // A file that cannot be read (missing, a folder, no permission) is the operator's to fix, said in one line.
     if (typeof err.code === 'string' && typeof err.syscall === 'string') return fail(err.message);

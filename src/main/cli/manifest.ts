@@ -1,21 +1,23 @@
 // `stigmem manifest sign` (offline, with this folder's key) and `stigmem manifest publish FILE --url URL` (online).
 import type { Command } from 'commander';
-import { readFileSync, statSync } from 'node:fs';
 import { readEnvironment } from '../node/config/env.js';
 import { signManifestOffline } from '../node/ceremony/manifestSign.js';
 import { publishManifestToNode } from '../node/ceremony/publish.js';
 import { action, CliInputError, cliConfig, printOutcome, row } from './ceremony.js';
+import { FileTooLargeError, readTextUpTo } from './files.js';
 import { parseHttpUrl } from './options.js';
 
 const MAX_MANIFEST_FILE_BYTES = 1024 * 1024;
+const MAX_ADMIN_KEY_FILE_BYTES = 4096;
 
 /** The admin key for a remote node: --admin-key-file, else STIGMEM_ADMIN_KEY (or STIGMEM_BOOTSTRAP_KEY) here. */
 export function readAdminKey(file: string | undefined): string {
   if (file !== undefined) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8').trim();
+      text = readTextUpTo(file, MAX_ADMIN_KEY_FILE_BYTES).trim();
     } catch (e) {
+      if (e instanceof FileTooLargeError) throw new CliInputError('invalid_argument', `${e.message}; it should hold one admin key`);
       throw new CliInputError('file_unreadable', `cannot read the admin key file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
     if (text === '') throw new CliInputError('invalid_argument', `the admin key file ${file} is empty`);
@@ -29,10 +31,9 @@ export function readAdminKey(file: string | undefined): string {
 
 export function readManifestFile(file: string): string {
   try {
-    if (statSync(file).size > MAX_MANIFEST_FILE_BYTES) throw new CliInputError('manifest_invalid', `${file} is larger than ${MAX_MANIFEST_FILE_BYTES} bytes`);
-    return readFileSync(file, 'utf8');
+    return readTextUpTo(file, MAX_MANIFEST_FILE_BYTES);
   } catch (e) {
-    if (e instanceof CliInputError) throw e;
+    if (e instanceof FileTooLargeError) throw new CliInputError('manifest_invalid', e.message);
     throw new CliInputError('file_unreadable', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }

@@ -97,6 +97,9 @@ describe('the offline ceremony, end to end through the CLI', () => {
     writeFileSync(join(work, 'weak.txt'), 'password1234\n');
     const weak = await cli(['ceremony', 'backup', '--out', out, '--passphrase-file', join(work, 'weak.txt')], airGapped, airEnv);
     expect([weak.code, weak.stderr]).toEqual([2, expect.stringContaining('[passphrase_too_weak]')]);
+    // A device that never ends is refused once it passes the bound, not read forever.
+    const endless = await cli(['ceremony', 'backup', '--out', out, '--passphrase-file', '/dev/zero'], airGapped, airEnv);
+    expect([endless.code, endless.stderr]).toEqual([2, expect.stringContaining('/dev/zero is larger than')]);
     const none = await cli(['ceremony', 'backup', '--out', out], airGapped, airEnv);
     expect([none.code, none.stderr]).toEqual([2, expect.stringContaining('[passphrase_missing]')]);
     const r = await cli(['ceremony', 'backup', '--out', out, '--passphrase-file', passphraseFile, '--json'], airGapped, airEnv);
