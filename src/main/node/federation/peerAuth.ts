@@ -12,10 +12,19 @@ import { clientCertificateOf } from '../server/tls.js';
 
 const refusalsAllowed = auditThrottle();
 
-/** Refusals are audited, but one source cannot flood the log: at most one row per (reason, issuer) a minute. */
-function auditRefusal(deps: NodeDeps, eventType: string, peerId: string | null, detail: Record<string, unknown>): void {
+/** A claimed issuer is kept to this many characters in the log: it is the caller's text, up to the header's 16 KiB. */
+const MAX_AUDITED_ISS_CHARS = 256;
+
+/**
+ * Refusals are audited, but one caller cannot flood the log: at most one row a minute per reason and registered peer,
+ * or, for a token naming no registered peer, per reason and address (the claimed issuer is the caller's to vary).
+ */
+function auditRefusal(deps: NodeDeps, req: FastifyRequest, eventType: string, peerId: string | null, detail: Record<string, unknown>): void {
   const nowMs = deps.clock.nowMs();
-  if (refusalsAllowed(`${eventType}|${String(detail['reason'])}|${String(detail['iss'])}`, nowMs)) recordAudit(deps.db, { category: 'federation', eventType, peerId, detail }, nowMs);
+  const caller = peerId !== null ? `peer:${peerId}` : `address:${req.ip}`;
+  if (!refusalsAllowed(`${eventType}|${String(detail['reason'])}|${caller}`, nowMs)) return;
+  const iss = typeof detail['iss'] === 'string' ? detail['iss'].slice(0, MAX_AUDITED_ISS_CHARS) : detail['iss'];
+  recordAudit(deps.db, { category: 'federation', eventType, actor: req.ip, peerId, detail: { ...detail, iss } }, nowMs);
 }
 
 const MTLS_REQUIRED = "Federation transport requires mutual TLS: connect over HTTPS with this node's federation CA's certificate for your node id";
@@ -41,11 +50,11 @@ export function authenticatePeer(deps: NodeDeps, req: FastifyRequest, opts: { qu
   const iss = typeof decoded.claims['iss'] === 'string' ? decoded.claims['iss'] : '';
   const peer = iss ? activePeerByNodeId(deps.db, iss) : undefined;
   if (!peer) {
-    audit(deps, 'rejected_token', null, { reason: 'peer_not_found', iss });
+    audit(deps, req, 'rejected_token', null, { reason: 'peer_not_found', iss });
     throw refuse('peer not registered');
   }
   if (peer.status !== 'active') {
-    audit(deps, 'rejected_token', peer.id, { reason: 'peer_not_approved', iss, status: peer.status });
+    audit(deps, req, 'rejected_token', peer.id, { reason: 'peer_not_approved', iss, status: peer.status });
     throw refuse('peer_not_approved');
   }
   const nowMs = deps.clock.nowMs();
@@ -58,12 +67,12 @@ export function authenticatePeer(deps: NodeDeps, req: FastifyRequest, opts: { qu
     leewayMs,
   });
   if (!result.ok) {
-    audit(deps, result.reason === 'invalid_signature' ? 'signature_mismatch' : 'rejected_token', peer.id, { reason: result.reason, iss });
+    audit(deps, req, result.reason === 'invalid_signature' ? 'signature_mismatch' : 'rejected_token', peer.id, { reason: result.reason, iss });
     throw refuse(result.reason);
   }
   // The certificate must be this peer's own: a peer's token presented over another node's certificate is refused.
   if (cert !== null && !cert.uris.includes(peer.node_id ?? '')) {
-    audit(deps, 'san_mismatch', peer.id, { reason: 'san_mismatch', iss, node_id: peer.node_id, certificate_uris: cert.uris.slice(0, 10) });
+    audit(deps, req, 'san_mismatch', peer.id, { reason: 'san_mismatch', iss, node_id: peer.node_id, certificate_uris: cert.uris.slice(0, 10) });
     throw refuse('peer certificate URI SAN does not match node_id');
   }
   // Remembered while the token could still be accepted (its exp, or its iat's 24 h), in whole ms: exp may be any number.
@@ -75,7 +84,7 @@ export function authenticatePeer(deps: NodeDeps, req: FastifyRequest, opts: { qu
       ON CONFLICT(nonce) DO NOTHING`).changes === 1;
   });
   if (!fresh) {
-    audit(deps, 'replay_attempt', peer.id, { reason: 'nonce_already_seen', iss });
+    audit(deps, req, 'replay_attempt', peer.id, { reason: 'nonce_already_seen', iss });
     throw refuse('nonce_already_seen');
   }
   return { peer, tokenScopes: result.claims.scopes };

@@ -12,14 +12,14 @@ const unauthorized = (detail: string, code: string): HttpError => new HttpError(
 
 const rejectionsAllowed = auditThrottle();
 
-/** A refused token is audited at most once a minute per reason and issuer. */
-function auditRejection(deps: NodeDeps, reason: string, issuer: string | null): void {
+/** A refused token is audited at most once a minute per reason and address: its issuer is the caller's to vary. */
+function auditRejection(deps: NodeDeps, address: string, reason: string, issuer: string | null): void {
   const nowMs = deps.clock.nowMs();
-  if (rejectionsAllowed(`${reason}|${issuer ?? ''}`, nowMs)) recordAudit(deps.db, { category: 'identity', eventType: 'capability_rejected', detail: { route: 'push', reason, issuer } }, nowMs);
+  if (rejectionsAllowed(`${reason}|${address}`, nowMs)) recordAudit(deps.db, { category: 'identity', eventType: 'capability_rejected', actor: address, detail: { route: 'push', reason, issuer: issuer?.slice(0, 256) ?? null } }, nowMs);
 }
 
-function tokenPushSender(deps: NodeDeps, text: string): Sender {
-  const t = verifiedCapability(deps, text, (v) => auditRejection(deps, v.reason, v.token?.issuer ?? null)).token;
+function tokenPushSender(deps: NodeDeps, req: FastifyRequest, text: string): Sender {
+  const t = verifiedCapability(deps, text, (v) => auditRejection(deps, req.ip, v.reason, v.token?.issuer ?? null)).token;
   if (t.verb !== 'write') throw new HttpError(403, "insufficient_capability: token verb must be 'write' for push", 'insufficient_capability');
   recordAudit(deps.db, { category: 'identity', eventType: 'capability_verified', actor: t.subject, subject: t.token_id, detail: { route: 'push', issuer: t.issuer, object: t.object } }, deps.clock.nowMs());
   return tokenSender(deps, t);
@@ -39,5 +39,5 @@ export function pushSender(deps: NodeDeps, req: FastifyRequest): Sender {
       if (!(e instanceof HttpError)) throw e;
     }
   }
-  return tokenPushSender(deps, capabilityHeaderText(req)!);
+  return tokenPushSender(deps, req, capabilityHeaderText(req)!);
 }
