@@ -109,10 +109,23 @@ function exchange(url: URL, opts: { method: string; headers: Record<string, stri
   });
 }
 
+/**
+ * Abort `child` when `parent` aborts, until the returned release is called. AbortSignal.any would do it too, but on
+ * Node 20 a long-lived parent (a peer's pull loop) keeps a reference for every signal made from it, never dropped.
+ */
+export function abortWith(parent: AbortSignal | undefined, child: AbortController): () => void {
+  if (!parent) return () => undefined;
+  if (parent.aborted) {
+    child.abort();
+    return () => undefined;
+  }
+  const follow = (): void => child.abort();
+  parent.addEventListener('abort', follow, { once: true });
+  return () => parent.removeEventListener('abort', follow);
+}
+
 /** `expectPeerUri`: over TLS, the URI SAN the peer's certificate must carry; otherwise nothing of the body is read. */
 export async function peerRequest(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal; timeoutMs?: number; maxBytes?: number; parse?: (bytes: Buffer) => unknown; expectPeerUri?: string } = {}): Promise<PeerResponse> {
-  const timeout = AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
   let target: URL;
   try {
     target = new URL(url);
@@ -120,16 +133,27 @@ export async function peerRequest(url: string, opts: { method?: string; headers?
     throw new PeerHttpError('unreachable', 'not a URL');
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new PeerHttpError('unreachable', `cannot reach ${target.origin} (not http or https)`);
+  const request = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    request.abort();
+  }, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  timer.unref();
+  const release = abortWith(opts.signal, request);
   let got: { res: IncomingMessage; bytes: Buffer; peerUris: string[] | null };
   try {
-    got = await exchange(target, { method: opts.method ?? 'GET', headers: opts.headers ?? {}, body: opts.body, signal, maxBytes: opts.maxBytes ?? MAX_DISCOVERY_BYTES, ...(opts.expectPeerUri !== undefined ? { expectPeerUri: opts.expectPeerUri } : {}) });
+    got = await exchange(target, { method: opts.method ?? 'GET', headers: opts.headers ?? {}, body: opts.body, signal: request.signal, maxBytes: opts.maxBytes ?? MAX_DISCOVERY_BYTES, ...(opts.expectPeerUri !== undefined ? { expectPeerUri: opts.expectPeerUri } : {}) });
   } catch (e) {
     if (e instanceof PeerHttpError) throw e;
     if (opts.signal?.aborted) throw new PeerHttpError('aborted', 'request aborted');
-    if (timeout.aborted) throw new PeerHttpError('timeout', `no answer from ${target.origin} within ${(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`);
+    if (timedOut) throw new PeerHttpError('timeout', `no answer from ${target.origin} within ${(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`);
     if ((e as { whileReading?: boolean }).whileReading) throw new PeerHttpError('unreachable', `connection to ${target.origin} broke while reading`);
     const code = (e as { code?: string }).code;
     throw new PeerHttpError('unreachable', `cannot reach ${target.origin}${code ? ` (${code})` : ''}`);
+  } finally {
+    clearTimeout(timer);
+    release();
   }
   let json: unknown = undefined;
   if (got.bytes.length > 0) {

@@ -3,7 +3,7 @@ import { auditThrottle, recordAudit } from '../audit/log.js';
 import { isoFromMs } from '../clock.js';
 import type { NodeDeps } from '../server/deps.js';
 import { fetchDiscovery } from './discovery.js';
-import { PeerHttpError } from './http.js';
+import { abortWith, PeerHttpError } from './http.js';
 import { ingestChecked } from './ingest.js';
 import { pageUrl, termsOf, type FetchedPage, type PageRequest } from './page.js';
 import { PageWorkerError } from './pageFetcher.js';
@@ -110,9 +110,10 @@ async function fetchPage(deps: NodeDeps, req: PageRequest, signal: AbortSignal):
 /** A page request already on its way, abandoned quietly (and aborted) if the cycle ends before it is needed. */
 function prefetch(deps: NodeDeps, peer: PeerRow, cursor: string | null, signal: AbortSignal): { page: Promise<FetchedPage>; req: PageRequest; cancel: () => void } {
   const own = new AbortController();
+  const release = abortWith(signal, own);
   const req = pageRequest(deps, peer, cursor);
-  const page = fetchPage(deps, req, AbortSignal.any([signal, own.signal]));
-  page.catch(() => undefined);
+  const page = fetchPage(deps, req, own.signal);
+  page.then(release, release);
   return { page, req, cancel: () => own.abort() };
 }
 
