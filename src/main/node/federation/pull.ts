@@ -41,14 +41,15 @@ function failureFor(page: FetchedPage): PullFailure {
 }
 
 /**
- * A mismatch is the operator's business: record it, audit it, and stop exchanging facts until they re-pin. Null when
- * the peer was re-pinned, moved or removed since the page was asked for under `pin`: that page is dropped instead.
+ * A mismatch is the operator's business: record it, audit it when it starts (a peer verified again between refusals
+ * still carries the error), and stop exchanging facts until they re-pin. Null when the peer was re-pinned, moved or
+ * removed since the page was asked for under `pin`: that page is dropped instead.
  */
 function keyMismatch(deps: NodeDeps, peer: PeerRow, pin: string, presented: string | null): PullFailure | null {
   if (peer.trusted_public_key !== pin) return null;
   const isRecorded = deps.db.transaction(() => {
     if (!updatePeerIfUnchanged(deps.db, peer, { status: 'key_mismatch', error: 'signature_mismatch' })) return false;
-    recordAudit(deps.db, { category: 'federation', eventType: 'signature_mismatch', peerId: peer.id, detail: { node_id: peer.node_id, pinned_key: pin, presented_key: presented } }, deps.clock.nowMs());
+    if (peer.error !== 'signature_mismatch') recordAudit(deps.db, { category: 'federation', eventType: 'signature_mismatch', peerId: peer.id, detail: { node_id: peer.node_id, pinned_key: pin, presented_key: presented } }, deps.clock.nowMs());
     return true;
   });
   return isRecorded ? new PullFailure('signature_mismatch') : null;

@@ -105,7 +105,8 @@ export class PullScheduler {
     if (row.registration === 'manifest' && row.trusted_public_key === '') return reverifyByManifest(this.deps, row, signal);
     try {
       const d = await fetchDiscovery(row.node_url, signal);
-      if (matchesPin(d, row.trusted_public_key)) updatePeerIfUnchanged(this.deps.db, row, { status: 'active', error: null, nodeId: row.node_id ?? d.nodeId });
+      // The error stays until the pull that follows succeeds: a refusal it meets again is not a new one.
+      if (matchesPin(d, row.trusted_public_key)) updatePeerIfUnchanged(this.deps.db, row, { status: 'active', nodeId: row.node_id ?? d.nodeId });
       else if (row.status === 'unreachable') updatePeerIfUnchanged(this.deps.db, row, { status: 'key_mismatch', error: 'signature_mismatch', nodeId: row.node_id ?? d.nodeId });
     } catch (e) {
       if (e instanceof PeerHttpError && e.kind === 'aborted') return;
