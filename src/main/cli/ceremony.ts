@@ -57,8 +57,9 @@ export const row = (label: string, value: string | null | undefined): string => 
 /** Read a passphrase without echoing it (raw mode on the terminal). */
 function promptHidden(question: string): Promise<string> {
   const stdin = process.stdin;
-  process.stderr.write(question);
+  // Raw mode before the question shows: what is typed once it is seen is neither echoed nor taken by the terminal (^C).
   stdin.setRawMode(true);
+  process.stderr.write(question);
   stdin.setEncoding('utf8');
   stdin.resume();
   let text = '';
