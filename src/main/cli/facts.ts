@@ -12,6 +12,7 @@ import { signerFromSeed, type Signer } from '../node/identity/signer.js';
 import { orgEntityFor } from '../node/config/orgEntity.js';
 import { RemoteWriteError, tokenFromFile, writeFactToPeer } from '../node/tokens/remoteWrite.js';
 import { parseHttpUrl } from './options.js';
+import { reportFailure } from './ceremony.js';
 import { FileTooLargeError, readTextUpTo } from './files.js';
 
 /** A key file or a token (or the whole issue response) is a few kilobytes. */
@@ -39,9 +40,8 @@ function parseConfidence(v: string): number {
   return n;
 }
 
-function fail(message: string): void {
-  process.stderr.write(`stigmem facts write: ${message}\n`);
-  process.exitCode = 2;
+function fail(message: string, code = 'invalid_argument'): void {
+  reportFailure('facts write', { code, message });
 }
 
 /** This organisation's signing key: --key-file, else the key `stigmem serve` would use in this folder. */
@@ -80,11 +80,13 @@ async function writeAction(opts: WriteOptions): Promise<void> {
     process.stdout.write(`${res.body === undefined ? res.text : JSON.stringify(res.body, null, 2)}\n`);
     if (res.status < 200 || res.status >= 300) process.exitCode = 1;
   } catch (e) {
-    if (e instanceof RemoteWriteError || e instanceof ConfigError || e instanceof FileTooLargeError) return fail(e.message);
+    if (e instanceof RemoteWriteError) return fail(e.message, e.code);
+    if (e instanceof ConfigError) return fail(e.message, 'config_invalid');
+    if (e instanceof FileTooLargeError) return fail(e.message);
     const err = e as NodeJS.ErrnoException;
     // A file that cannot be read (missing, a folder, no permission) is the operator's to fix, said in one line.
-    if (typeof err.code === 'string' && typeof err.syscall === 'string') return fail(err.message);
-    if (e instanceof Error && /PEM|key/i.test(e.message)) return fail(`cannot use the key: ${e.message}`);
+    if (typeof err.code === 'string' && typeof err.syscall === 'string') return fail(err.message, 'file_unreadable');
+    if (e instanceof Error && /PEM|key/i.test(e.message)) return fail(`cannot use the key: ${e.message}`, 'key_invalid');
     throw e;
   }
 }

@@ -78,7 +78,13 @@ describe('stigmem input it cannot use', () => {
     const r = await cli(['facts', 'write', '--to', 'http://127.0.0.1:1', '--token', dir, '--entity', 'stigmem://org-a.example/x', '--relation', 'memory:status',
       '--value-type', 'string', '--value', 'v', '--source', 'stigmem://org-a.example']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('stigmem facts write: EISDIR: illegal operation on a directory, read\n');
+    expect(r.stderr).toBe('stigmem facts write: EISDIR: illegal operation on a directory, read [file_unreadable]\n');
+    // What stood in the way is named by a code, as every other command's refusals are.
+    const notJson = join(dir, 'token.txt');
+    writeFileSync(notJson, 'not a token');
+    const bad = await cli(['facts', 'write', '--to', 'http://127.0.0.1:1', '--token', notJson, '--entity', 'stigmem://org-a.example/x', '--relation', 'memory:status',
+      '--value-type', 'string', '--value', 'v', '--source', 'stigmem://org-a.example']);
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/^stigmem facts write: the token file does not hold JSON .*\[token_file_invalid\]\n$/)]);
   });
 
   it('leaves a folder without a node as it was when a command that needs one refuses', { timeout: 180_000 }, async () => {

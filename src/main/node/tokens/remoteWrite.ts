@@ -21,7 +21,12 @@ export interface RemoteFact {
   gardenId?: string | null;
 }
 
-export class RemoteWriteError extends Error {}
+/** A write that cannot be sent: `code` says whether the token file, an argument or the peer stood in the way. */
+export class RemoteWriteError extends Error {
+  constructor(readonly code: 'token_file_invalid' | 'invalid_argument' | 'peer_unreachable', message: string) {
+    super(message);
+  }
+}
 
 /** The token text from a file's content: the token JSON itself, or an issue response carrying `token_json`. */
 export function tokenFromFile(text: string): string {
@@ -30,20 +35,20 @@ export function tokenFromFile(text: string): string {
   try {
     doc = JSON.parse(trimmed);
   } catch {
-    throw new RemoteWriteError('the token file does not hold JSON (save the token_json of the issue response, or the whole response)');
+    throw new RemoteWriteError('token_file_invalid', 'the token file does not hold JSON (save the token_json of the issue response, or the whole response)');
   }
   if (isJsonObject(doc) && typeof doc['token_json'] === 'string') return doc['token_json'];
   if (isJsonObject(doc) && doc['token_version'] !== undefined) return trimmed.replace(/\s*\n\s*/g, '');
-  throw new RemoteWriteError('the token file holds neither a token nor an issue response with token_json');
+  throw new RemoteWriteError('token_file_invalid', 'the token file holds neither a token nor an issue response with token_json');
 }
 
 function typedValue(type: string, text: string): unknown {
   switch (type) {
     case 'number':
-      if (!/^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(text)) throw new RemoteWriteError(`--value ${JSON.stringify(text)} is not a number`);
+      if (!/^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(text)) throw new RemoteWriteError('invalid_argument', `--value ${JSON.stringify(text)} is not a number`);
       return new RawJson(text);
     case 'boolean':
-      if (text !== 'true' && text !== 'false') throw new RemoteWriteError('--value must be true or false for a boolean');
+      if (text !== 'true' && text !== 'false') throw new RemoteWriteError('invalid_argument', '--value must be true or false for a boolean');
       return text === 'true';
     case 'null':
       return undefined;
@@ -54,9 +59,9 @@ function typedValue(type: string, text: string): unknown {
 
 /** The POST /v1/facts body text, with the writer attestation of `signerEntity` signed by `signer`. */
 export function signedFactBody(fact: RemoteFact, signer: Signer, signerEntity: string): string {
-  if (!(VALUE_TYPES as readonly string[]).includes(fact.valueType)) throw new RemoteWriteError(`--value-type must be one of ${VALUE_TYPES.join(', ')}`);
-  if (!(SCOPES as readonly string[]).includes(fact.scope)) throw new RemoteWriteError(`--scope must be one of ${SCOPES.join(', ')}`);
-  if (!(fact.confidence >= 0 && fact.confidence <= 1)) throw new RemoteWriteError('--confidence must be a number from 0 to 1');
+  if (!(VALUE_TYPES as readonly string[]).includes(fact.valueType)) throw new RemoteWriteError('invalid_argument', `--value-type must be one of ${VALUE_TYPES.join(', ')}`);
+  if (!(SCOPES as readonly string[]).includes(fact.scope)) throw new RemoteWriteError('invalid_argument', `--scope must be one of ${SCOPES.join(', ')}`);
+  if (!(fact.confidence >= 0 && fact.confidence <= 1)) throw new RemoteWriteError('invalid_argument', '--confidence must be a number from 0 to 1');
   const v = typedValue(fact.valueType, fact.value);
   const body: Record<string, unknown> = {
     entity: fact.entity,
@@ -89,6 +94,6 @@ export async function writeFactToPeer(opts: { to: string; tokenJson: string; fac
     });
     return { status: res.status, body: res.json, text: res.bytes.toString('utf8') };
   } catch (e) {
-    throw new RemoteWriteError(e instanceof PeerHttpError ? e.message : `cannot reach ${opts.to}`);
+    throw new RemoteWriteError('peer_unreachable', e instanceof PeerHttpError ? e.message : `cannot reach ${opts.to}`);
   }
 }
