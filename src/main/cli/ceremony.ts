@@ -9,6 +9,7 @@ import { initCeremony } from '../node/ceremony/init.js';
 import { verifyCeremonyRecordFile } from '../node/ceremony/record.js';
 import { restoreIdentity } from '../node/ceremony/restore.js';
 import { interruptible } from './interrupt.js';
+import { parsePublicKey } from './options.js';
 import { HttpError, type Result } from '../node/errors.js';
 
 type Env = Record<string, string | undefined>;
@@ -198,7 +199,7 @@ export function configureCeremonyCommand(cmd: Command): Command {
   cmd.command('verify-record')
     .description('check every signature of a ceremony record and that its key changes only through signed rotations')
     .argument('<file>', 'the ceremony-record.jsonl file')
-    .option('--public-key <key>', 'the key the record must start with')
+    .option('--public-key <key>', 'the key the record must start with', parsePublicKey)
     .option('--json', 'print the result as JSON')
     .action(action('ceremony verify-record', verifyRecordAction));
   return cmd;

@@ -137,6 +137,9 @@ describe('the offline ceremony, end to end through the CLI', () => {
     writeFileSync(altered, text.replace(`"entity_uri":"${ENTITY}"`, '"entity_uri":"stigmem://evil.example"'));
     const bad = await cli(['ceremony', 'verify-record', altered], work, offline);
     expect([bad.code, bad.stderr]).toEqual([1, expect.stringContaining('[record_invalid]')]);
+    // A pinned key that is not a key is the command line's mistake, not the record's.
+    const notAKey = await cli(['ceremony', 'verify-record', record, '--public-key', 'abc'], work, offline);
+    expect([notAKey.code, notAKey.stderr]).toEqual([2, expect.stringContaining('must be an Ed25519 public key')]);
   });
 
   it('publish puts the offline manifest on the running node, which then serves it', async () => {
