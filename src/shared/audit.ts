@@ -18,6 +18,12 @@ export interface AuditEvent {
   detail: Record<string, unknown> | null;
 }
 
+/** Events an operator should look at: a refusal or a failure, as opposed to ordinary progress. */
+export const ALARMING_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'signature_mismatch', 'scope_violation', 'rejected_fact', 'rejected_facts_summarised', 'peer_approval_failed', 'rejected_token', 'replay_attempt', 'pull_failed',
+  'capability_rejected', 'revocation_rejected', 'revocation_pull_failed', 'quarantine_reject', 'database_backup_failed', 'san_mismatch', 'api_key_refused',
+]);
+
 export interface AuditQuery {
   limit: number;
   cursor?: string;

@@ -1,13 +1,7 @@
 // Audit events as a table, newest first, refusals and failures marked.
-import type { AuditEvent } from '../../../../shared/audit';
+import { ALARMING_EVENT_TYPES as ALARMING, type AuditEvent } from '../../../../shared/audit';
 import { formatTimestamp } from '../../components/format';
 import { Table } from '../../components/Table';
-
-// Events an operator should look at: a refusal or a failure, as opposed to ordinary progress.
-const ALARMING = new Set([
-  'signature_mismatch', 'scope_violation', 'rejected_fact', 'peer_approval_failed', 'rejected_token', 'replay_attempt', 'pull_failed', 'capability_rejected', 'quarantine_reject',
-  'database_backup_failed', 'san_mismatch', 'api_key_refused',
-]);
 
 /** An event's name, marked by more than its colour when it is a refusal or failure. */
 function EventName({ eventType }: { eventType: string }) {
