@@ -50,9 +50,9 @@ async function conformanceAction(opts: ConformanceOptions): Promise<void> {
   const factory: NodeFactory = opts.url ? urlNodeFactory({ url: opts.url, authUrl: opts.authUrl ?? null }) : spawnNodeFactory(serveCommandLine());
   for (const w of factory.warnings) process.stderr.write(`stigmem conformance: warning: ${w}\n`);
   // Cases cut short by the stop are not failures of the node: nothing more is reported once it is asked.
-  let interrupted = false;
+  let isInterrupted = false;
   const interrupt = (): void => {
-    interrupted = true;
+    isInterrupted = true;
     process.stderr.write('stigmem conformance: interrupted before every case ran; stopping the nodes it started [interrupted]\n');
     void factory.close().finally(() => process.exit(130));
   };
@@ -63,10 +63,10 @@ async function conformanceAction(opts: ConformanceOptions): Promise<void> {
       // One given node is shared state: by default its vectors run one at a time, in file order.
       concurrency: opts.concurrency ?? (opts.url ? 1 : DEFAULT_CONCURRENCY),
       onResult: opts.json ? undefined : (r) => {
-        if (!interrupted) process.stdout.write(`${formatResult(r)}\n`);
+        if (!isInterrupted) process.stdout.write(`${formatResult(r)}\n`);
       },
     });
-    if (interrupted) return;
+    if (isInterrupted) return;
     if (opts.json) process.stdout.write(`${JSON.stringify({ target: factory.description, vectors: dir, summary, results }, null, 2)}\n`);
     else process.stdout.write(`${formatSummary(summary)}\n`);
     process.exitCode = summary.failed > 0 ? 1 : 0;

@@ -134,9 +134,9 @@ export async function peerRequest(url: string, opts: { method?: string; headers?
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new PeerHttpError('unreachable', `cannot reach ${target.origin} (not http or https)`);
   const request = new AbortController();
-  let timedOut = false;
+  let hasTimedOut = false;
   const timer = setTimeout(() => {
-    timedOut = true;
+    hasTimedOut = true;
     request.abort();
   }, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   timer.unref();
@@ -147,7 +147,7 @@ export async function peerRequest(url: string, opts: { method?: string; headers?
   } catch (e) {
     if (e instanceof PeerHttpError) throw e;
     if (opts.signal?.aborted) throw new PeerHttpError('aborted', 'request aborted');
-    if (timedOut) throw new PeerHttpError('timeout', `no answer from ${target.origin} within ${(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`);
+    if (hasTimedOut) throw new PeerHttpError('timeout', `no answer from ${target.origin} within ${(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`);
     if ((e as { whileReading?: boolean }).whileReading) throw new PeerHttpError('unreachable', `connection to ${target.origin} broke while reading`);
     const code = (e as { code?: string }).code;
     throw new PeerHttpError('unreachable', `cannot reach ${target.origin}${code ? ` (${code})` : ''}`);
