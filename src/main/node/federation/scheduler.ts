@@ -1,10 +1,11 @@
 // The pull loop: one loop per peer, every pull interval; on errors it backs off (doubling from the interval, capped
 // at 30 s); registration and PATCH pull at once; removing a peer aborts its in-flight request.
+import { recordAudit } from '../audit/log.js';
 import { storageFailureOf } from '../db/storageErrors.js';
 import type { NodeDeps } from '../server/deps.js';
 import { fetchDiscovery, matchesPin } from './discovery.js';
 import { PeerHttpError } from './http.js';
-import { activePeers, peerById, updatePeerIfUnchanged } from './peers/repo.js';
+import { activePeers, peerById, updatePeerIfUnchanged, type PeerRow } from './peers/repo.js';
 import { reverifyByManifest } from './peers/register.js';
 import { pullCycle, PullFailure, recordCycle } from './pull.js';
 import { pullRevocations } from '../tokens/revocations.js';
@@ -107,10 +108,20 @@ export class PullScheduler {
       const d = await fetchDiscovery(row.node_url, signal);
       // The error stays until the pull that follows succeeds: a refusal it meets again is not a new one.
       if (matchesPin(d, row.trusted_public_key)) updatePeerIfUnchanged(this.deps.db, row, { status: 'active', nodeId: row.node_id ?? d.nodeId });
-      else if (row.status === 'unreachable') updatePeerIfUnchanged(this.deps.db, row, { status: 'key_mismatch', error: 'signature_mismatch', nodeId: row.node_id ?? d.nodeId });
+      else if (row.status === 'unreachable') this.keyMismatchFound(row, d.federationKey, d.nodeId);
     } catch (e) {
       if (e instanceof PeerHttpError && e.kind === 'aborted') return;
     }
+  }
+
+  /** Back under a key other than the pin: marked, and audited as the mismatch starts (its error says it while it lasts). */
+  private keyMismatchFound(row: PeerRow, presented: string | null, nodeId: string | null): void {
+    const { db } = this.deps;
+    db.transaction(() => {
+      if (!updatePeerIfUnchanged(db, row, { status: 'key_mismatch', error: 'signature_mismatch', nodeId: row.node_id ?? nodeId })) return;
+      if (row.error === 'signature_mismatch') return;
+      recordAudit(db, { category: 'federation', eventType: 'signature_mismatch', peerId: row.id, detail: { node_id: row.node_id, pinned_key: row.trusted_public_key, presented_key: presented } }, this.deps.clock.nowMs());
+    });
   }
 
   /** One pull of a peer, its outcome recorded: the failure, null for success, or 'stop' when its loop should end. */
