@@ -43,6 +43,8 @@ export interface WriteBackupOptions {
   diskSpace?: DiskSpaceProbe;
   /** Stops the copy between steps (Ctrl-C on the command line): the partial copies are removed and nothing is placed. */
   signal?: AbortSignal;
+  /** Called once the database has been read (before the copy is marked, sealed and placed): a snapshot can end. */
+  onCopied?: () => void;
 }
 
 const countOf = (db: Database.Database, table: 'facts' | 'peers'): number => db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
@@ -107,6 +109,7 @@ export async function writeDataBackup(source: Database.Database, opts: WriteBack
         return Number.isFinite(step) ? step : Math.max(totalPages, 1);
       },
     });
+    opts.onCopied?.();
     sealCopy(plain, opts.mark, opts.ceremonyRecordPath === undefined ? null : readRecordText(opts.ceremonyRecordPath));
     chmodSync(plain, 0o600);
     if (opts.passphrase !== undefined) {

@@ -21,7 +21,7 @@ export function backupFolderDatabase(ctx: CeremonyContext, outPath: string, over
       const entityUri = orgEntityFor(ctx.config);
       const mark = { takenAt: isoFromMs(nowOf(ctx)), nodeId, entityUri, keyId: signer.keyId };
       const sealing = passphrase === undefined ? {} : { passphrase, workDir: dataDirOf(ctx.config) };
-      const done = await inOneSnapshot(db.raw, () => writeDataBackup(db.raw, { path, overwrite, mark, signal, ceremonyRecordPath: ceremonyRecordPath(ctx.config), ...sealing }));
+      const done = await inOneSnapshot(db.raw, (endSnapshot) => writeDataBackup(db.raw, { path, overwrite, mark, signal, onCopied: endSnapshot, ceremonyRecordPath: ceremonyRecordPath(ctx.config), ...sealing }));
       recordAudit(db, { category: 'admin', eventType: 'database_backup', actor: entityUri, subject: nodeId, detail: { path, bytes: done.bytes, sha256: done.sha256, facts: done.facts, sealed: done.sealed } }, nowOf(ctx));
       return done;
     });
@@ -31,13 +31,17 @@ export function backupFolderDatabase(ctx: CeremonyContext, outPath: string, over
 /**
  * Run `work` inside one read transaction on this process's own connection: a node's writes meanwhile (another
  * connection) neither show in the copy nor restart it, so it is taken in steps, between which it can be stopped.
+ * `work` ends the snapshot once it has read the database, so a running node's log is not held back while it seals.
  */
-async function inOneSnapshot<T>(raw: Database.Database, work: () => Promise<T>): Promise<T> {
+async function inOneSnapshot<T>(raw: Database.Database, work: (endSnapshot: () => void) => Promise<T>): Promise<T> {
   raw.exec('BEGIN');
+  const endSnapshot = (): void => {
+    if (raw.inTransaction) raw.exec('COMMIT');
+  };
   try {
     raw.prepare('SELECT COUNT(*) FROM node_meta').pluck().get(); // the snapshot starts at the first read
-    return await work();
+    return await work(endSnapshot);
   } finally {
-    raw.exec('COMMIT');
+    endSnapshot();
   }
 }
