@@ -2,7 +2,8 @@
 // processes, reading what a screen reader is told: node B's operator signs in, adds and re-pins node A after confirming
 // its fingerprint, reviews what B holds in quarantine, sets and removes a trust override, publishes the manifest, issues
 // and revokes a token, and backs up the key and the database. Every question opens as a named dialog that takes focus,
-// closes on Escape and gives focus back; field problems are tied to their fields; each screen says which it is.
+// closes on Escape and gives focus back; field problems are tied to their fields; each screen says which it is; a skip
+// link passes the header.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,6 +129,30 @@ describe('the console by keyboard alone', () => {
       expect(levels.every((l, i) => i === 0 || l <= levels[i - 1]! + 1), `${screen}: ${levels.join(',')}`).toBe(true);
     }
     await page.screenshot({ path: join(home, 'keyboard-nav.png') });
+    await page.close();
+  }, 60_000);
+
+  it.skipIf(!hasChromium)('skips the header by its first stop, a link shown when focused that moves focus to the screen', async () => {
+    const page = await signIn();
+    await open(page, 'trust', 'Trust');
+    // The first thing Tab reaches on the page, just before the tabs; out of sight until then.
+    const skip = page.getByRole('link', { name: 'Skip to content' });
+    expect(await page.evaluate("document.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex=\"-1\"])')?.textContent")).toBe('Skip to content');
+    expect(await skip.isVisible()).toBe(true);
+    const offScreen = await skip.boundingBox();
+    expect(offScreen === null || offScreen.y + offScreen.height <= 0).toBe(true);
+    await tabTo(page, page.getByTestId('nav-overview'), { backwards: true });
+    await page.keyboard.press('Shift+Tab');
+    expect(await isFocused(skip), await focusedDescription(page)).toBe(true);
+    expect(await hasVisibleFocus(skip)).toBe(true);
+    const shown = await skip.boundingBox();
+    expect(shown !== null && shown.y >= 0 && shown.width > 20 && shown.height > 10).toBe(true);
+    await page.screenshot({ path: join(home, 'keyboard-skip-link.png') });
+    // Enter moves focus to the screen's heading; the next Tab is in the screen, past the header.
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, page.getByRole('heading', { level: 1, name: 'Trust' }));
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<boolean>("!!document.activeElement?.closest('main')"), await focusedDescription(page)).toBe(true);
     await page.close();
   }, 60_000);
 

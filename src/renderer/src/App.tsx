@@ -1,6 +1,7 @@
 // The shell: the header and whichever screen the session allows.
 import { useEffect, type ComponentType } from 'react';
 import { AppHeader } from './components/AppHeader';
+import { SkipLink } from './components/SkipLink';
 import { Spinner } from './components/Spinner';
 import { AuditScreen } from './features/audit/AuditScreen';
 import { DashboardScreen } from './features/dashboard/DashboardScreen';
@@ -55,6 +56,7 @@ export function App() {
 
   return (
     <div className="app">
+      {phase === 'signed-in' ? <SkipLink /> : null}
       <AppHeader />
       {/* Says which screen a tab opened, for a screen reader: focus stays on the tab. */}
       <p className="visually-hidden" role="status" data-testid="screen-announcer">
