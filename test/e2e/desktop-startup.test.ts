@@ -25,6 +25,7 @@ import { blockMigration7, oldDatabaseFile } from '../helpers/oldDatabase.js';
 import { REPO_ROOT } from '../helpers/process.js';
 import { ensureRendererBuilt } from './build.js';
 import { CHROMIUM_MISSING, hasChromium, launchChromium, watchPageProblems } from './chromium.js';
+import { liveRegions, waitForAnnouncement } from './keyboard.js';
 
 if (!hasChromium) console.warn(`desktop startup e2e skipped: ${CHROMIUM_MISSING}`);
 
@@ -260,8 +261,10 @@ describe('the desktop window while its node starts', () => {
     await page.getByTestId('data-restore-entity').fill(org);
     await page.getByTestId('data-restore-open').click();
     expect(await page.getByTestId('data-restore-confirm-panel').textContent()).toContain('everything written since the backup');
+    const quiet = await liveRegions(page);
     await page.getByTestId('data-restore-go').click();
     await page.getByTestId('data-restore-done').waitFor({ timeout: 30_000 });
+    await waitForAnnouncement(page, quiet, 'Restored: the node runs on the restored database.');
     const after = desktop.host.current()!;
     expect(after).not.toBe(before);
     expect(after.deps.keys.org.keyId).toBe(before.deps.keys.org.keyId);

@@ -3,7 +3,7 @@
 // its fingerprint, reviews what B holds in quarantine, sets and removes a trust override, publishes the manifest, issues
 // and revokes a token, and backs up the key and the database. Every question opens as a named dialog that takes focus,
 // closes on Escape and gives focus back; field problems are tied to their fields; each screen says which it is; a skip
-// link passes the header.
+// link passes the header; each result is announced once, by a live region that was there before it.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { waitFor } from '../helpers/http.js';
 import { spawnNode, type NodeProcess } from '../helpers/process.js';
 import { ensureCliBuilt, ensureRendererBuilt } from './build.js';
 import { CHROMIUM_MISSING, hasChromium, launchChromium, watchPageProblems } from './chromium.js';
-import { description, focusedDescription, hasVisibleFocus, headingLevels, isFocused, retype, tabTo, waitForFocus } from './keyboard.js';
+import { description, focusedDescription, hasVisibleFocus, headingLevels, isFocused, liveRegions, retype, tabTo, waitForAnnouncement, waitForFocus } from './keyboard.js';
 import { adminApi, E2E_ADMIN_KEY, orgEnv } from './orgs.js';
 
 if (!hasChromium) console.warn(`keyboard e2e skipped: ${CHROMIUM_MISSING}`);
@@ -179,8 +179,10 @@ describe('the console by keyboard alone', () => {
     await page.keyboard.press('Space');
     expect(await confirm.isChecked()).toBe(true);
     await tabTo(page, page.getByRole('button', { name: 'Pin this key and add the peer' }));
+    const quiet = await liveRegions(page);
     await page.keyboard.press('Enter');
     await page.locator('[data-testid=peer-added][data-status=active]').waitFor();
+    await waitForAnnouncement(page, quiet, `Added ${a.url}: its live key matches the pin`);
     // The button went disabled while the node checked the peer: focus stayed in the form, on its first field.
     expect(await isFocused(page.getByRole('textbox', { name: 'Peer URL' })), await focusedDescription(page)).toBe(true);
 
@@ -248,10 +250,11 @@ describe('the console by keyboard alone', () => {
     await waitForFocus(page, promoting.getByRole('textbox', { name: 'Reason (optional)' }));
     await page.keyboard.type('corroborated by phone');
     await tabTo(page, promoting.getByRole('button', { name: 'Promote 1' }));
+    const quiet = await liveRegions(page);
     await page.keyboard.press('Enter');
     // The chosen facts and their buttons are gone: focus goes to the outcome, which says what was done.
-    const outcome = page.getByRole('status').filter({ hasText: '1 promoted.' });
-    await waitForFocus(page, outcome);
+    await waitForFocus(page, page.getByTestId('decision-outcome').filter({ hasText: '1 promoted.' }));
+    await waitForAnnouncement(page, quiet, '1 promoted.');
 
     await tabTo(page, page.getByRole('checkbox', { name: `all ${VALUES.length - 1} shown` }));
     await page.keyboard.press('Space');
@@ -263,8 +266,10 @@ describe('the console by keyboard alone', () => {
     expect(await rejecting.getByRole('button', { name: 'Reject 2' }).isDisabled()).toBe(true);
     await page.keyboard.type('unvetted agent');
     await tabTo(page, rejecting.getByRole('button', { name: 'Reject 2' }));
+    const afterPromoting = await liveRegions(page);
     await page.keyboard.press('Enter');
-    await waitForFocus(page, page.getByRole('status').filter({ hasText: '2 rejected.' }));
+    await waitForFocus(page, page.getByTestId('decision-outcome').filter({ hasText: '2 rejected.' }));
+    await waitForAnnouncement(page, afterPromoting, '2 rejected.');
     await page.getByTestId('quarantine-empty').waitFor();
     await page.close();
   }, 60_000);
@@ -288,8 +293,10 @@ describe('the console by keyboard alone', () => {
     expect(await description(score)).toEqual({ text: 'A score is a number from 0 to 1.', isAlert: true });
     await retype(page, '0.9');
     await tabTo(page, page.getByRole('button', { name: 'Set this score' }));
+    const quiet = await liveRegions(page);
     await page.keyboard.press('Enter');
     await page.getByTestId('score-saved').waitFor();
+    await waitForAnnouncement(page, quiet, 'scores 0.9.');
 
     const prefix = 'stigmem://org-a.example/agent';
     const clear = page.getByRole('button', { name: `Remove override… of ${prefix}` });
@@ -347,6 +354,7 @@ describe('the console by keyboard alone', () => {
     await waitForFocus(page, issue);
     await page.keyboard.press('Enter');
     await tabTo(page, signing.getByRole('button', { name: 'Sign the token' }));
+    const quiet = await liveRegions(page);
     await page.keyboard.press('Enter');
     // The token, labelled, takes focus with its text selected: Ctrl+C copies it.
     const token = page.getByRole('textbox', { name: 'The signed token' });
@@ -356,6 +364,7 @@ describe('the console by keyboard alone', () => {
       return area.selectionEnd - area.selectionStart;
     });
     expect(selected).toBe((await token.inputValue()).length);
+    await waitForAnnouncement(page, quiet, `Token issued to ${BOT}, valid until`);
 
     const revoke = page.getByRole('button', { name: `Revoke… the token of ${BOT}` });
     await tabTo(page, revoke);
@@ -405,8 +414,10 @@ describe('the console by keyboard alone', () => {
     await waitForFocus(page, open_);
     await page.keyboard.press('Enter');
     await tabTo(page, writing.getByRole('button', { name: 'Write the backup' }));
+    const quiet = await liveRegions(page);
     await page.keyboard.press('Enter');
     await page.getByTestId('backup-done').waitFor({ timeout: 30_000 });
+    await waitForAnnouncement(page, quiet, `Key backup written and verified: ${path}.`);
     expect(statSync(path).size).toBeGreaterThan(0);
 
     await open(page, 'data', 'Data');
@@ -434,8 +445,10 @@ describe('the console by keyboard alone', () => {
     await waitForFocus(page, backUp);
     await page.keyboard.press('Enter');
     await tabTo(page, copying.getByRole('button', { name: 'Write the backup' }));
+    const beforeCopy = await liveRegions(page);
     await page.keyboard.press('Enter');
     await page.getByTestId('data-backup-done').waitFor({ timeout: 30_000 });
+    await waitForAnnouncement(page, beforeCopy, 'Database backup written');
     expect(statSync(dbPath).size).toBeGreaterThan(0);
     // Focus did not drop to the page's body when the question closed.
     expect(await focusedDescription(page)).not.toBe('the body');

@@ -55,3 +55,47 @@ export const hasVisibleFocus = (locator: Locator): Promise<boolean> =>
 /** The levels of the page's headings in order, for checking that none is skipped. */
 export const headingLevels = (page: Page): Promise<number[]> =>
   page.evaluate("Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6')).map((h) => Number(h.tagName[1]))");
+
+/** A live region as the browser's accessibility tree has it: its DOM node, politeness, and the text inside it. */
+export interface LiveRegion {
+  node: number;
+  live: string;
+  text: string;
+}
+
+/** The page's live regions, read from Chromium's accessibility tree (what a screen reader is given). */
+export async function liveRegions(page: Page): Promise<LiveRegion[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    const byId = new Map(nodes.map((n) => [n.nodeId, n]));
+    const textOf = (id: string): string => {
+      const n = byId.get(id);
+      if (n === undefined || n.ignored) return '';
+      if (n.role?.value === 'StaticText') return String(n.name?.value ?? '');
+      return (n.childIds ?? []).map(textOf).join('');
+    };
+    return nodes.flatMap((n) => {
+      const live = n.properties?.find((p) => p.name === 'live')?.value.value;
+      if (n.ignored || typeof live !== 'string' || live === 'off' || n.backendDOMNodeId === undefined) return [];
+      return [{ node: n.backendDOMNodeId, live, text: textOf(n.nodeId).replace(/\s+/g, ' ').trim() }];
+    });
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/**
+ * Wait until `words` appear in exactly one live region, and in one that was already in the tree without them in
+ * `before`: a change inside a region that exists is what a screen reader announces, and a second region would say it twice.
+ */
+export async function waitForAnnouncement(page: Page, before: LiveRegion[], words: string): Promise<void> {
+  const known = new Map(before.map((r) => [r.node, r.text]));
+  let saying: LiveRegion[] = [];
+  for (let i = 0; i < 50; i++) {
+    saying = (await liveRegions(page)).filter((r) => r.text.includes(words));
+    if (saying.length === 1 && known.has(saying[0]!.node) && !known.get(saying[0]!.node)!.includes(words)) return;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`"${words}" was not announced once by a live region present before: in ${saying.length} region(s) ${JSON.stringify(saying.map((r) => ({ ...r, wasPresent: known.has(r.node) })))}`);
+}

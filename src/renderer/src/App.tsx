@@ -1,5 +1,6 @@
 // The shell: the header and whichever screen the session allows.
 import { useEffect, type ComponentType } from 'react';
+import { ResultAnnouncer } from './components/Announce';
 import { AppHeader } from './components/AppHeader';
 import { SkipLink } from './components/SkipLink';
 import { Spinner } from './components/Spinner';
@@ -62,6 +63,7 @@ export function App() {
       <p className="visually-hidden" role="status" data-testid="screen-announcer">
         {phase === 'signed-in' ? `${SCREEN_LABELS[screen]} screen` : ''}
       </p>
+      <ResultAnnouncer />
       {phase === 'checking' ? (
         <main className="centered">
           <Spinner label="Connecting to the node…" />

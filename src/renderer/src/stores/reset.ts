@@ -1,5 +1,6 @@
 // Forgetting everything a signed-in operator saw: each store that holds node data or secrets back to its first state.
 import type { StoreApi, UseBoundStore } from 'zustand';
+import { useAnnouncer } from './announcer';
 import { useAudit } from './audit';
 import { useDashboard } from './dashboard';
 import { useData } from './data';
@@ -13,7 +14,7 @@ import { useTokens } from './tokens';
 import { useTrust } from './trust';
 
 // The session and startup stores are left out: they say whether anyone is signed in, which is what changed.
-const NODE_STORES: UseBoundStore<StoreApi<object>>[] = [useAudit, useDashboard, useData, useFacts, useKeys, useManifest, useNav, usePeers, useQuarantine, useTokens, useTrust];
+const NODE_STORES: UseBoundStore<StoreApi<object>>[] = [useAnnouncer, useAudit, useDashboard, useData, useFacts, useKeys, useManifest, useNav, usePeers, useQuarantine, useTokens, useTrust];
 
 export function resetNodeStores(): void {
   for (const store of NODE_STORES) store.setState(store.getInitialState(), true);

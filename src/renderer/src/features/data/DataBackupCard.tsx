@@ -1,6 +1,7 @@
 // Back up the node's database while it runs: a full path, a confirmation, the copy's progress, then what it holds.
 import { useRef, useState } from 'react';
 import type { DataOverview } from '../../../../shared/data';
+import { Announce } from '../../components/Announce';
 import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { NewPassphrase, newPassphraseState } from '../../components/NewPassphrase';
@@ -14,7 +15,8 @@ function BackupResult() {
   const done = useData((s) => s.lastBackup);
   if (!done) return null;
   return (
-    <div className="row-panel" role="status" data-testid="data-backup-done">
+    <div className="row-panel" data-testid="data-backup-done">
+      <Announce of={done} message={`Database backup written ${formatTimestamp(done.takenAt)}.`} />
       <p>Written {formatTimestamp(done.takenAt)}. Move it off this machine; keep the identity key&apos;s own backup with it.</p>
       <BackupFacts info={done} />
       <dl className="props">

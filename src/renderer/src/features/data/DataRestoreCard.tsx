@@ -2,6 +2,7 @@
 // types the organisation's entity; the desktop stops its node, swaps the database (keeping the old one), restarts it.
 import { useRef, useState, type FormEvent } from 'react';
 import type { DataOverview } from '../../../../shared/data';
+import { Announce } from '../../components/Announce';
 import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatCount, formatTimestamp } from '../../components/format';
@@ -14,7 +15,8 @@ function RestoreResult() {
   const done = useData((s) => s.lastRestore);
   if (!done) return null;
   return (
-    <div className="row-panel" role="status" data-testid="data-restore-done">
+    <div className="row-panel" data-testid="data-restore-done">
+      <Announce of={done} message="Restored: the node runs on the restored database." />
       <p>The node runs on the restored database. Facts written since the backup are not in it; peers send theirs again from where they left off.</p>
       <dl className="props">
         <dt>The database it replaced</dt>

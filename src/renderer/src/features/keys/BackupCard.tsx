@@ -2,6 +2,7 @@
 // then the node seals the key, writes the file and opens it again before it says the backup is good.
 import { useRef, useState } from 'react';
 import type { IdentityOverview } from '../../../../shared/identity';
+import { Announce } from '../../components/Announce';
 import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { NewPassphrase, newPassphraseState } from '../../components/NewPassphrase';
@@ -13,7 +14,8 @@ function BackupResult() {
   const done = useKeys((s) => s.lastBackup);
   if (!done) return null;
   return (
-    <div className="row-panel" role="status" data-testid="backup-done">
+    <div className="row-panel" data-testid="backup-done">
+      <Announce of={done} message={`Key backup written and verified: ${done.path}.`} />
       <p>
         Written and verified by opening it again with the passphrase, {formatTimestamp(done.createdAt)}. Move it off this machine (removable media, a safe) and
         keep it apart from its passphrase.

@@ -2,6 +2,7 @@
 // old key signs the hand-over to a new one in the same store, manifests are re-signed and logged, the node restarts.
 import { useRef, useState, type FormEvent } from 'react';
 import { MIN_DUAL_TRUST_DAYS, type IdentityOverview } from '../../../../shared/identity';
+import { Announce } from '../../components/Announce';
 import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FingerprintBlock } from '../../components/Fingerprint';
@@ -14,7 +15,8 @@ function RotationResult() {
   const done = useKeys((s) => s.lastRotation);
   if (!done) return null;
   return (
-    <div className="row-panel" role="status" data-testid="rotation-done">
+    <div className="row-panel" data-testid="rotation-done">
+      <Announce of={done} message={`Key rotated ${formatTimestamp(done.rotatedAt)}. Back up the new key now.`} />
       <p>Rotated {formatTimestamp(done.rotatedAt)}.</p>
       <FingerprintBlock value={done.current.fingerprint}>The new key: read it to peers&apos; operators so they re-pin it.</FingerprintBlock>
       <dl className="props">

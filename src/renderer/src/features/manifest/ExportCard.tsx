@@ -2,6 +2,7 @@
 // publishes it (`stigmem manifest publish FILE --url URL` there). Nothing is published here.
 import { useState, type FormEvent } from 'react';
 import type { ManifestState } from '../../../../shared/manifest';
+import { Announce } from '../../components/Announce';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { keepFocusInside } from '../../components/focus';
 import { formatTimestamp } from '../../components/format';
@@ -12,7 +13,8 @@ function ExportResult() {
   const done = useManifest((s) => s.lastExport);
   if (!done) return null;
   return (
-    <div className="row-panel" role="status" data-testid="export-done">
+    <div className="row-panel" data-testid="export-done">
+      <Announce of={done} message={`Manifest signed into ${done.path}.`} />
       <p>
         Signed for {done.entities.length} {done.entities.length === 1 ? 'entity' : 'entities'}, valid until {formatTimestamp(done.expiresAt)}. On the node that
         publishes it: <span className="mono">stigmem manifest publish {done.path} --url URL</span>

@@ -4,19 +4,22 @@ import { PEER_SCOPES, type PeerScope, type PeerSummary } from '../../../../share
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { keepFocusInside } from '../../components/focus';
 import { useFieldProblem } from '../../components/useFieldProblem';
+import { useAnnouncer } from '../../stores/announcer';
 import { usePeers } from '../../stores/peers';
 import { KeyCheck, useFingerprint } from './KeyCheck';
 
-/** What the node found when it checked the new peer, in words. */
+const SAYS: Record<string, [string, string]> = {
+  active: ['form__done', 'its live key matches the pin; replication starts now.'],
+  key_mismatch: ['form__warn', 'but the key it serves does not match the one pinned, so nothing is exchanged until it is re-pinned.'],
+  unreachable: ['form__warn', 'but it could not be reached; this node keeps trying.'],
+};
+const said = (peer: PeerSummary): [string, string] => SAYS[peer.status] ?? ['form__done', `its status is ${peer.status}.`];
+
+/** What the node found when it checked the new peer, in words (announced when it is added, not as it changes). */
 function AddedNote({ peer }: { peer: PeerSummary }) {
-  const says: Record<string, [string, string]> = {
-    active: ['form__done', 'its live key matches the pin; replication starts now.'],
-    key_mismatch: ['form__warn', 'but the key it serves does not match the one pinned, so nothing is exchanged until it is re-pinned.'],
-    unreachable: ['form__warn', 'but it could not be reached; this node keeps trying.'],
-  };
-  const [className, text] = says[peer.status] ?? ['form__done', `its status is ${peer.status}.`];
+  const [className, text] = said(peer);
   return (
-    <p className={`${className} wrap`} role="status" data-testid="peer-added" data-status={peer.status}>
+    <p className={`${className} wrap`} data-testid="peer-added" data-status={peer.status}>
       Added <span className="mono">{peer.url}</span>{peer.status === 'active' ? ':' : ','} {text}
     </p>
   );
@@ -24,6 +27,7 @@ function AddedNote({ peer }: { peer: PeerSummary }) {
 
 export function AddPeerCard() {
   const { add, busy, changeError, clearChangeError, peers } = usePeers();
+  const announce = useAnnouncer((s) => s.announce);
   const [url, setUrl] = useState('');
   const [publicKey, setPublicKey] = useState('');
   const [scopes, setScopes] = useState<PeerScope[]>(['public']);
@@ -41,6 +45,7 @@ export function AddPeerCard() {
     e.preventDefault();
     const peer = await add({ url: url.trim(), publicKey: publicKey.trim(), allowedScopes: scopes });
     if (peer === null) return;
+    announce(`Added ${peer.url}${peer.status === 'active' ? ':' : ','} ${said(peer)[1]}`);
     setAddedId(peer.id);
     setUrl('');
     setPublicKey('');

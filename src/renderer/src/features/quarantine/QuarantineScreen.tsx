@@ -1,6 +1,7 @@
 // Quarantine review: facts held because their source's trust was below the threshold, to promote or reject.
 import { useEffect } from 'react';
 import { QUARANTINE_VIEWS } from '../../../../shared/quarantine';
+import { Announce } from '../../components/Announce';
 import { formatCount, formatTimestamp } from '../../components/format';
 import { ListState } from '../../components/ListState';
 import { Table } from '../../components/Table';
@@ -48,10 +49,13 @@ function Outcome() {
   const outcome = useQuarantine((s) => s.outcome);
   if (outcome === null) return null;
   const { decided, refused } = outcome.result;
+  const done = outcome.action === 'promote' ? 'promoted' : 'rejected';
   return (
-    <div id={DECISION_OUTCOME_ID} className="outcome" role="status" tabIndex={-1} data-testid="decision-outcome">
+    // Focus comes here once the decided facts are gone; the words are said by the page's live region.
+    <div id={DECISION_OUTCOME_ID} className="outcome" tabIndex={-1} data-testid="decision-outcome">
+      <Announce of={outcome} message={`${formatCount(decided.length)} ${done}.${refused.length > 0 ? ` ${formatCount(refused.length)} left as they were.` : ''}`} />
       <p className="form__done">
-        {formatCount(decided.length)} {outcome.action === 'promote' ? 'promoted' : 'rejected'}.
+        {formatCount(decided.length)} {done}.
       </p>
       {refused.map((r) => (
         <p key={r.factId} className="form__warn" data-testid="decision-refused">

@@ -1,11 +1,13 @@
 // Issuing a capability token: who may write, under what, for how long; the signed token is shown once, to hand over.
 import { useRef, useState } from 'react';
 import { tokenObjectProblem, tokenSubjectProblem } from '../../../../shared/tokens';
+import { Announce } from '../../components/Announce';
 import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatTimestamp } from '../../components/format';
 import { useConfirmStep } from '../../components/useConfirmStep';
 import { useFieldProblem } from '../../components/useFieldProblem';
+import { useAnnouncer } from '../../stores/announcer';
 import { useTokens } from '../../stores/tokens';
 
 const VALIDITY: [string, number][] = [
@@ -19,15 +21,23 @@ const VALIDITY: [string, number][] = [
 function IssuedToken() {
   const { issued, dismissIssued } = useTokens();
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
+  const announce = useAnnouncer((s) => s.announce);
   if (issued === null) return null;
   const copy = (): void => {
     navigator.clipboard.writeText(issued.tokenJson).then(
-      () => setCopied('yes'),
-      () => setCopied('no'),
+      () => {
+        setCopied('yes');
+        announce('Copied.');
+      },
+      () => {
+        setCopied('no');
+        announce('Copying was refused here: select the text and copy it.');
+      },
     );
   };
   return (
-    <div className="key-check" role="status" data-testid="issued-token">
+    <div className="key-check" data-testid="issued-token">
+      <Announce of={issued} message={`Token issued to ${issued.token.subject}, valid until ${formatTimestamp(issued.token.expiry)}.`} />
       <p className="form__done">
         Token issued to <span className="mono">{issued.token.subject}</span>, valid until {formatTimestamp(issued.token.expiry)}.
       </p>

@@ -1,6 +1,7 @@
 // Setting an operator score for a source (or every source under a prefix), with what it will do before it is saved.
 import { useState, type FormEvent } from 'react';
 import { sourceUriProblem } from '../../../../shared/trust';
+import { Announce } from '../../components/Announce';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { keepFocusInside } from '../../components/focus';
 import { useFieldProblem } from '../../components/useFieldProblem';
@@ -63,7 +64,8 @@ export function ScoreForm({ source: fixedSource, initial, onDone }: { source?: s
       </label>
       {error ? <ErrorNotice error={error} /> : null}
       {fixedSource === undefined && lastSaved !== null ? (
-        <p className="form__done" role="status" data-testid="score-saved">
+        <p className="form__done" data-testid="score-saved">
+          <Announce of={lastSaved} message={`Saved: ${lastSaved.source} scores ${lastSaved.override?.score ?? lastSaved.score}.`} />
           Saved: <span className="mono">{lastSaved.source}</span> scores {lastSaved.override?.score ?? lastSaved.score}.
         </p>
       ) : null}
