@@ -1,7 +1,8 @@
 // The desktop window while its node starts, and while it stops for a key rotation or a database restore, in a real browser (Debian's
 // Chromium): the built renderer, the main process's real IPC handlers (desktop/ipc.ts) and node host
 // (desktop/nodeHost.ts), a real upgrade of a file an earlier version left in the built worker, and a real node. Only Electron's IPC pipe is replaced: Playwright's binding carries
-// each call to the handler ipcMain would have called, as the preload does over ipcRenderer.
+// each call to the handler ipcMain would have called, as the preload does over ipcRenderer. The first-run question, a
+// key rotation and a restore over a damaged database are also driven by keyboard alone.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -25,7 +26,7 @@ import { blockMigration7, oldDatabaseFile } from '../helpers/oldDatabase.js';
 import { REPO_ROOT } from '../helpers/process.js';
 import { ensureRendererBuilt } from './build.js';
 import { CHROMIUM_MISSING, hasChromium, launchChromium, watchPageProblems } from './chromium.js';
-import { liveRegions, waitForAnnouncement } from './keyboard.js';
+import { description, focusedDescription, isFocused, liveRegions, retype, tabTo, waitForAnnouncement, waitForFocus } from './keyboard.js';
 
 if (!hasChromium) console.warn(`desktop startup e2e skipped: ${CHROMIUM_MISSING}`);
 
@@ -324,6 +325,10 @@ describe('the desktop window while its node starts', () => {
     const refused = page.getByTestId('error-notice');
     await refused.waitFor();
     expect(await refused.getAttribute('data-code')).toBe('passphrase_wrong');
+    // The refusal is about the passphrase: that field reads as invalid, described by it.
+    expect(await page.getByTestId('first-run-passphrase').getAttribute('aria-invalid')).toBe('true');
+    expect((await description(page.getByTestId('first-run-passphrase'))).isAlert).toBe(true);
+    expect(await page.getByTestId('first-run-path').getAttribute('aria-invalid')).toBeNull();
     await page.screenshot({ path: join(home, 'first-run.png'), fullPage: true });
     await page.getByTestId('first-run-passphrase').fill('Twelve brass Bells 60');
     await page.getByTestId('first-run-restore').click();
@@ -334,6 +339,90 @@ describe('the desktop window while its node starts', () => {
     await page.close();
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it.skipIf(!hasChromium)('sets up the identity, rotates the key and restores over a damaged database by keyboard alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stigmem-desktop-db-'));
+    const org = 'stigmem://org-a.example';
+    const desktop = startDesktop(join(dir, 'node.db'), Promise.resolve(), { STIGMEM_ENTITY_URI: org });
+    const page = await openWindow(desktop);
+
+    // The first-run question takes focus at its heading; a refused restore marks the field it is about and returns to it.
+    await page.locator('[data-testid=startup][data-phase=first-run]').waitFor();
+    await waitForFocus(page, page.getByRole('heading', { level: 1, name: "Set up this organisation's identity" }));
+    const keyPath = page.getByRole('textbox', { name: 'Backup file (full path)' });
+    await tabTo(page, keyPath);
+    await page.keyboard.type(join(dir, 'no-such.backup'));
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Twelve brass Bells 60');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('error-notice').waitFor();
+    await waitForFocus(page, keyPath);
+    expect(await keyPath.getAttribute('aria-invalid')).toBe('true');
+    expect((await description(keyPath)).isAlert).toBe(true);
+    const create = page.getByRole('button', { name: 'Create the identity key' });
+    await tabTo(page, create, { backwards: true });
+    await page.keyboard.press('Enter');
+    const before = (await desktop.done)!;
+    await waitForFocus(page, page.getByRole('heading', { level: 1, name: 'Overview' }));
+
+    // A rotation needs a published manifest; both by Tab, Enter and Escape, each question a dialog that takes focus.
+    await tabTo(page, page.getByTestId('nav-manifest'));
+    await page.keyboard.press('Enter');
+    await tabTo(page, page.getByRole('button', { name: 'Sign and publish…' }));
+    await page.keyboard.press('Enter');
+    await tabTo(page, page.getByRole('alertdialog', { name: 'Publish the manifest' }).getByRole('button', { name: 'Sign and publish' }));
+    await page.keyboard.press('Enter');
+    await page.getByTestId('manifest-current').waitFor();
+    await tabTo(page, page.getByTestId('nav-keys'), { backwards: true, max: 150 });
+    await page.keyboard.press('Enter');
+    await tabTo(page, page.getByRole('textbox', { name: `Type ${org} to confirm` }), { max: 150 });
+    await page.keyboard.type(org);
+    const rotateOpen = page.getByRole('button', { name: 'Rotate…' });
+    await tabTo(page, rotateOpen);
+    await page.keyboard.press('Enter');
+    const rotating = page.getByRole('alertdialog', { name: 'Rotate the key' });
+    await waitForFocus(page, rotating.getByRole('button', { name: 'Cancel' }));
+    await page.keyboard.press('Escape');
+    await waitForFocus(page, rotateOpen);
+    await page.keyboard.press('Enter');
+    await tabTo(page, rotating.getByRole('button', { name: 'Rotate now' }));
+    const quiet = await liveRegions(page);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('rotation-done').waitFor({ timeout: 30_000 });
+    await waitForAnnouncement(page, quiet, 'Key rotated');
+    // The question and its buttons are gone: focus rests on the card's heading, above the result.
+    await waitForFocus(page, page.getByRole('heading', { level: 2, name: 'Rotate the identity key' }));
+    const rotated = desktop.host.current()!;
+    expect(rotated.deps.keys.org.keyId).not.toBe(before.deps.keys.org.keyId);
+
+    // The database is damaged while the node is stopped: the failure takes focus at its heading, the restore form follows.
+    const backup = join(dir, 'node-data.sqlite');
+    expect((await runAdminOperation(rotated.deps, 'data:backup', { path: backup })).ok).toBe(true);
+    const dbPath = rotated.deps.config.dbPath;
+    const bytes = readFileSync(dbPath);
+    bytes.fill(0x5a, 0, 100);
+    await desktop.host.whileStopped('Stopping', () => null, async () => ok(writeFileSync(dbPath, bytes)));
+    await page.locator('[data-testid=startup][data-phase=failed]').waitFor();
+    await waitForFocus(page, page.getByRole('heading', { level: 1, name: 'The node could not start' }));
+    const dataPath = page.getByRole('textbox', { name: 'Database backup (full path)' });
+    await page.keyboard.press('Tab');
+    expect(await isFocused(dataPath), await focusedDescription(page)).toBe(true);
+    await page.keyboard.type(join(dir, 'no-such.sqlite'));
+    await tabTo(page, page.getByRole('textbox', { name: `Type ${org} to confirm` }));
+    await page.keyboard.type(org);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('startup').getByTestId('error-notice').waitFor();
+    await waitForFocus(page, dataPath);
+    expect(await dataPath.getAttribute('aria-invalid')).toBe('true');
+    expect((await description(dataPath)).isAlert).toBe(true);
+    await retype(page, backup);
+    await page.keyboard.press('Enter');
+    // Back on the screen it was on, focus at that screen's heading.
+    await waitForFocus(page, page.getByRole('heading', { level: 1, name: 'Keys' }));
+    expect(desktop.host.current()!.deps.keys.org.keyId).toBe(rotated.deps.keys.org.keyId);
+    await page.close();
+    rmSync(dir, { recursive: true, force: true });
+  }, 90_000);
 
   it.skipIf(!hasChromium)('loaded without script errors or CSP violations', () => {
     expect(problems).toEqual([]);

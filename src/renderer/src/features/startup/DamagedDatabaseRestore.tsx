@@ -1,10 +1,10 @@
 // The node could not start because its database is damaged: put a database backup back over it from here, as
 // `stigmem data restore` does. The damaged file is kept beside it; the organisation entity is typed to confirm.
-import { useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { NodeStartup } from '../../../../shared/contract';
 import type { ContractError } from '../../../../shared/result';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { keepFocusInside } from '../../components/focus';
+import { isPassphraseProblem, keepFocusInside } from '../../components/focus';
 import { transport } from '../../transport';
 
 type Damaged = NonNullable<Extract<NodeStartup, { phase: 'failed' }>['damagedDatabase']>;
@@ -16,6 +16,15 @@ export function DamagedDatabaseRestore({ damaged }: { damaged: Damaged }) {
   const [isBusy, setBusy] = useState(false);
   const [error, setError] = useState<ContractError | null>(null);
   const isReady = path.trim() !== '' && typed.trim() === damaged.entityUri && !isBusy;
+  const pathField = useRef<HTMLInputElement>(null);
+  const passphraseField = useRef<HTMLInputElement>(null);
+  const problemId = useId();
+  // A refusal names the field it is about, which reads as invalid, is described by it, and takes focus.
+  const problemField = error === null ? null : isPassphraseProblem(error.code) ? 'passphrase' : 'path';
+  const problemProps = (field: 'path' | 'passphrase') => (problemField === field ? { 'aria-invalid': true, 'aria-describedby': problemId } : {});
+  useEffect(() => {
+    if (problemField !== null) (problemField === 'passphrase' ? passphraseField : pathField).current?.focus();
+  }, [problemField, error]);
 
   const submit = async (e: FormEvent<HTMLFormElement>): Promise<void> => {
     e.preventDefault();
@@ -41,11 +50,20 @@ export function DamagedDatabaseRestore({ damaged }: { damaged: Damaged }) {
         </p>
         <label className="field">
           <span className="field__label">Database backup (full path)</span>
-          <input className="field__input mono" value={path} spellCheck={false} onChange={(e) => setPath(e.target.value)} data-testid="damaged-restore-path" />
+          <input ref={pathField} className="field__input mono" value={path} spellCheck={false} onChange={(e) => setPath(e.target.value)} {...problemProps('path')} data-testid="damaged-restore-path" />
         </label>
         <label className="field">
           <span className="field__label">Its passphrase, if it is sealed</span>
-          <input className="field__input" type="password" autoComplete="current-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} data-testid="damaged-restore-passphrase" />
+          <input
+            ref={passphraseField}
+            className="field__input"
+            type="password"
+            autoComplete="current-password"
+            value={passphrase}
+            onChange={(e) => setPassphrase(e.target.value)}
+            {...problemProps('passphrase')}
+            data-testid="damaged-restore-passphrase"
+          />
         </label>
         <label className="field">
           <span className="field__label">
@@ -53,7 +71,7 @@ export function DamagedDatabaseRestore({ damaged }: { damaged: Damaged }) {
           </span>
           <input className="field__input mono" value={typed} spellCheck={false} onChange={(e) => setTyped(e.target.value)} data-testid="damaged-restore-entity" />
         </label>
-        {error ? <ErrorNotice error={error} /> : null}
+        {error ? <ErrorNotice error={error} id={problemId} /> : null}
         <button type="submit" className="button button--primary form__action" disabled={!isReady} data-testid="damaged-restore-go">
           {isBusy ? 'Restoring…' : 'Restore and start the node'}
         </button>

@@ -1,11 +1,11 @@
 // A first start on an empty data folder: the operator creates the organisation's identity key or restores it from a
 // backup before the node starts. The key itself is made or opened in the main process; the window never sees it.
-import { useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { NodeStartup } from '../../../../shared/contract';
 import type { FirstRunChoice } from '../../../../shared/identity';
 import type { ContractError } from '../../../../shared/result';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { keepFocusInside } from '../../components/focus';
+import { isFocusLost, isPassphraseProblem, keepFocusInside } from '../../components/focus';
 import { transport } from '../../transport';
 
 const KEY_STORES: Record<string, string> = {
@@ -23,6 +23,22 @@ export function FirstRunScreen({ startup }: { startup: FirstRun }) {
   const [busy, setBusy] = useState<FirstRunChoice['choice'] | null>(null);
   // Shown in the card of the choice that failed.
   const [error, setError] = useState<{ choice: FirstRunChoice['choice']; error: ContractError } | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const pathField = useRef<HTMLInputElement>(null);
+  const passphraseField = useRef<HTMLInputElement>(null);
+  const problemId = useId();
+  // A refused restore names the field it is about, which reads as invalid, is described by it, and takes focus.
+  const restoreProblem = error?.choice === 'restore' ? error.error : null;
+  const problemField = restoreProblem === null ? null : isPassphraseProblem(restoreProblem.code) ? 'passphrase' : 'path';
+  const problemProps = (field: 'path' | 'passphrase') => (problemField === field ? { 'aria-invalid': true, 'aria-describedby': problemId } : {});
+
+  // The question replaces the start's spinner, which held no focus: a keyboard starts at its heading.
+  useEffect(() => {
+    if (isFocusLost()) heading.current?.focus();
+  }, []);
+  useEffect(() => {
+    if (problemField !== null) (problemField === 'passphrase' ? passphraseField : pathField).current?.focus();
+  }, [problemField, restoreProblem]);
 
   const choose = async (choice: FirstRunChoice): Promise<void> => {
     setBusy(choice.choice);
@@ -43,7 +59,7 @@ export function FirstRunScreen({ startup }: { startup: FirstRun }) {
     <main className="centered startup" data-testid="startup" data-phase="first-run">
       <div className="first-run">
         <section className="card startup__card" aria-labelledby="first-run-title">
-          <h1 id="first-run-title" className="startup__title">
+          <h1 id="first-run-title" ref={heading} className="startup__title" tabIndex={-1}>
             Set up this organisation&apos;s identity
           </h1>
           <p>
@@ -71,13 +87,22 @@ export function FirstRunScreen({ startup }: { startup: FirstRun }) {
             <p className="card__note">For a replacement machine: the node comes back as the organisation it was, with the key its peers pinned.</p>
             <label className="field">
               <span className="field__label">Backup file (full path)</span>
-              <input className="field__input mono" value={path} spellCheck={false} onChange={(e) => setPath(e.target.value)} data-testid="first-run-path" />
+              <input ref={pathField} className="field__input mono" value={path} spellCheck={false} onChange={(e) => setPath(e.target.value)} {...problemProps('path')} data-testid="first-run-path" />
             </label>
             <label className="field">
               <span className="field__label">Its passphrase</span>
-              <input className="field__input" type="password" autoComplete="current-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} data-testid="first-run-passphrase" />
+              <input
+                ref={passphraseField}
+                className="field__input"
+                type="password"
+                autoComplete="current-password"
+                value={passphrase}
+                onChange={(e) => setPassphrase(e.target.value)}
+                {...problemProps('passphrase')}
+                data-testid="first-run-passphrase"
+              />
             </label>
-            {error?.choice === 'restore' ? <ErrorNotice error={error.error} /> : null}
+            {restoreProblem ? <ErrorNotice error={restoreProblem} id={problemId} /> : null}
             <button type="submit" className="button button--secondary form__action" disabled={busy !== null || path.trim() === '' || passphrase === ''} data-testid="first-run-restore">
               {busy === 'restore' ? 'Opening the backup…' : 'Restore'}
             </button>

@@ -1,5 +1,7 @@
 // What the desktop window shows before its node answers: the upgrade's progress, or why the node could not start.
+import { useEffect, useRef } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { isFocusLost } from '../../components/focus';
 import { Spinner } from '../../components/Spinner';
 import { useStartup } from '../../stores/startup';
 import { DamagedDatabaseRestore } from './DamagedDatabaseRestore';
@@ -7,6 +9,12 @@ import { FirstRunScreen } from './FirstRunScreen';
 
 export function StartupScreen() {
   const { startup, error } = useStartup();
+  const failedHeading = useRef<HTMLHeadingElement>(null);
+  const hasFailed = startup?.phase === 'failed';
+  // The failure replaces the screen the operator was on: a keyboard starts at its heading, then the restore form.
+  useEffect(() => {
+    if (hasFailed && isFocusLost()) failedHeading.current?.focus();
+  }, [hasFailed]);
 
   if (error !== null) {
     return (
@@ -20,7 +28,9 @@ export function StartupScreen() {
       <main className="centered startup" data-testid="startup" data-phase="failed">
         <div className="first-run">
           <section className="card startup__card" role="alert">
-            <h1 className="startup__title">The node could not start</h1>
+            <h1 ref={failedHeading} className="startup__title" tabIndex={-1}>
+              The node could not start
+            </h1>
             <p className="startup__message" data-testid="startup-message">
               {startup.message}
             </p>
