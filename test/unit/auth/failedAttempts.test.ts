@@ -63,6 +63,13 @@ describe('unknown API keys against a node', () => {
     expect(JSON.stringify(events)).not.toContain('guessed-key');
   });
 
+  it('counts guesses from every IPv6 address of one /64 together, and another /64 apart', async () => {
+    const host = (i: number) => `2001:db8:aa:bb::${(i + 1).toString(16)}`;
+    for (let i = 0; i < FAILED_KEY_LIMIT; i++) expect((await call(guess(i), host(i))).statusCode, `guess ${i}`).toBe(401);
+    expect((await call(guess(99), host(99))).statusCode).toBe(429);
+    expect((await call(guess(100), '2001:db8:aa:bc::1')).statusCode).toBe(401);
+  });
+
   it("hashes an unknown key off the node's thread (its timers run while the key is checked)", async () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 0);

@@ -38,10 +38,13 @@ describe('audit of refused federation credentials', () => {
 
     expect(await pull(node, 'stigmem:node:elsewhere', '10.1.2.3')).toBe(401);
     expect(rows(node, 'rejected_token').map((r) => r.actor)).toEqual(['127.0.0.1', '10.1.2.3']);
+    // Every address of one IPv6 /64 is one caller.
+    for (let i = 1; i <= 5; i++) expect(await pull(node, `stigmem:node:${randomUUID()}`, `2001:db8:aa:bb::${i}`)).toBe(401);
+    expect(rows(node, 'rejected_token').map((r) => r.actor)).toEqual(['127.0.0.1', '10.1.2.3', '2001:db8:aa:bb::1']);
 
     clock.advance(60_000);
     for (let i = 0; i < 5; i++) expect(await pull(node, `stigmem:node:${randomUUID()}`)).toBe(401);
-    expect(rows(node, 'rejected_token')).toHaveLength(3);
+    expect(rows(node, 'rejected_token')).toHaveLength(4);
   });
 
   it('keeps a claimed issuer to 256 characters in the log', async () => {

@@ -4,6 +4,7 @@ import { HttpError } from '../errors.js';
 import type { NodeDeps, RouteAuth } from '../server/deps.js';
 import { anonymousPrincipal, hasPermission, type Permission, type Principal } from './permissions.js';
 import { capabilityPrincipal } from '../tokens/principal.js';
+import { callerNetwork } from './callerNetwork.js';
 
 export const MAX_AUTHORIZATION_BYTES = 16 * 1024;
 
@@ -12,7 +13,7 @@ const unauthorized = (detail: string, code = 'unauthorized'): HttpError =>
 
 /** The principal for a presented API key, null for an unknown one; 429 once its address presented too many unknown. */
 export async function principalForKey(deps: NodeDeps, req: FastifyRequest, rawKey: string): Promise<Principal | null> {
-  const check = await deps.apiKeys.check(rawKey, req.ip);
+  const check = await deps.apiKeys.check(rawKey, callerNetwork(req.ip));
   if (check.kind === 'throttled') {
     throw new HttpError(429, `too many unknown API keys from this address; retry in ${check.retryAfterS} s`, 'auth_rate_limited', { 'Retry-After': String(check.retryAfterS) });
   }

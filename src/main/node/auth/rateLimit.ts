@@ -4,6 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../errors.js';
 import type { NodeDeps } from '../server/deps.js';
+import { callerNetwork } from './callerNetwork.js';
 
 /** Buckets that refill continuously to `perHour`; a full bucket lets a burst of `perHour` through. */
 export class HourlyBuckets {
@@ -37,7 +38,7 @@ function principalKey(req: FastifyRequest): string {
   const p = req.principal;
   if (p?.kind === 'api_key' && p.apiKeyId !== null) return `key:${p.apiKeyId}`;
   if (p?.kind === 'capability' && p.capability) return `token:${p.capability.subject}`;
-  return `addr:${req.ip}`;
+  return `addr:${callerNetwork(req.ip)}`;
 }
 
 /** An onRequest hook for after authentication; a limit of 0 switches that kind of request off the meter. */

@@ -9,6 +9,7 @@ import { checkPeerToken, decodePeerToken, MAX_IAT_AGE_MS } from './peerToken.js'
 import { activePeerByNodeId, type PeerRow } from './peers/repo.js';
 import { MAX_AUTHORIZATION_BYTES } from '../auth/hook.js';
 import { clientCertificateOf } from '../server/tls.js';
+import { callerNetwork } from '../auth/callerNetwork.js';
 
 const refusalsAllowed = auditThrottle();
 
@@ -21,7 +22,7 @@ const MAX_AUDITED_ISS_CHARS = 256;
  */
 function auditRefusal(deps: NodeDeps, req: FastifyRequest, eventType: string, peerId: string | null, detail: Record<string, unknown>): void {
   const nowMs = deps.clock.nowMs();
-  const caller = peerId !== null ? `peer:${peerId}` : `address:${req.ip}`;
+  const caller = peerId !== null ? `peer:${peerId}` : `address:${callerNetwork(req.ip)}`;
   if (!refusalsAllowed(`${eventType}|${String(detail['reason'])}|${caller}`, nowMs)) return;
   const iss = typeof detail['iss'] === 'string' ? detail['iss'].slice(0, MAX_AUDITED_ISS_CHARS) : detail['iss'];
   recordAudit(deps.db, { category: 'federation', eventType, actor: req.ip, peerId, detail: { ...detail, iss } }, nowMs);

@@ -8,6 +8,7 @@ import type { App, NodeDeps } from '../server/deps.js';
 import { issueToken, listTokens } from './issue.js';
 import { revocationPage, revokeToken } from './revocations.js';
 import { verifyCapabilityToken } from './verify.js';
+import { callerNetwork } from '../auth/callerNetwork.js';
 
 const tags = ['capability tokens'];
 const ErrorBody = Type.Object({ detail: Type.Unknown(), code: Type.Optional(Type.String()) });
@@ -65,7 +66,7 @@ export function registerTokenRoutes(app: App, deps: NodeDeps): void {
     validatorCompiler: documentOnly,
     schema: { tags, summary: 'Verify a token (no credentials; token_json as a string or an object)', security: [], body: VerifyBody, response: { 200: VerifyResult, ...errors(422, 429) } },
   }, async (req) => {
-    const limit = verifyLimiter.hit(req.ip, deps.clock.nowMs());
+    const limit = verifyLimiter.hit(callerNetwork(req.ip), deps.clock.nowMs());
     if (!limit.allowed) {
       throw new HttpError(429, `verify rate limit: at most ${VERIFY_PER_MINUTE} requests per minute per address`, 'rate_limited', { 'Retry-After': String(limit.retryAfterSeconds) });
     }
