@@ -51,6 +51,9 @@ describe('rate limits on a node', () => {
     const anon = (ip: string) => node!.app.inject({ method: 'GET', url: '/v1/facts', remoteAddress: ip });
     expect([(await anon('10.0.0.1')).statusCode, (await anon('10.0.0.1')).statusCode, (await anon('10.0.0.1')).statusCode]).toEqual([200, 200, 429]);
     expect((await anon('10.0.0.2')).statusCode).toBe(200);
+    // Over IPv6 a caller is its /64: another address of it shares the quota, another /64 has its own.
+    expect([(await anon('2001:db8::1')).statusCode, (await anon('2001:db8::2')).statusCode, (await anon('2001:db8::3')).statusCode]).toEqual([200, 200, 429]);
+    expect((await anon('2001:db8:0:1::1')).statusCode).toBe(200);
   });
 
   it('runs without limits only when told to on purpose', () => {
