@@ -19,9 +19,6 @@ export function focusFirst(candidates: (HTMLElement | null | undefined)[]): void
   target.focus();
 }
 
-/** Whether a refused backup is refused for its passphrase (missing, wrong) rather than for its file. */
-export const isPassphraseProblem = (code: string): boolean => code.startsWith('passphrase_');
-
 /** True when focus went away with a removed element (it then rests on the body). */
 export function isFocusLost(): boolean {
   return document.activeElement === null || document.activeElement === document.body;

@@ -1,10 +1,11 @@
 // The node could not start because its database is damaged: put a database backup back over it from here, as
 // `stigmem data restore` does. The damaged file is kept beside it; the organisation entity is typed to confirm.
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { NodeStartup } from '../../../../shared/contract';
 import type { ContractError } from '../../../../shared/result';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { isPassphraseProblem, keepFocusInside } from '../../components/focus';
+import { keepFocusInside } from '../../components/focus';
+import { useRestoreProblem } from './useRestoreProblem';
 import { transport } from '../../transport';
 
 type Damaged = NonNullable<Extract<NodeStartup, { phase: 'failed' }>['damagedDatabase']>;
@@ -16,15 +17,7 @@ export function DamagedDatabaseRestore({ damaged }: { damaged: Damaged }) {
   const [isBusy, setBusy] = useState(false);
   const [error, setError] = useState<ContractError | null>(null);
   const isReady = path.trim() !== '' && typed.trim() === damaged.entityUri && !isBusy;
-  const pathField = useRef<HTMLInputElement>(null);
-  const passphraseField = useRef<HTMLInputElement>(null);
-  const problemId = useId();
-  // A refusal names the field it is about, which reads as invalid, is described by it, and takes focus.
-  const problemField = error === null ? null : isPassphraseProblem(error.code) ? 'passphrase' : 'path';
-  const problemProps = (field: 'path' | 'passphrase') => (problemField === field ? { 'aria-invalid': true, 'aria-describedby': problemId } : {});
-  useEffect(() => {
-    if (problemField !== null) (problemField === 'passphrase' ? passphraseField : pathField).current?.focus();
-  }, [problemField, error]);
+  const { pathField, passphraseField, problemId, problemProps } = useRestoreProblem(error);
 
   const submit = async (e: FormEvent<HTMLFormElement>): Promise<void> => {
     e.preventDefault();

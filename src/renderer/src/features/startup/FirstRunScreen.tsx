@@ -1,11 +1,12 @@
 // A first start on an empty data folder: the operator creates the organisation's identity key or restores it from a
 // backup before the node starts. The key itself is made or opened in the main process; the window never sees it.
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { NodeStartup } from '../../../../shared/contract';
 import type { FirstRunChoice } from '../../../../shared/identity';
 import type { ContractError } from '../../../../shared/result';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { isFocusLost, isPassphraseProblem, keepFocusInside } from '../../components/focus';
+import { isFocusLost, keepFocusInside } from '../../components/focus';
+import { useRestoreProblem } from './useRestoreProblem';
 import { transport } from '../../transport';
 
 const KEY_STORES: Record<string, string> = {
@@ -24,21 +25,13 @@ export function FirstRunScreen({ startup }: { startup: FirstRun }) {
   // Shown in the card of the choice that failed.
   const [error, setError] = useState<{ choice: FirstRunChoice['choice']; error: ContractError } | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
-  const pathField = useRef<HTMLInputElement>(null);
-  const passphraseField = useRef<HTMLInputElement>(null);
-  const problemId = useId();
-  // A refused restore names the field it is about, which reads as invalid, is described by it, and takes focus.
   const restoreProblem = error?.choice === 'restore' ? error.error : null;
-  const problemField = restoreProblem === null ? null : isPassphraseProblem(restoreProblem.code) ? 'passphrase' : 'path';
-  const problemProps = (field: 'path' | 'passphrase') => (problemField === field ? { 'aria-invalid': true, 'aria-describedby': problemId } : {});
+  const { pathField, passphraseField, problemId, problemProps } = useRestoreProblem(restoreProblem);
 
   // The question replaces the start's spinner, which held no focus: a keyboard starts at its heading.
   useEffect(() => {
     if (isFocusLost()) heading.current?.focus();
   }, []);
-  useEffect(() => {
-    if (problemField !== null) (problemField === 'passphrase' ? passphraseField : pathField).current?.focus();
-  }, [problemField, restoreProblem]);
 
   const choose = async (choice: FirstRunChoice): Promise<void> => {
     setBusy(choice.choice);
