@@ -14,7 +14,7 @@ import { callerNetwork } from '../auth/callerNetwork.js';
 const refusalsAllowed = auditThrottle();
 
 /** A claimed issuer is kept to this many characters in the log: it is the caller's text, up to the header's 16 KiB. */
-const MAX_AUDITED_ISS_CHARS = 256;
+export const MAX_AUDITED_ISS_CHARS = 256;
 
 /**
  * Refusals are audited, but one caller cannot flood the log: at most one row a minute per reason and registered peer,

@@ -5,7 +5,7 @@ import { auditThrottle, recordAudit } from '../audit/log.js';
 import { HttpError } from '../errors.js';
 import type { NodeDeps } from '../server/deps.js';
 import { CAPABILITY_HEADER, capabilityHeaderText, verifiedCapability } from '../tokens/principal.js';
-import { authenticatePeer } from './peerAuth.js';
+import { authenticatePeer, MAX_AUDITED_ISS_CHARS } from './peerAuth.js';
 import { peerSender, tokenSender, type Sender } from './sender.js';
 import { callerNetwork } from '../auth/callerNetwork.js';
 
@@ -16,7 +16,7 @@ const rejectionsAllowed = auditThrottle();
 /** A refused token is audited at most once a minute per reason and address: its issuer is the caller's to vary. */
 function auditRejection(deps: NodeDeps, address: string, reason: string, issuer: string | null): void {
   const nowMs = deps.clock.nowMs();
-  if (rejectionsAllowed(`${reason}|${callerNetwork(address)}`, nowMs)) recordAudit(deps.db, { category: 'identity', eventType: 'capability_rejected', actor: address, detail: { route: 'push', reason, issuer: issuer?.slice(0, 256) ?? null } }, nowMs);
+  if (rejectionsAllowed(`${reason}|${callerNetwork(address)}`, nowMs)) recordAudit(deps.db, { category: 'identity', eventType: 'capability_rejected', actor: address, detail: { route: 'push', reason, issuer: issuer?.slice(0, MAX_AUDITED_ISS_CHARS) ?? null } }, nowMs);
 }
 
 function tokenPushSender(deps: NodeDeps, req: FastifyRequest, text: string): Sender {
