@@ -1,7 +1,7 @@
 // `stigmem ceremony …`: the offline key ceremony on the node in this folder (init, backup, restore, verify-record).
 // None of these commands opens a network connection.
 import type { Command } from 'commander';
-import { FileTooLargeError, readTextUpTo } from './files.js';
+import { FileTooLargeError, readTextUpTo } from '../node/boundedRead.js';
 import { ConfigError, loadConfig, readEnvironment, type NodeConfig } from '../node/config/env.js';
 import { backupIdentity } from '../node/ceremony/backup.js';
 import { CeremonyError } from '../node/ceremony/errors.js';

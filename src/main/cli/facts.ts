@@ -13,7 +13,7 @@ import { orgEntityFor } from '../node/config/orgEntity.js';
 import { RemoteWriteError, tokenFromFile, writeFactToPeer } from '../node/tokens/remoteWrite.js';
 import { parseHttpUrl } from './options.js';
 import { reportFailure } from './ceremony.js';
-import { FileTooLargeError, readTextUpTo } from './files.js';
+import { FileTooLargeError, readTextUpTo } from '../node/boundedRead.js';
 
 /** A key file or a token (or the whole issue response) is a few kilobytes. */
 const MAX_SMALL_FILE_BYTES = 256 * 1024;

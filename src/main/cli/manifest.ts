@@ -4,7 +4,7 @@ import { readEnvironment } from '../node/config/env.js';
 import { signManifestOffline } from '../node/ceremony/manifestSign.js';
 import { publishManifestToNode } from '../node/ceremony/publish.js';
 import { action, CliInputError, cliConfig, printOutcome, row } from './ceremony.js';
-import { FileTooLargeError, readTextUpTo } from './files.js';
+import { FileTooLargeError, readTextUpTo } from '../node/boundedRead.js';
 import { parseHttpUrl } from './options.js';
 
 const MAX_MANIFEST_FILE_BYTES = 1024 * 1024;

@@ -100,6 +100,8 @@ describe('the record file', () => {
     writeFileSync(path, readFileSync(path, 'utf8').replace('"backup"', '"restore"'));
     expect(expectFailure(verifyCeremonyRecordFile(path), 'record_invalid')).toContain('line 2:');
     expectFailure(verifyCeremonyRecordFile(join(dir, 'missing.jsonl')), 'file_unreadable');
+    // A device that never ends is refused at the bound, not read forever.
+    expect(expectFailure(verifyCeremonyRecordFile('/dev/zero'), 'record_invalid')).toContain('/dev/zero is larger than');
   });
 });
 

@@ -1,5 +1,6 @@
 // The ceremony record: one signed JSON line per step (what was done, when, with which public key), never a secret.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { FileTooLargeError, readTextUpTo } from '../boundedRead.js';
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import { isoFromMs } from '../clock.js';
 import { fromBase64Url, normaliseKey } from '../crypto/base64url.js';
 import { approvalFingerprint, verifyB64 } from '../crypto/ed25519.js';
@@ -158,9 +159,9 @@ export function verifyCeremonyRecord(text: string, trustedPublicKey?: string): R
 export function verifyCeremonyRecordFile(path: string, trustedPublicKey?: string): Result<RecordVerification> {
   let text: string;
   try {
-    if (statSync(path).size > MAX_RECORD_BYTES) return fail('record_invalid', `${path} is larger than ${MAX_RECORD_BYTES} bytes`);
-    text = readFileSync(path, 'utf8');
+    text = readTextUpTo(path, MAX_RECORD_BYTES);
   } catch (e) {
+    if (e instanceof FileTooLargeError) return fail('record_invalid', e.message);
     return fail('file_unreadable', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const v = verifyCeremonyRecord(text, trustedPublicKey);

@@ -1,6 +1,6 @@
 // The Manifest screen's operations: this node's current org manifest, and publishing a new one signed by the node's
 // org key through the same publication as PUT /v1/federation/manifest (checks, transparency log, one quota).
-import { readFileSync, statSync } from 'node:fs';
+import { readTextUpTo } from '../boundedRead.js';
 import { join } from 'node:path';
 import type { ExportedManifest, ExportManifestInput, ManifestState } from '../../../shared/manifest.js';
 import { ok, type Result } from '../../../shared/result.js';
@@ -42,8 +42,7 @@ const MAX_MANIFEST_FILE_BYTES = 1024 * 1024;
 
 function isSignedManifestFile(path: string): boolean {
   try {
-    if (statSync(path).size > MAX_MANIFEST_FILE_BYTES) return false;
-    const doc = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown> | null;
+    const doc = JSON.parse(readTextUpTo(path, MAX_MANIFEST_FILE_BYTES)) as Record<string, unknown> | null;
     return typeof doc === 'object' && doc !== null && doc['manifest_version'] !== undefined && typeof doc['entity_uri'] === 'string' && typeof doc['signature'] === 'string';
   } catch {
     return false;

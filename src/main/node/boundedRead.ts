@@ -1,5 +1,5 @@
-// Files named on the command line, read with a bound: a device or a pipe (`/dev/zero`, `<(…)`) has no size to check
-// first, and reading one whole would never end.
+// Files a person names (on the command line or a screen), read with a bound: a device or a pipe (`/dev/zero`, `<(…)`)
+// has no size to check first, and reading one whole would never end.
 import { closeSync, openSync, readSync } from 'node:fs';
 
 /** The file holds more than the bound allows. */

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileTooLargeError, readTextUpTo } from '../../../src/main/cli/files.js';
+import { FileTooLargeError, readTextUpTo } from '../../../src/main/node/boundedRead.js';
 
 let dir: string;
 beforeEach(() => {
